@@ -1,0 +1,3 @@
+"""Headway: metrics as code, computed honestly on DuckDB or Spark."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,178 @@
+"""User-written expressions (filters, measures, formulas): parsed, never pasted.
+
+Every expression goes through SQLGlot's parser and is then checked node by
+node against a whitelist. Anything not on it -- subqueries, a second
+statement, table functions, unknown functions -- is refused with a message
+that names it. The engine later swaps each column for a resolved, quoted
+reference, so no user text ever reaches SQL as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+MAX_LENGTH = 4000
+MAX_NODES = 400
+
+
+class Purpose(StrEnum):
+    FILTER = "filter"
+    MEASURE = "measure"
+    FORMULA = "formula"
+
+
+class ExpressionError(ValueError):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+_LOGIC = (exp.And, exp.Or, exp.Not, exp.Paren)
+_COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between, exp.Is, exp.Like, exp.ILike)
+_ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
+_ATOMS = (exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Tuple)
+_CONDITIONAL = (exp.Case, exp.If, exp.Cast, exp.DataType)
+
+FUNCTIONS: dict[type[exp.Expression], str] = {
+    exp.Lower: "lower",
+    exp.Upper: "upper",
+    exp.Trim: "trim",
+    exp.Length: "length",
+    exp.Coalesce: "coalesce",
+    exp.Abs: "abs",
+    exp.Round: "round",
+    exp.Floor: "floor",
+    exp.Ceil: "ceil",
+    exp.Nullif: "nullif",
+    exp.Greatest: "greatest",
+    exp.Least: "least",
+}
+_FORMULA_FUNCTIONS = {exp.Coalesce, exp.Abs, exp.Round, exp.Nullif, exp.Greatest, exp.Least, exp.Floor, exp.Ceil}
+CAST_TYPES = {
+    exp.DataType.Type.VARCHAR: "string",
+    exp.DataType.Type.TEXT: "string",
+    exp.DataType.Type.BIGINT: "integer",
+    exp.DataType.Type.INT: "integer",
+    exp.DataType.Type.DOUBLE: "double",
+    exp.DataType.Type.BOOLEAN: "boolean",
+    exp.DataType.Type.TIMESTAMP: "timestamp",
+    exp.DataType.Type.DATE: "date",
+}
+_ALLOWED: dict[Purpose, tuple[type[exp.Expression], ...]] = {
+    Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
+    Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
+    Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null) + _ARITH + tuple(_FORMULA_FUNCTIONS),
+}
+_CONDITION_ROOTS = (*_LOGIC, *_COMPARE, exp.Column, exp.Boolean, exp.Case, exp.If)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    tree: exp.Expression
+    fields: tuple[str, ...]
+
+
+def field_name(column: exp.Column) -> str:
+    """`properties.feature` or `account.plan` as one dotted name."""
+    return ".".join(part.name for part in column.parts)
+
+
+def parse(text: str, purpose: Purpose) -> Parsed:
+    """Parse and whitelist-check one expression; raise ExpressionError on anything else."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError(f"the {purpose.value} is empty", "Write an expression such as plan = 'pro'.")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the {purpose.value} is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    tree = _parse_one(text, purpose)
+    _check_nodes(tree, purpose)
+    if purpose is Purpose.FILTER and not isinstance(_unwrap(tree), _CONDITION_ROOTS):
+        raise ExpressionError(
+            f"'{text}' is not a condition",
+            "A filter must be true or false for each row, e.g. mrr > 0 or plan = 'pro'.",
+        )
+    for node in tree.walk():
+        node.comments = None
+    fields = tuple(dict.fromkeys(field_name(c) for c in tree.find_all(exp.Column)))
+    return Parsed(text, tree, fields)
+
+
+def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
+    try:
+        statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+    except (ParseError, TokenError) as error:
+        raise ExpressionError(f"cannot parse {purpose.value} '{text}': {_first_line(error)}", _syntax_hint(purpose)) from None
+    except RecursionError:
+        raise ExpressionError(f"the {purpose.value} is nested too deeply") from None
+    if len(statements) != 1:
+        raise ExpressionError(
+            f"the {purpose.value} holds {len(statements)} statements; it must be one expression",
+            "Remove the ';' and anything after it.",
+        )
+    return statements[0]
+
+
+def _check_nodes(tree: exp.Expression, purpose: Purpose) -> None:
+    allowed = _ALLOWED[purpose]
+    count = 0
+    for node in tree.walk():
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"the {purpose.value} is too large (over {MAX_NODES} parts)")
+        if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):
+            raise ExpressionError("'*' is not a column", "Name the column you mean.")
+        if isinstance(node, exp.In) and (node.args.get("query") or node.args.get("unnest")):
+            raise ExpressionError("IN takes a list of values, not a subquery", "Write IN ('a', 'b').")
+        if isinstance(node, exp.DataType):
+            _check_cast_type(node)
+            continue
+        if isinstance(node, allowed):
+            continue
+        raise ExpressionError(*_refusal(node, purpose))
+
+
+def _check_cast_type(node: exp.DataType) -> None:
+    if node.this not in CAST_TYPES:
+        raise ExpressionError(
+            f"cannot cast to {node.sql()}", "Cast to one of: string, integer, double, boolean, timestamp, date."
+        )
+
+
+def _refusal(node: exp.Expression, purpose: Purpose) -> tuple[str, str]:
+    if isinstance(node, exp.Query | exp.Subquery):
+        return "subqueries are not allowed", "Filter on the source's own columns instead."
+    if isinstance(node, exp.Func):
+        name = node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.this).lower()
+        names = sorted(FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS))
+        return f"function '{name}' is not allowed in a {purpose.value}", f"Allowed functions: {', '.join(names)}."
+    if purpose is Purpose.FORMULA:
+        return (
+            f"'{node.sql()}' is not allowed in a formula",
+            "A formula is arithmetic (+ - * /) over metric ids and numbers, e.g. (a - b) / b.",
+        )
+    return f"'{node.sql()}' ({type(node).__name__}) is not allowed in a {purpose.value}", _syntax_hint(purpose)
+
+
+def _unwrap(tree: exp.Expression) -> exp.Expression:
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    return tree
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text.replace("\x1b[4m", "").replace("\x1b[0m", "")
+
+
+def _syntax_hint(purpose: Purpose) -> str:
+    return {
+        Purpose.FILTER: "Write a condition over the source's columns, e.g. not is_trial and region = 'EU'.",
+        Purpose.MEASURE: "Write a column or arithmetic over columns, e.g. mrr or price * seats.",
+        Purpose.FORMULA: "Write arithmetic over metric ids, e.g. (signups - churned) / signups.",
+    }[purpose]

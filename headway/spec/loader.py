@@ -1,0 +1,209 @@
+"""Read a workspace folder: parse every file, validate shapes, then run the rules.
+
+Parse, shape-check and cross-check are separate stages, and each collects
+issues instead of raising, so one run reports every problem it can see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
+from headway.spec.models import Metric, Source, WorkspaceConfig
+from headway.spec.pydantic_issues import issues_from_validation
+from headway.spec.rules import run_rules
+from headway.spec.workspace import Origin, Workspace
+from headway.spec.yamlpos import Located, load_yaml
+
+CONFIG_NAMES = ("headway.yml", "headway.yaml")
+SPEC_FOLDERS = ("sources", "metrics")
+
+
+def load_workspace(root: str | Path) -> Workspace:
+    """The workspace, or SpecError listing every error found."""
+    workspace, issues = check_workspace(root)
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    if errors or workspace is None:
+        raise SpecError(errors or issues)
+    return workspace
+
+
+def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
+    """Every issue in the workspace, sorted by file and line, plus the workspace if it loaded."""
+    root = Path(root).resolve()
+    issues: list[Issue] = []
+    config_doc = _read_config(root, issues)
+    config = _validate_config(config_doc, issues) if config_doc else None
+    sources: dict[str, Source] = {}
+    source_origins: dict[str, Origin] = {}
+    metrics: dict[str, Metric] = {}
+    metric_origins: dict[str, Origin] = {}
+    for doc in _read_folder(root, "sources", issues):
+        for item, origin in _items(doc, "sources", Source, issues):
+            _add_unique(item, item.name, origin, sources, source_origins, "source", issues)
+    for doc in _read_folder(root, "metrics", issues):
+        for item, origin in _items(doc, "metrics", Metric, issues):
+            _add_unique(item, item.id, origin, metrics, metric_origins, "metric", issues)
+    if config is None or config_doc is None:
+        return None, sorted(issues)
+    workspace = Workspace(
+        root=root,
+        config=config,
+        config_origin=Origin(config_doc, ()),
+        sources=sources,
+        metrics=metrics,
+        origins=metric_origins,
+        source_origins=source_origins,
+        spec_hash=_spec_hash(root),
+    )
+    issues.extend(run_rules(workspace))
+    warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
+    workspace = _with_warnings(workspace, warnings)
+    return workspace, sorted(issues)
+
+
+def _with_warnings(workspace: Workspace, warnings: tuple[Issue, ...]) -> Workspace:
+    from dataclasses import replace
+
+    return replace(workspace, warnings=warnings)
+
+
+def _read_config(root: Path, issues: list[Issue]) -> Located | None:
+    for name in CONFIG_NAMES:
+        path = root / name
+        if path.is_file():
+            doc, found = load_yaml(name, path.read_text(encoding="utf-8"))
+            issues.extend(found)
+            return doc
+    issues.append(
+        Issue(
+            "headway.yml", 0, "", f"no headway.yml in {root}",
+            "Run `headway demo DIR` for an example, or create headway.yml with `name:` and `engine: duckdb`.",
+            code="no_workspace",
+        )
+    )
+    return None
+
+
+def _validate_config(doc: Located, issues: list[Issue]) -> WorkspaceConfig | None:
+    if not isinstance(doc.data, dict):
+        issues.append(Issue(doc.file, doc.line(()), "", "expected a mapping such as `name: acme`", code="wrong_type"))
+        return None
+    try:
+        return WorkspaceConfig.model_validate(doc.data)
+    except ValidationError as error:
+        issues.extend(issues_from_validation(error, WorkspaceConfig, doc, ()))
+        return None
+
+
+def _spec_files(root: Path, folder: str) -> list[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def _read_folder(root: Path, folder: str, issues: list[Issue]) -> list[Located]:
+    docs = []
+    for path in _spec_files(root, folder):
+        relative = path.relative_to(root).as_posix()
+        doc, found = load_yaml(relative, path.read_text(encoding="utf-8"))
+        issues.extend(found)
+        if doc is not None and doc.data is not None:
+            docs.append(doc)
+    return docs
+
+
+def _items(doc: Located, key: str, model: type[BaseModel], issues: list[Issue]) -> list[tuple[Any, Origin]]:
+    data = doc.data
+    if not isinstance(data, dict):
+        issues.append(Issue(doc.file, doc.line(()), "", f"expected a mapping with a `{key}:` list", code="wrong_type"))
+        return []
+    for extra in sorted(set(data) - {key}):
+        issues.append(
+            Issue(doc.file, doc.line((extra,)), extra, f"unknown top-level field '{extra}'",
+                  choices_hint(extra, [key], "the field"), code="extra_forbidden")
+        )
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        issues.append(Issue(doc.file, doc.line((key,)), key, f"expected a list of {key}", code="wrong_type"))
+        return []
+    out = []
+    for index, raw in enumerate(items):
+        path: tuple[PathPart, ...] = (key, index)
+        try:
+            out.append((model.model_validate(raw), Origin(doc, path)))
+        except ValidationError as error:
+            issues.extend(issues_from_validation(error, model, doc, path))
+            salvaged = _salvage(model, raw, error)
+            if salvaged is not None:
+                out.append((salvaged, Origin(doc, path, salvaged=True)))
+    return out
+
+
+def _salvage(model: type[BaseModel], raw: Any, error: ValidationError) -> BaseModel | None:
+    """The item without its broken fields, so later rules can still check the rest.
+
+    The workspace already has errors and will not load; this only lets one run
+    report the problems hiding behind the first one.
+    """
+    if not isinstance(raw, dict):
+        return None
+    bad = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+    kept = {k: v for k, v in raw.items() if k not in bad}
+    for name in bad:
+        field = model.model_fields.get(name)
+        if field is not None and field.is_required():
+            enum = _enum_default(field.annotation)
+            if enum is None:
+                return None
+            kept[name] = enum
+    try:
+        return model.model_validate(kept)
+    except ValidationError:
+        return None
+
+
+def _enum_default(annotation: Any) -> Any:
+    from enum import Enum
+
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return next(iter(annotation)).value
+    return None
+
+
+def _add_unique(
+    item: Any, name: str, origin: Origin, into: dict[str, Any], origins: dict[str, Origin],
+    noun: str, issues: list[Issue],
+) -> None:
+    if name in into:
+        first = origins[name]
+        field = "name" if noun == "source" else "id"
+        issues.append(
+            origin.issue(
+                (field,), f"duplicate {noun} {field} '{name}'",
+                f"It is already defined at {first.file}:{first.line}; rename one of them.", code="duplicate_id",
+            )
+        )
+        return
+    into[name] = item
+    origins[name] = origin
+
+
+def _spec_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    files = [root / n for n in CONFIG_NAMES if (root / n).is_file()]
+    for folder in SPEC_FOLDERS:
+        files.extend(_spec_files(root, folder))
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]

@@ -1,0 +1,59 @@
+"""A loaded workspace: configuration, sources and metrics, each with its origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from headway.spec.issues import Issue, PathPart, render_path
+from headway.spec.models import Metric, Source, WorkspaceConfig
+from headway.spec.yamlpos import Located
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a spec item was written, so that any later problem can point at it."""
+
+    doc: Located
+    path: tuple[PathPart, ...]
+    salvaged: bool = False  # the item had shape errors; only its valid fields were kept
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    @property
+    def line(self) -> int:
+        return self.doc.line(self.path)
+
+    def line_of(self, *sub: PathPart) -> int:
+        return self.doc.line((*self.path, *sub))
+
+    def issue(self, sub: tuple[PathPart, ...], message: str, hint: str = "", code: str = "invalid") -> Issue:
+        full = (*self.path, *sub)
+        return Issue(self.file, self.doc.line(full), render_path(full), message, hint, code=code)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: WorkspaceConfig
+    config_origin: Origin
+    sources: dict[str, Source]
+    metrics: dict[str, Metric]
+    origins: dict[str, Origin] = field(default_factory=dict)
+    source_origins: dict[str, Origin] = field(default_factory=dict)
+    spec_hash: str = ""
+    warnings: tuple[Issue, ...] = ()
+
+    def metric(self, metric_id: str) -> Metric:
+        return self.metrics[metric_id]
+
+    def where(self, metric_id: str) -> str:
+        """`metrics/revenue.yml:12` for a metric, used in generated SQL and errors."""
+        origin = self.origins[metric_id]
+        return f"{origin.file}:{origin.line}"
+
+    def path_of(self, relative: str) -> Path:
+        path = Path(relative)
+        return path if path.is_absolute() else self.root / path

@@ -1,0 +1,109 @@
+"""YAML with line numbers: plain Python data plus a map from path to line.
+
+PyYAML's composer already knows where every node starts; we keep that
+position for each path so that any later stage (pydantic, reference checks)
+can name the line a problem is on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from headway.spec.issues import Issue, PathPart, render_path
+
+try:  # the C composer is much faster on large specs; fall back when absent
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Located:
+    """A parsed YAML file: its data and where each path begins."""
+
+    file: str
+    data: Any
+    lines: dict[tuple[PathPart, ...], int] = field(default_factory=dict)
+
+    def line(self, path: tuple[PathPart, ...] | list[PathPart]) -> int:
+        """The line of the longest known prefix of `path` (1-based)."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+
+class _Builder:
+    def __init__(self, file: str, text: str):
+        self.file = file
+        self.text = text
+        self.lines: dict[tuple[PathPart, ...], int] = {}
+        self.issues: list[Issue] = []
+        self._scalar = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        return self._scalar.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple[PathPart, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if not isinstance(key, str):
+                key = str(key)
+            if key in out:
+                self.issues.append(
+                    Issue(
+                        self.file,
+                        key_node.start_mark.line + 1,
+                        render_path((*path, key)),
+                        f"duplicate key '{key}'",
+                        "Each key may appear once per mapping; remove or rename one of them.",
+                        code="duplicate_key",
+                    )
+                )
+            child_path = (*path, key)
+            out[key] = self.build(value_node, child_path)
+            self.lines[child_path] = key_node.start_mark.line + 1
+        return out
+
+
+def load_yaml(file: str, text: str) -> tuple[Located | None, list[Issue]]:
+    """Parse one YAML document; syntax errors become issues, never exceptions."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        return None, [
+            Issue(
+                file,
+                line,
+                "",
+                f"YAML syntax error: {problem}{context}",
+                "Check indentation and quoting on this line; strings with ':' or '#' need quotes.",
+                code="yaml_syntax",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [Issue(file, 1, "", f"YAML error: {exc}", code="yaml_syntax")]
+    if node is None:
+        return Located(file, None, {(): 1}), []
+    builder = _Builder(file, text)
+    try:
+        data = builder.build(node, ())
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        return None, [Issue(file, line, "", f"YAML error: {exc.problem}", code="yaml_syntax")]
+    return Located(file, data, builder.lines), builder.issues
