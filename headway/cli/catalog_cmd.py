@@ -1,0 +1,101 @@
+"""`headway metrics`, `headway tree` and `headway schema`: what the workspace defines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from headway.cli.common import WorkspaceOption, console, open_workspace
+from headway.spec.models import Kind, Metric, MetricsFile, SourcesFile, WorkspaceConfig
+from headway.spec.workspace import Workspace
+
+
+def metrics(
+    kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only metrics of this kind.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print definitions as JSON.")] = False,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """List the workspace's metrics: id, kind, how computed, owner, status."""
+    ws = open_workspace(workspace)
+    chosen = [m for m in ws.metrics.values() if kind is None or m.kind is kind]
+    if as_json:
+        out = [{**m.model_dump(mode="json", exclude_none=True), "defined_at": ws.where(m.id)} for m in chosen]
+        print(json.dumps(out, indent=2))
+        return
+    table = Table(title=f"{ws.config.name}: {len(chosen)} metrics", title_justify="left")
+    for name in ("id", "kind", "computed as", "owner", "status", "defined at"):
+        table.add_column(name)
+    for m in sorted(chosen, key=lambda m: (m.kind.value, m.id)):
+        table.add_row(m.id, m.kind.value, describe(m), m.owner or "–", m.status.value, ws.where(m.id))
+    console.print(table)
+
+
+def describe(m: Metric) -> str:
+    """The definition in a few words, e.g. `sum(mrr) over subscriptions, 28d window`."""
+    if m.ratio is not None:
+        return f"{m.ratio.numerator} / {m.ratio.denominator}"
+    if m.formula is not None:
+        return m.formula
+    assert m.measure is not None
+    agg = m.measure.agg.value + (f"(p={m.measure.p})" if m.measure.p else "")
+    text = f"{agg}({m.measure.expr or '*'}) over {m.source}"
+    if m.window:
+        text += f", {m.window} window"
+    if m.cumulative:
+        text += ", cumulative" + (f" per {m.cumulative.reset.value}" if m.cumulative.reset else "")
+    if m.snapshot:
+        text += ", value at period end"
+    return text
+
+
+def tree(workspace: WorkspaceOption = Path(".")) -> None:
+    """Show the metric tree: each KPI with the metrics declared to move it (contributes_to)."""
+    ws = open_workspace(workspace)
+    console.print(build_tree(ws))
+
+
+def build_tree(ws: Workspace) -> Tree:
+    drivers: dict[str, list[tuple[str, str]]] = {}
+    for m in ws.metrics.values():
+        for link in m.contributes_to:
+            lag = f", lag {link.lag}" if link.lag else ""
+            drivers.setdefault(link.metric, []).append((m.id, f"{link.sign.value}{lag}"))
+    root = Tree(f"[bold]{ws.config.name}[/] metric tree")
+    kpis = [m for m in ws.metrics.values() if m.kind is Kind.KPI]
+    for kpi in sorted(kpis, key=lambda m: (m.id != ws.config.north_star, m.id)):
+        star = " [yellow]★ north star[/]" if kpi.id == ws.config.north_star else ""
+        node = root.add(f"[bold]{kpi.id}[/] ({kpi.label}){star}")
+        _add_drivers(node, kpi.id, drivers, {kpi.id})
+        for counter in kpi.counter_metrics:
+            node.add(f"[magenta]guarded by[/] {counter}")
+    return root
+
+
+def _add_drivers(node: Tree, metric_id: str, drivers: dict[str, list[tuple[str, str]]], seen: set[str]) -> None:
+    for driver, how in sorted(drivers.get(metric_id, [])):
+        child = node.add(f"{driver} [dim]({how})[/]")
+        if driver not in seen:
+            _add_drivers(child, driver, drivers, seen | {driver})
+
+
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write the three schema files into.")] = None,
+) -> None:
+    """JSON Schemas of headway.yml, sources/*.yml and metrics/*.yml, for editor autocompletion."""
+    schemas = {
+        "headway.schema.json": WorkspaceConfig.model_json_schema(),
+        "sources.schema.json": SourcesFile.model_json_schema(),
+        "metrics.schema.json": MetricsFile.model_json_schema(),
+    }
+    if out is None:
+        print(json.dumps(schemas, indent=2))
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for name, body in schemas.items():
+        (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        console.print(f"wrote {out / name}")

@@ -1,0 +1,51 @@
+"""What every command shares: the workspace option, exit codes, error printing."""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from headway.spec import SpecError, Workspace, load_workspace
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class Exit(IntEnum):
+    """Exit codes scripts can rely on."""
+
+    OK = 0
+    INVALID = 1  # the spec has errors, or the query was refused (bad metric, dimension, --where)
+    USAGE = 2  # bad command-line usage (Typer/Click)
+    FAILED = 3  # the data or the engine failed (missing files, engine error)
+
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="Workspace folder (holds headway.yml).", show_default="current folder"),
+]
+
+
+def fail(message: str, code: Exit, hint: str = "") -> NoReturn:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    if hint:
+        errors.print(f"[dim]{hint}[/]", highlight=False, soft_wrap=True)
+    raise typer.Exit(int(code))
+
+
+def open_workspace(path: Path) -> Workspace:
+    try:
+        return load_workspace(path)
+    except SpecError as error:
+        for issue in error.issues:
+            errors.print(issue.render(), highlight=False, soft_wrap=True, markup=False)
+        fail(f"{len(error.issues)} problem(s) in the workspace spec; run `headway validate -w {path}`", Exit.INVALID)
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,26 @@
+"""The `headway` command: one verb per module, wired here."""
+
+from __future__ import annotations
+
+import typer
+
+from headway.cli.catalog_cmd import metrics, schema, tree
+from headway.cli.query_cmd import query, sql
+from headway.cli.validate_cmd import validate
+
+app = typer.Typer(
+    name="headway",
+    help="Metrics as code: declare KPIs, delivery and health metrics in YAML; compute them on DuckDB or Spark.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(validate)
+app.command()(query)
+app.command()(sql)
+app.command()(metrics)
+app.command()(tree)
+app.command()(schema)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

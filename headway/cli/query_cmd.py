@@ -1,0 +1,148 @@
+"""`headway query` and `headway sql`: compute a metric, or show the SQL that would."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.engine import Compare, DataError, Engine, Query, QueryError, Result
+from headway.spec.models import Grain
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+class EngineName(StrEnum):
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+GrainOption = Annotated[Grain | None, typer.Option("--grain", "-g", help="Period length.", show_default="metric's or workspace's")]
+ByOption = Annotated[list[str] | None, typer.Option("--by", "-b", help="Slice by a declared dimension (repeatable).")]
+FromOption = Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (workspace time zone).")]
+ToOption = Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day, inclusive.")]
+WhereOption = Annotated[str | None, typer.Option("--where", help="Condition over the source's columns, e.g. \"region = 'EU'\".")]
+CompareOption = Annotated[Compare | None, typer.Option("--compare", help="Add the previous period's or last year's value and the change.")]
+
+
+def _query(ws_metric: str, grain: Grain | None, by: list[str] | None, start: dt.datetime | None,
+           end: dt.datetime | None, where: str | None, compare: Compare | None, default_grain: Grain) -> Query:
+    return Query(
+        metric=ws_metric, grain=grain or default_grain, by=tuple(by or ()),
+        start=start.date() if start else None, end=end.date() if end else None, where=where, compare=compare,
+    )
+
+
+def query(
+    metric: Annotated[str, typer.Argument(help="Metric id.")],
+    grain: GrainOption = None,
+    by: ByOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    where: WhereOption = None,
+    compare: CompareOption = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json (one JSON object).")] = OutputFormat.TABLE,
+    engine: Annotated[EngineName | None, typer.Option("--engine", help="Override the workspace's engine.")] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Compute a metric per period (calendar-complete), optionally sliced and compared."""
+    ws = open_workspace(workspace)
+    default = ws.metrics[metric].grain if metric in ws.metrics and ws.metrics[metric].grain else ws.config.default_grain
+    q = _query(metric, grain, by, start, end, where, compare, default)
+    runner = Engine(ws, engine.value if engine else None)
+    try:
+        if runner.engine_name == "spark" and format is OutputFormat.TABLE:
+            with console.status("Running on Spark…"):
+                result = runner.query(q)
+        else:
+            result = runner.query(q)
+    except QueryError as error:
+        fail(error.message, Exit.INVALID, error.hint)
+    except DataError as error:
+        fail(str(error), Exit.FAILED)
+    finally:
+        runner.close()
+    _print(result, format, ws.metrics[metric].label, ws.metrics[metric].unit)
+
+
+def sql(
+    metric: Annotated[str, typer.Argument(help="Metric id.")],
+    grain: GrainOption = None,
+    by: ByOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    where: WhereOption = None,
+    compare: CompareOption = None,
+    engine: Annotated[EngineName | None, typer.Option("--engine", help="Dialect to print.", show_default="workspace's")] = None,
+    views: Annotated[bool, typer.Option("--views/--no-views", help="Also print the source view definitions.")] = False,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
+    ws = open_workspace(workspace)
+    default = ws.metrics[metric].grain if metric in ws.metrics and ws.metrics[metric].grain else ws.config.default_grain
+    q = _query(metric, grain, by, start, end, where, compare, default)
+    runner = Engine(ws, "duckdb")  # date bounds come from the embedded engine; the dialect is chosen below
+    try:
+        text = runner.sql(q, engine.value if engine else ws.config.engine.value)
+        if views:
+            from headway.spec.graph import leaves
+
+            names = dict.fromkeys(ws.metrics[leaf].source for leaf in leaves(ws.metrics, metric))
+            text = "\n\n".join([*(runner.view_sql(ws.sources[n]) + ";" for n in names if n), text])
+    except QueryError as error:
+        fail(error.message, Exit.INVALID, error.hint)
+    except DataError as error:
+        fail(str(error), Exit.FAILED)
+    finally:
+        runner.close()
+    print(text + ";")
+
+
+def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -> None:
+    if format is OutputFormat.JSON:
+        print(json.dumps(result.to_json(), separators=(",", ":")))
+    elif format is OutputFormat.CSV:
+        columns = list(result.rows[0]) if result.rows else ["period", *result.by, "value", "n"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(result.rows)
+    else:
+        console.print(_table(result, label, unit))
+
+
+def _table(result: Result, label: str, unit: str | None) -> Table:
+    title = f"{label} ({unit})" if unit else label
+    table = Table(title=f"{title} · {result.grain.value}", title_justify="left")
+    columns = list(result.rows[0]) if result.rows else ["period", *result.by, "value", "n"]
+    for name in columns:
+        numeric = name in {"value", "n", "compare_value", "change", "change_pct"}
+        table.add_column(name, justify="right" if numeric else "left")
+    for row in result.rows:
+        table.add_row(*[_cell(name, row.get(name)) for name in columns])
+    return table
+
+
+def _cell(name: str, value: Any) -> str:
+    if value is None:
+        return "[dim]no data[/]" if name in {"value", "compare_value"} else "[dim]–[/]"
+    if name == "change_pct":
+        return f"{value:+.1%}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 100 else f"{value:,.4g}"
+    return str(value)

@@ -1,0 +1,7 @@
+"""Compile metrics once, run them on DuckDB or Spark."""
+
+from headway.engine.engine import Engine
+from headway.engine.files import DataError
+from headway.engine.query import Compare, Query, QueryError, Result
+
+__all__ = ["Compare", "DataError", "Engine", "Query", "QueryError", "Result"]

@@ -1,0 +1,90 @@
+"""DuckDB: the embedded default. One in-memory database; sources are views over files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from headway.engine.dialects import DUCKDB
+from headway.engine.files import DataError, SourceFiles
+from headway.engine.sql import col, ident
+from headway.engine.views import typed_select
+from headway.spec.models import DuckDBSettings, Source
+
+
+class DuckDBBackend:
+    name = "duckdb"
+    dialect = DUCKDB
+
+    def __init__(self, settings: DuckDBSettings | None = None):
+        settings = settings or DuckDBSettings()
+        config: dict[str, Any] = {"memory_limit": settings.memory_limit}
+        if settings.threads:
+            config["threads"] = settings.threads
+        self._con = duckdb.connect(":memory:", config=config)
+        self._con.execute("SET TimeZone = 'UTC'")  # ICU loads lazily, so not through connect(config=)
+        self._lock = threading.Lock()
+        self._versions: dict[str, str] = {}
+        self._local = threading.local()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._con.cursor()
+            self._local.cursor = cursor
+        return cursor
+
+    def _relation(self, files: SourceFiles) -> exp.Expression:
+        paths = exp.Array(expressions=[exp.Literal.string(p) for p in files.paths])
+        if files.format == "csv":
+            args = [paths, exp.EQ(this=exp.var("header"), expression=exp.true()),
+                    exp.EQ(this=exp.var("all_varchar"), expression=exp.true())]
+            return exp.Table(this=exp.Anonymous(this="read_csv", expressions=args))
+        args = [paths, exp.EQ(this=exp.var("union_by_name"), expression=exp.true())]
+        return exp.Table(this=exp.Anonymous(this="read_parquet", expressions=args))
+
+    def view_sql(self, source: Source, files: SourceFiles) -> str:
+        relation = self._relation(files)
+        describe = self._con.execute(f"DESCRIBE SELECT * FROM {relation.sql('duckdb')}").fetchall()
+        physical = {row[0]: str(row[1]) for row in describe}
+        select = typed_select(source, physical, relation, self.dialect)
+        view = exp.Create(this=exp.Table(this=ident(f"hw_{source.name}")), kind="VIEW", replace=True, expression=select)
+        return view.sql("duckdb")
+
+    def prepare(self, source: Source, files: SourceFiles) -> None:
+        if self._versions.get(source.name) == files.version:
+            return
+        with self._lock:
+            if self._versions.get(source.name) == files.version:
+                return
+            try:
+                self._con.execute(self.view_sql(source, files))
+            except duckdb.Error as error:
+                raise DataError(f"source '{source.name}': cannot read {files.paths[0]}: {error}") from None
+            self._versions[source.name] = files.version
+
+    def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cursor = self._cursor()
+        cursor.execute(sql)
+        names = [d[0] for d in cursor.description or []]
+        return names, cursor.fetchall()
+
+    def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
+        target = col(column)
+        query = exp.select(exp.Min(this=target), exp.Max(this=target.copy())).from_(exp.Table(this=ident(f"hw_{source.name}")))
+        _, rows = self.execute(query.sql("duckdb"))
+        low, high = rows[0]
+        return _plain(low), _plain(high)
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value

@@ -1,0 +1,116 @@
+"""Apache Spark: the same compiled plan, for data that outgrows one machine.
+
+Local mode (`local[2]`) runs in tests; a cluster URL in `headway.yml` runs for
+real. Sessions are expensive (~4 s), so one can be passed in and shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from headway.engine.dialects import SPARK
+from headway.engine.files import DataError, SourceFiles
+from headway.engine.sql import col, ident
+from headway.engine.views import typed_select
+from headway.spec.models import Source, SparkSettings
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+SESSION_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.driver.memory": "2g",
+    "spark.sql.ansi.enabled": "true",
+}
+
+
+def start_session(settings: SparkSettings | None = None) -> SparkSession:
+    """A Spark session configured the way Headway's SQL expects (UTC session time zone)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:  # pragma: no cover - depends on the install
+        raise DataError("the spark engine needs pyspark: pip install 'headway[spark]'") from None
+    settings = settings or SparkSettings()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder.master(settings.master).appName("headway")
+    for key, value in {**SESSION_CONF, **settings.conf}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkBackend:
+    name = "spark"
+    dialect = SPARK
+
+    def __init__(self, settings: SparkSettings | None = None, session: SparkSession | None = None):
+        self._owns = session is None
+        self._session = session or start_session(settings)
+        self._session.conf.set("spark.sql.session.timeZone", "UTC")
+        self._versions: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _raw(self, source: Source, files: SourceFiles) -> Any:
+        reader = self._session.read
+        if files.format == "csv":
+            return reader.option("header", "true").option("inferSchema", "false").csv(list(files.paths))
+        return reader.parquet(*files.paths)
+
+    def _typed(self, source: Source, files: SourceFiles) -> str:
+        frame = self._raw(source, files)
+        raw_view = f"hw_raw_{source.name}"
+        frame.createOrReplaceTempView(raw_view)
+        physical = {field.name: field.dataType.simpleString() for field in frame.schema.fields}
+        select = typed_select(source, physical, exp.Table(this=ident(raw_view)), self.dialect)
+        view = exp.Create(this=exp.Table(this=ident(f"hw_{source.name}")), kind="VIEW", replace=True,
+                          expression=select, properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+        return view.sql("spark")
+
+    def view_sql(self, source: Source, files: SourceFiles) -> str:
+        statement = self._typed(source, files)
+        paths = ", ".join(files.paths)
+        return f"-- hw_raw_{source.name}: spark.read.{files.format}({paths})\n{statement}"
+
+    def prepare(self, source: Source, files: SourceFiles) -> None:
+        if self._versions.get(source.name) == files.version:
+            return
+        with self._lock:
+            try:
+                self._session.sql(self._typed(source, files))
+            except DataError:
+                raise
+            except Exception as error:  # Spark raises many analysis error types
+                raise DataError(f"source '{source.name}': cannot read {files.paths[0]}: {error}") from None
+            self._versions[source.name] = files.version
+
+    def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        frame = self._session.sql(sql)
+        rows = frame.collect()
+        return list(frame.columns), [tuple(row) for row in rows]
+
+    def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
+        # as strings: collect() would turn timestamps into the Python process's local time
+        target = col(column)
+        low, high = exp.cast(exp.Min(this=target), "string"), exp.cast(exp.Max(this=target.copy()), "string")
+        query = exp.select(low, high).from_(exp.Table(this=ident(f"hw_{source.name}")))
+        _, rows = self.execute(query.sql("spark"))
+        return tuple(_parse(v) for v in rows[0])  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._owns:
+            self._session.stop()
+
+
+def _parse(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None

@@ -1,0 +1,152 @@
+"""Compile a plan to one SQL query for an engine.
+
+Shape of every query: a literal calendar (`spine`), one CTE per leaf, a frame
+of every period x every dimension value seen (so empty periods appear), the
+derived value computed per period and dimension, and an optional comparison.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from headway.engine.compile_leaf import LeafCompiler
+from headway.engine.dialects import Dialect
+from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
+from headway.engine.sql import alias, as_double, col, date_lit, null_safe_eq, replace_all, safe_divide, table
+
+
+def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
+    ctes: list[tuple[str, exp.Select, str]] = []
+    if plan.spine is not None:
+        ctes.append(("spine", _spine(plan), "calendar: every period in range"))
+    for leaf in plan.leaves:
+        ctes.extend(LeafCompiler(leaf, plan, dialect).ctes())
+    dim_names = [f"d{i}" for i in range(len(plan.dims))]
+    if dim_names:
+        ctes.append(("dim_keys", _keys(plan, dim_names), "every dimension value seen in range"))
+    ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
+    ctes.append(("result", _result(plan, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
+    query = _final(plan, dim_names)
+    for name, select, comment in ctes:
+        query = query.with_(exp.to_identifier(name, quoted=True), as_=select)
+        query.args["with_"].expressions[-1].add_comments([comment])
+    return query
+
+
+def render(plan: Plan, dialect: Dialect) -> str:
+    q = plan.query
+    header = [
+        f"-- headway: metric {plan.metric.id} ({plan.origin})",
+        f"-- grain={q.grain.value} by={','.join(q.by) or '-'} engine={dialect.name} spec={plan.spec_hash}",
+    ]
+    return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect))
+
+
+def _spine(plan: Plan) -> exp.Select:
+    assert plan.spine is not None
+    rows = [
+        exp.Tuple(expressions=[
+            date_lit(p.start), date_lit(p.end), date_lit(p.as_of), exp.Boolean(this=p.requested), date_lit(p.compare),
+            *[date_lit(w) for w in p.window_starts],
+        ])
+        for p in plan.spine
+    ]
+    names = ["period", "period_end", "as_of", "requested", "compare_period", *[f"w{i}" for i in range(len(plan.leaves))]]
+    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=[exp.to_identifier(n, quoted=True) for n in names]))
+    return exp.select(*[col(n, "v") for n in names]).from_(values)
+
+
+def _keys(plan: Plan, dims: list[str]) -> exp.Expression:
+    selects: list[exp.Select] = []
+    for leaf in plan.leaves:
+        name = f"l{leaf.index}"
+        select = exp.select(*[col(d, name) for d in dims]).from_(table(name))
+        if plan.spine is not None:
+            select = select.join(table("spine"), on=exp.EQ(this=col("period", name), expression=col("period", "spine")), join_type="inner")
+        selects.append(select.distinct())
+    union: exp.Expression = selects[0]
+    for select in selects[1:]:
+        union = exp.union(union, select, distinct=True)
+    return exp.select(*[col(d, "k") for d in dims]).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("k"))))
+
+
+def _frame(plan: Plan, dims: list[str]) -> exp.Select:
+    spine_cols = ["period", "as_of", "requested", "compare_period"] if plan.spine is not None else []
+    columns = [col(c, "s") for c in spine_cols] + [col(d, "k") for d in dims]
+    if plan.spine is not None:
+        query = exp.select(*columns).from_(table("spine", "s"))
+        return query.join(table("dim_keys", "k"), join_type="cross") if dims else query
+    if dims:
+        return exp.select(*columns).from_(table("dim_keys", "k"))
+    return exp.select(alias(exp.Literal.number(1), "one"))
+
+
+def _result(plan: Plan, dims: list[str]) -> exp.Select:
+    spine_cols = ["period", "requested", "compare_period"] if plan.spine is not None else []
+    query = exp.select(
+        *[col(c, "f") for c in spine_cols], *[col(d, "f") for d in dims],
+        alias(_value(plan, plan.root), "value"), alias(_n(plan, plan.root), "n"),
+    ).from_(table("frame", "f"))
+    for leaf in plan.leaves:
+        name = f"l{leaf.index}"
+        keys = [null_safe_eq(col(d, name), col(d, "f")) for d in dims]
+        if plan.spine is not None:
+            keys.insert(0, exp.EQ(this=col("period", name), expression=col("period", "f")))
+        on = exp.and_(*keys) if keys else exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+        query = query.join(table(name), on=on, join_type="left")
+    return query
+
+
+def _value(plan: Plan, node: Node) -> exp.Expression:
+    match node:
+        case LeafRef(index):
+            value = col("value", f"l{index}")
+            leaf = plan.leaves[index]
+            return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)]) if leaf.additive else value
+        case RatioNode(numerator, denominator):
+            return safe_divide(_value(plan, numerator), _value(plan, denominator))
+        case FormulaNode(tree, parts):
+            return _formula(plan, tree, parts)
+    raise AssertionError(node)  # pragma: no cover
+
+
+def _formula(plan: Plan, tree: exp.Expression, parts: dict[str, Node]) -> exp.Expression:
+    tree = replace_all(tree, exp.Column, lambda c: exp.paren(_value(plan, parts[c.name])))
+    tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+    return as_double(tree)
+
+
+def _n(plan: Plan, node: Node) -> exp.Expression:
+    """Sample size: rows behind a leaf; a ratio's denominator; a formula's smallest part."""
+    match node:
+        case LeafRef(index):
+            return exp.Coalesce(this=col("n", f"l{index}"), expressions=[exp.Literal.number(0)])
+        case RatioNode(_, denominator):
+            return _n(plan, denominator)
+        case FormulaNode(_, parts):
+            counts = [_n(plan, p) for p in parts.values()]
+            return counts[0] if len(counts) == 1 else exp.Least(this=counts[0], expressions=counts[1:])
+    raise AssertionError(node)  # pragma: no cover
+
+
+def _final(plan: Plan, dims: list[str]) -> exp.Select:
+    out_dims = [col(d, "r") for d in dims]
+    if plan.spine is None:
+        return exp.select(*out_dims, col("value", "r"), col("n", "r")).from_(table("result", "r"))
+    base = [col("period", "r"), *out_dims, col("value", "r"), col("n", "r")]
+    requested = col("requested", "r")
+    if plan.query.compare is None:
+        return exp.select(*base).from_(table("result", "r")).where(requested)
+    on = exp.and_(
+        exp.EQ(this=col("period", "c"), expression=col("compare_period", "r")),
+        *[null_safe_eq(col(d, "c"), col(d, "r")) for d in dims],
+    )
+    change = exp.Sub(this=col("value", "r"), expression=col("value", "c"))
+    pct = safe_divide(change.copy(), exp.Abs(this=col("value", "c")))
+    return (
+        exp.select(*base, alias(col("compare_period", "r"), "compare_period"), alias(col("value", "c"), "compare_value"),
+                   alias(change, "change"), alias(pct, "change_pct"))
+        .from_(table("result", "r"))
+        .join(table("result", "c"), on=on, join_type="left")
+        .where(requested)
+    )

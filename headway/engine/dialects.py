@@ -1,0 +1,53 @@
+"""Engine differences, declared as data in one place.
+
+Everything else in the compiler is engine-neutral SQLGlot; the few functions
+whose names or argument shapes differ between engines are looked up here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from headway.spec.models import ColumnType
+
+SQL_TYPES = {
+    ColumnType.STRING: "varchar",
+    ColumnType.INTEGER: "bigint",
+    ColumnType.DOUBLE: "double",
+    ColumnType.BOOLEAN: "boolean",
+    ColumnType.TIMESTAMP: "timestamp",
+    ColumnType.DATE: "date",
+}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    sqlglot: str
+    quantile: str  # exact, linearly interpolated quantile (PERCENTILE_CONT semantics)
+    from_utc: str  # UTC timestamp -> wall clock in a zone
+    zone_first: bool  # argument order of `from_utc`
+    utc_cast: str | None  # cast applied to the timestamp before `from_utc`
+
+    def quantile_of(self, value: exp.Expression, p: float) -> exp.Expression:
+        return exp.Anonymous(this=self.quantile, expressions=[value, exp.Literal.number(repr(float(p)))])
+
+    def local_time(self, utc: exp.Expression, zone: str) -> exp.Expression:
+        """Wall-clock time in `zone` of a UTC timestamp column."""
+        value = exp.cast(utc, self.utc_cast) if self.utc_cast else utc
+        args = [exp.Literal.string(zone), value] if self.zone_first else [value, exp.Literal.string(zone)]
+        return exp.Anonymous(this=self.from_utc, expressions=args)
+
+    def generate(self, tree: exp.Expression, pretty: bool = True) -> str:
+        return tree.sql(dialect=self.sqlglot, pretty=pretty)
+
+
+DUCKDB = Dialect("duckdb", "duckdb", quantile="quantile_cont", from_utc="timezone", zone_first=True, utc_cast="timestamptz")
+SPARK = Dialect("spark", "spark", quantile="percentile", from_utc="from_utc_timestamp", zone_first=False, utc_cast=None)
+DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
+
+
+def sql_type(column_type: ColumnType) -> exp.DataType:
+    return exp.DataType.build(SQL_TYPES[column_type])

@@ -1,0 +1,52 @@
+"""Which files a source reads, and a data version that changes when they do."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from headway.spec.models import Source
+from headway.spec.workspace import Workspace
+
+
+class DataError(RuntimeError):
+    """The data behind a source is missing or does not match its declaration."""
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    source: str
+    format: str
+    paths: tuple[str, ...]
+    version: str
+
+
+def source_format(source: Source) -> str:
+    if source.format:
+        return source.format
+    return "csv" if source.path.lower().rstrip("*").endswith((".csv", ".csv.gz")) else "parquet"
+
+
+def source_files(ws: Workspace, source: Source) -> SourceFiles:
+    pattern = str(ws.path_of(source.path))
+    matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else (
+        [pattern] if Path(pattern).is_file() else [])
+    files = [m for m in matches if Path(m).is_file()]
+    if not files:
+        origin = ws.source_origins.get(source.name)
+        where = f" ({origin.file}:{origin.line_of('path')})" if origin else ""
+        raise DataError(f"source '{source.name}': no files match '{source.path}'{where}")
+    digest = hashlib.sha256()
+    for path in files:
+        stat = Path(path).stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return SourceFiles(source.name, source_format(source), tuple(files), digest.hexdigest()[:16])
+
+
+def data_version(ws: Workspace, sources: list[Source]) -> str:
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda s: s.name):
+        digest.update(f"{source.name}={source_files(ws, source).version};".encode())
+    return digest.hexdigest()[:16]

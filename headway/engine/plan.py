@@ -1,0 +1,288 @@
+"""From a query to an engine-neutral plan: which rows, which aggregates, which periods.
+
+The plan names every column it touches (already resolved and checked) and
+carries the calendar as data, so compiling it for an engine is mechanical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlglot import exp
+
+from headway.engine.calendar import Calendar
+from headway.engine.query import Compare, Query, QueryError
+from headway.spec.expressions import ExpressionError, Parsed, Purpose, parse
+from headway.spec.fields import FieldError, FieldRef, Join, resolve
+from headway.spec.graph import available_dimensions, parts, time_column
+from headway.spec.issues import choices_hint
+from headway.spec.models import Agg, ColumnType, Grain, Metric, Source, duration_days
+from headway.spec.workspace import Workspace
+
+ADDITIVE = {Agg.COUNT, Agg.COUNT_DISTINCT, Agg.SUM}
+MAX_DIMENSIONS = 6
+MAX_PERIODS = 5000
+Bounds = Callable[[Source, str], tuple[dt.date, dt.date] | None]
+
+
+class Mode(StrEnum):
+    PLAIN = "plain"
+    WINDOW = "window"
+    CUMULATIVE = "cumulative"
+    SNAPSHOT_LAST = "snapshot_last"
+    SNAPSHOT_INTERVAL = "snapshot_interval"
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A measure read from one source: the unit every metric rests on."""
+
+    index: int
+    metric: Metric
+    origin: str
+    source: Source
+    mode: Mode
+    time: FieldRef | None
+    valid_to: FieldRef | None
+    value: Parsed | None
+    filters: tuple[Parsed, ...]
+    dims: tuple[FieldRef, ...]
+    fields: dict[str, FieldRef]
+    joins: tuple[Join, ...]
+    window_days: int | None = None
+    reset: Grain | None = None
+
+    @property
+    def agg(self) -> Agg:
+        assert self.metric.measure is not None
+        return self.metric.measure.agg
+
+    @property
+    def additive(self) -> bool:
+        """Counts and sums of nothing are 0; every other aggregate of nothing is unknown."""
+        return self.agg in ADDITIVE
+
+
+@dataclass(frozen=True)
+class LeafRef:
+    leaf: int
+
+
+@dataclass(frozen=True)
+class RatioNode:
+    numerator: Node
+    denominator: Node
+
+
+@dataclass(frozen=True)
+class FormulaNode:
+    tree: exp.Expression
+    parts: dict[str, Node]
+
+
+Node = LeafRef | RatioNode | FormulaNode
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    as_of: dt.date  # snapshot instant: the period's end, or the day after --to when that comes first
+    requested: bool
+    compare: dt.date | None
+    window_starts: tuple[dt.date | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    query: Query
+    metric: Metric
+    origin: str
+    root: Node
+    leaves: tuple[Leaf, ...]
+    dims: tuple[str, ...]
+    spine: tuple[Period, ...] | None
+    timezone: str
+    calendar: Calendar
+    spec_hash: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def timeless(self) -> bool:
+        return self.spine is None
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date]:
+        assert self.spine is not None
+        return min(p.start for p in self.spine), max(p.end for p in self.spine)
+
+
+def build_plan(ws: Workspace, query: Query, bounds: Bounds) -> Plan:
+    metric = _metric(ws, query.metric)
+    dims = _check_dims(ws, metric, query.by)
+    where = _parse_where(query.where)
+    leaves: list[Leaf] = []
+    root = _node(ws, metric.id, dims, where, leaves, ())
+    calendar = Calendar(ws.config.week_start)
+    spine = _spine(ws, query, tuple(leaves), calendar, bounds)
+    return Plan(query, metric, ws.where(metric.id), root, tuple(leaves), dims, spine,
+                ws.config.timezone, calendar, ws.spec_hash)
+
+
+def _metric(ws: Workspace, metric_id: str) -> Metric:
+    if metric_id not in ws.metrics:
+        raise QueryError(f"unknown metric '{metric_id}'", choices_hint(metric_id, ws.metrics, "a metric id"),
+                         code="unknown_metric")
+    return ws.metrics[metric_id]
+
+
+def _check_dims(ws: Workspace, metric: Metric, by: tuple[str, ...]) -> tuple[str, ...]:
+    if len(by) > MAX_DIMENSIONS:
+        raise QueryError(f"at most {MAX_DIMENSIONS} dimensions per query, got {len(by)}")
+    if len(set(by)) != len(by):
+        raise QueryError("a dimension is named twice in --by")
+    declared = available_dimensions(ws.metrics, metric.id)
+    for dim in by:
+        if dim not in declared:
+            listed = ", ".join(declared) if declared else "none"
+            hint = choices_hint(dim, declared, "a declared dimension") if declared else ""
+            raise QueryError(f"metric '{metric.id}' has no dimension '{dim}' (declared: {listed})", hint,
+                             code="unknown_dimension")
+    return by
+
+
+def _parse_where(text: str | None) -> Parsed | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse(text, Purpose.FILTER)
+    except ExpressionError as error:
+        raise QueryError(f"--where: {error.message}", error.hint, code="bad_where") from None
+
+
+def _node(ws: Workspace, metric_id: str, dims: tuple[str, ...], where: Parsed | None,
+          leaves: list[Leaf], seen: tuple[str, ...]) -> Node:
+    if metric_id in seen:  # guarded by validation; kept so a bad spec cannot recurse forever
+        raise QueryError(f"derived metrics form a cycle through '{metric_id}'")
+    metric = ws.metrics[metric_id]
+    if metric.ratio is not None:
+        return RatioNode(_node(ws, metric.ratio.numerator, dims, where, leaves, (*seen, metric_id)),
+                         _node(ws, metric.ratio.denominator, dims, where, leaves, (*seen, metric_id)))
+    if metric.formula is not None:
+        tree = parse(metric.formula, Purpose.FORMULA).tree
+        return FormulaNode(tree, {p: _node(ws, p, dims, where, leaves, (*seen, metric_id)) for p in parts(metric)})
+    for leaf in leaves:
+        if leaf.metric.id == metric_id:
+            return LeafRef(leaf.index)
+    leaves.append(_leaf(ws, metric, len(leaves), dims, where))
+    return LeafRef(len(leaves) - 1)
+
+
+def _leaf(ws: Workspace, metric: Metric, index: int, dims: tuple[str, ...], where: Parsed | None) -> Leaf:
+    assert metric.source is not None and metric.measure is not None
+    source = ws.sources[metric.source]
+    filters = [parse(metric.filter, Purpose.FILTER)] if metric.filter else []
+    if where is not None:
+        filters.append(where)
+    value = parse(metric.measure.expr, Purpose.MEASURE) if metric.measure.expr else None
+    names = [*dims, *(n for p in [*filters, *([value] if value else [])] for n in p.fields)]
+    fields = {name: _resolve(ws, source, name, metric, where) for name in dict.fromkeys(names)}
+    joins = tuple(dict.fromkeys(f.join for f in fields.values() if f.join is not None))
+    time_name = time_column(metric, source)
+    time = resolve(ws.sources, source, time_name) if time_name else None
+    snapshot = metric.snapshot
+    valid_to = resolve(ws.sources, source, snapshot.valid_to) if snapshot and snapshot.valid_to else None
+    return Leaf(
+        index=index, metric=metric, origin=ws.where(metric.id), source=source, mode=_mode(metric),
+        time=time, valid_to=valid_to, value=value, filters=tuple(filters),
+        dims=tuple(fields[d] for d in dims), fields=fields, joins=joins,
+        window_days=duration_days(metric.window) if metric.window else None,
+        reset=metric.cumulative.reset if metric.cumulative else None,
+    )
+
+
+def _resolve(ws: Workspace, source: Source, name: str, metric: Metric, where: Parsed | None) -> FieldRef:
+    try:
+        return resolve(ws.sources, source, name)
+    except FieldError as error:
+        in_where = where is not None and name in where.fields
+        prefix = f"--where: metric '{metric.id}' reads source '{source.name}'; " if in_where else ""
+        raise QueryError(prefix + error.message, error.hint, code="bad_where" if in_where else "bad_spec") from None
+
+
+def _mode(metric: Metric) -> Mode:
+    if metric.window is not None:
+        return Mode.WINDOW
+    if metric.cumulative is not None:
+        return Mode.CUMULATIVE
+    if metric.snapshot is not None:
+        return Mode.SNAPSHOT_INTERVAL if metric.snapshot.valid_to else Mode.SNAPSHOT_LAST
+    return Mode.PLAIN
+
+
+def _spine(ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Calendar,
+           bounds: Bounds) -> tuple[Period, ...] | None:
+    if all(leaf.time is None for leaf in leaves):
+        if query.compare is not None:
+            raise QueryError("--compare needs a metric with a time column")
+        return None
+    first, last = _range(query, leaves, bounds)
+    grain = query.grain
+    requested = calendar.periods(first, last, grain)
+    if len(requested) > MAX_PERIODS:
+        raise QueryError(f"{len(requested)} {grain.value} periods requested; the limit is {MAX_PERIODS}",
+                         "Use a coarser --grain or a shorter --from/--to range.")
+    compare = {start: _compare_start(calendar, start, grain, query.compare) for start in requested}
+    starts = sorted(set(requested) | {c for c in compare.values() if c is not None})
+    wanted = set(requested)
+    cap = query.end + dt.timedelta(days=1) if query.end is not None else None
+    periods = []
+    for start in starts:
+        end = calendar.end(start, grain)
+        as_of = min(end, cap) if cap is not None else end
+        windows = tuple(_window_start(calendar, leaf, start, end) for leaf in leaves)
+        periods.append(Period(start, end, as_of, start in wanted, compare.get(start) if start in wanted else None, windows))
+    return tuple(periods)
+
+
+def _range(query: Query, leaves: tuple[Leaf, ...], bounds: Bounds) -> tuple[dt.date, dt.date]:
+    if query.start is not None and query.end is not None:
+        if query.start > query.end:
+            raise QueryError(f"--from {query.start} is after --to {query.end}")
+        return query.start, query.end
+    found = [b for leaf in leaves if leaf.time is not None
+             for b in [bounds(leaf.source, leaf.time.column)] if b is not None]
+    if not found:
+        day = query.start or query.end
+        if day is None:
+            raise QueryError("the metric's sources hold no rows, so there is no default date range",
+                             "Pass --from and --to.", code="no_data")
+        return day, day
+    start = query.start or min(b[0] for b in found)
+    end = query.end or max(b[1] for b in found)
+    if start > end:
+        raise QueryError(f"--from {start} is after the last data ({end})", "Pass an earlier --from or a --to.")
+    return start, end
+
+
+def _compare_start(calendar: Calendar, start: dt.date, grain: Grain, compare: Compare | None) -> dt.date | None:
+    if compare is Compare.PREVIOUS:
+        return calendar.shift(start, grain, -1)
+    if compare is Compare.YEAR_AGO:
+        return calendar.year_ago(start, grain)
+    return None
+
+
+def _window_start(calendar: Calendar, leaf: Leaf, start: dt.date, end: dt.date) -> dt.date | None:
+    if leaf.mode is Mode.WINDOW and leaf.window_days is not None:
+        return end - dt.timedelta(days=leaf.window_days)
+    if leaf.mode is Mode.CUMULATIVE and leaf.reset is not None:
+        return calendar.start(end - dt.timedelta(days=1), leaf.reset)
+    return None
+
+
+def is_timestamp(ref: FieldRef) -> bool:
+    return ref.type is ColumnType.TIMESTAMP

@@ -1,0 +1,119 @@
+"""Small SQLGlot builders: quoted names, typed literals, aggregates.
+
+Every identifier is quoted and every value is a literal node, so nothing a
+user wrote is ever concatenated into SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlglot import exp
+
+from headway.engine.dialects import Dialect
+from headway.spec.models import Agg, Grain
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def alias(expression: exp.Expression, name: str) -> exp.Alias:
+    return exp.alias_(expression, ident(name))
+
+
+def table(name: str, alias_name: str | None = None) -> exp.Table:
+    return exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(alias_name)) if alias_name else None)
+
+
+def date_lit(day: dt.date | None) -> exp.Expression:
+    if day is None:
+        return exp.cast(exp.null(), "date")
+    return exp.cast(exp.Literal.string(day.isoformat()), "date")
+
+
+def ts_lit(day: dt.date) -> exp.Expression:
+    return exp.cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), "timestamp")
+
+
+def as_timestamp(value: exp.Expression) -> exp.Expression:
+    return exp.cast(value, "timestamp")
+
+
+def as_double(value: exp.Expression) -> exp.Expression:
+    return exp.cast(value, "double")
+
+
+def safe_divide(numerator: exp.Expression, denominator: exp.Expression) -> exp.Expression:
+    """x / y that is NULL, not an error or infinity, when y is 0."""
+    return exp.Div(this=as_double(numerator), expression=exp.Nullif(this=as_double(denominator), expression=exp.Literal.number(0)))
+
+
+def null_safe_eq(left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    return exp.NullSafeEQ(this=left, expression=right)
+
+
+def all_of(conditions: list[exp.Expression]) -> exp.Expression | None:
+    if not conditions:
+        return None
+    return exp.and_(*[exp.paren(c, copy=False) for c in conditions])
+
+
+def days(count: int) -> exp.Interval:
+    return exp.Interval(this=exp.Literal.string(str(count)), unit=exp.Var(this="DAY"))
+
+
+def period_of(local: exp.Expression, grain: Grain, week_offset: int) -> exp.Expression:
+    """Start date of the period holding a wall-clock timestamp."""
+    if grain is Grain.DAY:
+        return exp.cast(local, "date")
+    if grain is Grain.WEEK and week_offset:
+        shifted = exp.Sub(this=local, expression=days(week_offset))
+        truncated = exp.TimestampTrunc(this=shifted, unit=exp.Var(this="WEEK"))
+        return exp.cast(exp.Add(this=truncated, expression=days(week_offset)), "date")
+    unit = {Grain.WEEK: "WEEK", Grain.MONTH: "MONTH", Grain.QUARTER: "QUARTER", Grain.YEAR: "YEAR"}[grain]
+    return exp.cast(exp.TimestampTrunc(this=local, unit=exp.Var(this=unit)), "date")
+
+
+def count_all() -> exp.Expression:
+    return exp.Count(this=exp.Star())
+
+
+def aggregate(agg: Agg, value: exp.Expression | None, p: float | None, dialect: Dialect) -> tuple[exp.Expression, exp.Expression]:
+    """The aggregate and its sample size n (rows with a non-null input)."""
+    if value is None:
+        return count_all(), count_all()
+    n = exp.Count(this=value.copy())
+    match agg:
+        case Agg.COUNT:
+            return exp.Count(this=value), n
+        case Agg.COUNT_DISTINCT:
+            return exp.Count(this=exp.Distinct(expressions=[value])), n
+        case Agg.SUM:
+            return exp.Sum(this=value), n
+        case Agg.AVG:
+            return exp.Avg(this=value), n
+        case Agg.MIN:
+            return exp.Min(this=value), n
+        case Agg.MAX:
+            return exp.Max(this=value), n
+        case Agg.MEDIAN:
+            return dialect.quantile_of(value, 0.5), n
+        case Agg.PERCENTILE:
+            assert p is not None
+            return dialect.quantile_of(value, p), n
+
+
+def replace_all(tree: exp.Expression, kind: type[exp.Expression], fn: Callable[[Any], exp.Expression]) -> exp.Expression:
+    """A copy of `tree` with every `kind` node replaced by `fn(node)`, deepest first, the root included."""
+    holder = exp.Paren(this=tree.copy())
+    nodes = list(holder.find_all(kind))
+    for node in reversed(nodes):
+        node.replace(fn(node))
+    return holder.this

@@ -1,0 +1,54 @@
+"""The typed view each engine reads a source through.
+
+Files rarely hold exactly the declared types (CSV holds strings, Parquet may
+hold int32 or zoned timestamps); the view casts each declared column to its
+declared type, with timestamps as UTC wall-clock, and refuses missing columns.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from headway.engine.dialects import Dialect
+from headway.engine.files import DataError
+from headway.engine.sql import alias, col
+from headway.spec.models import ColumnType, Source
+
+TARGET = {
+    "duckdb": {
+        ColumnType.STRING: "VARCHAR", ColumnType.INTEGER: "BIGINT", ColumnType.DOUBLE: "DOUBLE",
+        ColumnType.BOOLEAN: "BOOLEAN", ColumnType.TIMESTAMP: "TIMESTAMP", ColumnType.DATE: "DATE",
+    },
+    "spark": {
+        ColumnType.STRING: "STRING", ColumnType.INTEGER: "BIGINT", ColumnType.DOUBLE: "DOUBLE",
+        ColumnType.BOOLEAN: "BOOLEAN", ColumnType.TIMESTAMP: "TIMESTAMP", ColumnType.DATE: "DATE",
+    },
+}
+_TEXT = {"VARCHAR", "STRING"}
+
+
+def typed_select(source: Source, physical: dict[str, str], relation: exp.Expression, dialect: Dialect) -> exp.Select:
+    """SELECT every declared column, cast to its declared type, FROM the raw relation."""
+    lowered = {name.lower(): (name, kind.upper()) for name, kind in physical.items()}
+    columns = []
+    for name, column in source.columns.items():
+        found = lowered.get(name.lower())
+        if found is None:
+            present = ", ".join(sorted(physical)) or "none"
+            raise DataError(f"source '{source.name}': the files have no column '{name}' (they have: {present})")
+        raw_name, raw_type = found
+        columns.append(alias(_cast(col(raw_name), column.type, raw_type, dialect), name))
+    return exp.select(*columns).from_(relation)
+
+
+def _cast(value: exp.Expression, declared: ColumnType, raw_type: str, dialect: Dialect) -> exp.Expression:
+    if declared is ColumnType.STRUCT:
+        if not raw_type.startswith("STRUCT"):
+            raise DataError(f"column {value.sql()} is {raw_type}, not a struct")
+        return value
+    target = TARGET[dialect.name][declared]
+    if raw_type == target:
+        return value
+    if declared is ColumnType.TIMESTAMP and dialect.name == "duckdb" and raw_type in _TEXT:
+        return exp.cast(exp.cast(value, "timestamptz"), "timestamp")
+    return exp.cast(value, target.lower() if target != "STRING" else "varchar")
