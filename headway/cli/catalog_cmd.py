@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from headway.cli.common import WorkspaceOption, console, open_workspace
-from headway.spec.models import Kind, Metric, MetricsFile, SourcesFile, WorkspaceConfig
+from headway.spec.describe import describe
+from headway.spec.models import Kind, MetricsFile, SourcesFile, WorkspaceConfig
 from headway.spec.workspace import Workspace
 
 
@@ -33,24 +34,6 @@ def metrics(
     for m in sorted(chosen, key=lambda m: (m.kind.value, m.id)):
         table.add_row(m.id, m.kind.value, describe(m), m.owner or "–", m.status.value, ws.where(m.id))
     console.print(table)
-
-
-def describe(m: Metric) -> str:
-    """The definition in a few words, e.g. `sum(mrr) over subscriptions, 28d window`."""
-    if m.ratio is not None:
-        return f"{m.ratio.numerator} / {m.ratio.denominator}"
-    if m.formula is not None:
-        return m.formula
-    assert m.measure is not None
-    agg = m.measure.agg.value + (f"(p={m.measure.p})" if m.measure.p else "")
-    text = f"{agg}({m.measure.expr or '*'}) over {m.source}"
-    if m.window:
-        text += f", {m.window} window"
-    if m.cumulative:
-        text += ", cumulative" + (f" per {m.cumulative.reset.value}" if m.cumulative.reset else "")
-    if m.snapshot:
-        text += ", value at period end"
-    return text
 
 
 def tree(workspace: WorkspaceOption = Path(".")) -> None:

@@ -6,6 +6,7 @@ import typer
 
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.query_cmd import query, sql
+from headway.cli.serve_cmd import serve
 from headway.cli.validate_cmd import validate
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app.command()(sql)
 app.command()(metrics)
 app.command()(tree)
 app.command()(schema)
+app.command()(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

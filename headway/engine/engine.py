@@ -49,7 +49,7 @@ class Engine:
         self._backend: Backend | None = None
         self._cache: LRUCache[tuple[Any, ...], Result] = LRUCache(maxsize=cache_size)
         self._facts: dict[tuple[Any, ...], Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @property
     def backend(self) -> Backend:
@@ -83,8 +83,9 @@ class Engine:
         sources = self._sources_for(query.metric)
         files = {s.name: self._prepare(s) for s in sources}
         key = (self.workspace.spec_hash, tuple(sorted((n, f.version) for n, f in files.items())), self.engine_name, query.key())
-        if use_cache and key in self._cache:
-            cached = self._cache[key]
+        with self._lock:
+            cached = self._cache.get(key) if use_cache else None
+        if cached is not None:
             return Result(cached.metric, cached.grain, cached.by, cached.rows, cached.sql, cached.engine, True,
                           cached.timeless, cached.meta)
         plan = self.plan(query)
@@ -97,8 +98,26 @@ class Engine:
         elapsed = time.perf_counter() - started
         result = Result(query.metric, query.grain, query.by, _rows(names, rows, plan), sql, self.engine_name,
                         False, plan.timeless, {"seconds": elapsed, "data_version": key[1]})
-        self._cache[key] = result
+        with self._lock:
+            self._cache[key] = result
         return result
+
+    def data_range(self, metric_id: str) -> tuple[dt.date, dt.date] | None:
+        """First and last local day with data across the metric's time-stamped sources."""
+        from headway.spec.graph import leaves, time_column
+
+        ws = self.workspace
+        found = []
+        for leaf_id in leaves(ws.metrics, metric_id):
+            metric = ws.metrics[leaf_id]
+            source = ws.sources[metric.source or ""]
+            column = time_column(metric, source)
+            bounds = self._bounds(source, column) if column else None
+            if bounds is not None:
+                found.append(bounds)
+        if not found:
+            return None
+        return min(b[0] for b in found), max(b[1] for b in found)
 
     def data_version(self, metric_id: str) -> str:
         return ",".join(f"{s.name}:{self._files(s).version}" for s in self._sources_for(metric_id))

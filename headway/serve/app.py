@@ -1,0 +1,54 @@
+"""The FastAPI application: JSON API, web pages and static files from one server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from headway import __version__
+from headway.analysis import summarize_all
+from headway.engine import Engine
+from headway.serve import api, errors, pages
+from headway.serve.state import ServerState
+from headway.spec import Workspace, load_workspace
+
+log = logging.getLogger("headway.serve")
+
+
+def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, *, warm: bool = True) -> FastAPI:
+    """The app for one workspace; `warm` precomputes the overview in the background at start-up."""
+    ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    runner = engine or Engine(ws)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(runner,), name="headway-warm", daemon=True).start()
+        yield
+        if engine is None:
+            runner.close()
+
+    # docs_url/redoc_url off: their pages load scripts from a CDN, and the server must work offline
+    app = FastAPI(title=f"Headway · {ws.config.name}", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Metrics as code: definitions, values per period, and the SQL behind them.")
+    app.state.headway = ServerState(ws, runner)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    return app
+
+
+def _warm(engine: Engine) -> None:
+    try:
+        summarize_all(engine)
+    except Exception:  # warming is an optimisation; a failure shows up on the first real request
+        log.exception("warming the overview failed")

@@ -1,0 +1,42 @@
+"""One JSON error shape for every failure: {"ok": false, "status", "error", "hint", "code", "errors"}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from headway.engine import DataError, QueryError
+
+
+def error_body(status: int, message: str, *, hint: str = "", code: str = "error", errors: list[Any] | None = None) -> dict[str, Any]:
+    return {"ok": False, "status": status, "error": message, "hint": hint, "code": code, "errors": errors or []}
+
+
+def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
+    return JSONResponse(error_body(status, message, **kwargs), status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(QueryError)
+    async def _query(_: Request, exc: QueryError) -> JSONResponse:
+        status = 404 if exc.code == "unknown_metric" else 400
+        return _respond(status, exc.message, hint=exc.hint, code=exc.code)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        return _respond(500, str(exc), code="data_error", hint="Check the source's files and its declaration.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]
+        first = details[0] if details else {"loc": [], "message": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"][1:]) or "request"
+        return _respond(422, f"{where}: {first['message']}", code="invalid_request", errors=details)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        return _respond(exc.status_code, str(exc.detail), code="http_error")

@@ -1,0 +1,59 @@
+"""HTML pages. Each renders the data of a JSON endpoint; none builds SQL or computes numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from headway.serve import api
+from headway.serve.state import get_state
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+KIND_TITLES = {
+    "kpi": "KPIs — outcomes we push or protect",
+    "delivery": "Delivery — how fast and how safely we ship",
+    "counter": "Counter-metrics — what must not get worse",
+    "health": "Health — numbers we protect",
+    "input": "Inputs — what the KPIs are built from",
+}
+
+
+def format_value(value: Any, unit: str | None) -> str:
+    """How a number reads on the page; `None` is 'no data', never 0."""
+    if value is None:
+        return "no data"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if unit in {"ratio", "share"}:
+        return f"{value:.1%}"
+    if unit == "%":
+        return f"{value:,.1f}%"
+    number = f"{value:,.0f}" if isinstance(value, int) or abs(value) >= 1000 else f"{value:,.2f}"
+    if unit == "USD":
+        return f"${number}"
+    return f"{number} {unit}" if unit and unit not in {"count", "accounts", "users"} else number
+
+
+def format_change(pct: Any) -> str:
+    return "–" if pct is None else f"{pct:+.1%}"
+
+
+templates.env.filters["value"] = format_value
+templates.env.filters["change"] = format_change
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    data = api.overview(get_state(request))
+    groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KIND_TITLES}
+    for metric in data["metrics"]:
+        groups[metric["kind"]].append(metric)
+    return templates.TemplateResponse(
+        request, "index.html", {"data": data, "groups": groups, "titles": KIND_TITLES},
+    )

@@ -1,0 +1,29 @@
+"""Shared fixtures: one Spark session for the whole suite, the small demo workspace."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """A local-mode Spark session (~5 s to start), shared by every Spark test."""
+    if shutil.which("java") is None:
+        pytest.fail("Spark tests need Java: run `make test` (it installs openjdk-17-jre-headless) or install it.")
+    from headway.engine.backends.spark import start_session
+    from headway.spec.models import SparkSettings
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    session = start_session(SparkSettings(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"}))
+    yield session
+    session.stop()
