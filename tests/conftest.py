@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+pytest_plugins = ["postgres"]  # the real PostgreSQL server fixture (tests/postgres.py)
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,14 @@ derived value computed per period and dimension, and an optional comparison.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlglot import exp
 
 from headway.engine.compile_leaf import LeafCompiler
 from headway.engine.dialects import Dialect
 from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
-from headway.engine.sql import alias, as_double, col, date_lit, null_safe_eq, replace_all, safe_divide, table
+from headway.engine.sql import alias, as_double, cast, col, null_safe_eq, replace_all, safe_divide, table
 
 
 def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
@@ -28,7 +30,7 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     ctes.append(("result", _result(plan, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
     query = _final(plan, dim_names)
     for name, select, comment in ctes:
-        query = query.with_(exp.to_identifier(name, quoted=True), as_=select)
+        query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         query.args["with_"].expressions[-1].add_comments([comment])
     return query
 
@@ -43,17 +45,24 @@ def render(plan: Plan, dialect: Dialect) -> str:
 
 
 def _spine(plan: Plan) -> exp.Select:
+    """The calendar as literal rows; dates travel as ISO strings and are cast once per column."""
     assert plan.spine is not None
+
+    def day(value: dt.date | None) -> exp.Expression:
+        return exp.Literal.string(value.isoformat()) if value is not None else exp.null()
+
     rows = [
         exp.Tuple(expressions=[
-            date_lit(p.start), date_lit(p.end), date_lit(p.as_of), exp.Boolean(this=p.requested), date_lit(p.compare),
-            *[date_lit(w) for w in p.window_starts],
+            day(p.start), day(p.end), day(p.as_of), exp.Boolean(this=p.requested), day(p.compare),
+            *[day(w) for w in p.window_starts],
         ])
         for p in plan.spine
     ]
     names = ["period", "period_end", "as_of", "requested", "compare_period", *[f"w{i}" for i in range(len(plan.leaves))]]
-    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=[exp.to_identifier(n, quoted=True) for n in names]))
-    return exp.select(*[col(n, "v") for n in names]).from_(values)
+    columns = [exp.to_identifier(n, quoted=True) for n in names]
+    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=columns))
+    select = [alias(col(n, "v"), n) if n == "requested" else alias(cast(col(n, "v"), "date"), n) for n in names]
+    return exp.select(*select).from_(values, copy=False)
 
 
 def _keys(plan: Plan, dims: list[str]) -> exp.Expression:

@@ -19,6 +19,7 @@ from headway.engine.sql import (
     all_of,
     as_double,
     as_timestamp,
+    cast,
     col,
     count_all,
     ident,
@@ -147,7 +148,7 @@ class LeafCompiler:
         starts = [p.window_starts[self.leaf.index] for p in spine]
         lower = None if any(s is None for s in starts) else min(s for s in starts if s is not None)
         upper = max(p.end for p in spine)
-        day = exp.cast(self.local(self.leaf.time), "date")
+        day = cast(self.local(self.leaf.time), "date")
         dims = self.dims()
         partial, combine = _partials(self.leaf.agg, self.value(), self.leaf.metric.measure.p, self.dialect)  # type: ignore[union-attr]
         base = self.source().select(alias(day, "day"), *self.dim_aliases(dims), *partial)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from headway.engine.sql import cast
+
 from headway.spec.models import ColumnType
 
 SQL_TYPES = {
@@ -36,7 +38,7 @@ class Dialect:
 
     def local_time(self, utc: exp.Expression, zone: str) -> exp.Expression:
         """Wall-clock time in `zone` of a UTC timestamp column."""
-        value = exp.cast(utc, self.utc_cast) if self.utc_cast else utc
+        value = cast(utc, self.utc_cast) if self.utc_cast else utc
         args = [exp.Literal.string(zone), value] if self.zone_first else [value, exp.Literal.string(zone)]
         return exp.Anonymous(this=self.from_utc, expressions=args)
 

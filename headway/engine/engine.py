@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import threading
 import time
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,15 +81,17 @@ class Engine:
 
     # -- running ------------------------------------------------------------
     def query(self, query: Query, *, use_cache: bool = True) -> Result:
-        sources = self._sources_for(query.metric)
-        files = {s.name: self._prepare(s) for s in sources}
-        key = (self.workspace.spec_hash, tuple(sorted((n, f.version) for n, f in files.items())), self.engine_name, query.key())
+        plan = self.plan(query)
+        needed = dict.fromkeys(
+            [leaf.source.name for leaf in plan.leaves] + [j.to_source for leaf in plan.leaves for j in leaf.joins]
+        )
+        files = {name: self._prepare(self.workspace.sources[name]) for name in needed}
+        versions = tuple(sorted((name, f.version) for name, f in files.items()))
+        key = (self.workspace.spec_hash, versions, self.engine_name, query.key())
         with self._lock:
             cached = self._cache.get(key) if use_cache else None
         if cached is not None:
-            return Result(cached.metric, cached.grain, cached.by, cached.rows, cached.sql, cached.engine, True,
-                          cached.timeless, cached.meta)
-        plan = self.plan(query)
+            return replace(cached, cached=True)
         for leaf in plan.leaves:
             for join in leaf.joins:
                 self._check_unique(join, files)
@@ -97,7 +100,7 @@ class Engine:
         names, rows = self.backend.execute(sql)
         elapsed = time.perf_counter() - started
         result = Result(query.metric, query.grain, query.by, _rows(names, rows, plan), sql, self.engine_name,
-                        False, plan.timeless, {"seconds": elapsed, "data_version": key[1]})
+                        False, plan.timeless, {"seconds": elapsed, "data_version": versions})
         with self._lock:
             self._cache[key] = result
         return result
@@ -119,28 +122,7 @@ class Engine:
             return None
         return min(b[0] for b in found), max(b[1] for b in found)
 
-    def data_version(self, metric_id: str) -> str:
-        return ",".join(f"{s.name}:{self._files(s).version}" for s in self._sources_for(metric_id))
-
     # -- helpers ------------------------------------------------------------
-    def _sources_for(self, metric_id: str) -> list[Source]:
-        from headway.spec.graph import leaves
-
-        ws = self.workspace
-        if metric_id not in ws.metrics:
-            build_plan(ws, Query(metric_id), self._bounds)  # raises the helpful unknown-metric error
-        names: dict[str, None] = {}
-        for leaf_id in leaves(ws.metrics, metric_id):
-            source = ws.sources[ws.metrics[leaf_id].source or ""]
-            names[source.name] = None
-            for column in source.columns.values():
-                if column.entity:
-                    for other in ws.sources.values():
-                        if other.primary_key and other.columns.get(other.primary_key, None) is not None \
-                                and other.columns[other.primary_key].entity == column.entity:
-                            names[other.name] = None
-        return [ws.sources[n] for n in names]
-
     def _files(self, source: Source) -> SourceFiles:
         return source_files(self.workspace, source)
 

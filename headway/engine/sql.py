@@ -8,12 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from headway.engine.dialects import Dialect
 from headway.spec.models import Agg, Grain
+
+if TYPE_CHECKING:
+    from headway.engine.dialects import Dialect
+
+
+_TYPES = {
+    "date": exp.DataType.Type.DATE,
+    "timestamp": exp.DataType.Type.TIMESTAMP,
+    "timestamptz": exp.DataType.Type.TIMESTAMPTZ,
+    "double": exp.DataType.Type.DOUBLE,
+    "bigint": exp.DataType.Type.BIGINT,
+    "varchar": exp.DataType.Type.VARCHAR,
+    "boolean": exp.DataType.Type.BOOLEAN,
+    "string": exp.DataType.Type.VARCHAR,
+}
+
+
+def cast(value: exp.Expression, type_name: str) -> exp.Cast:
+    """CAST without re-parsing the type name (SQLGlot's builder parses it every call)."""
+    return exp.Cast(this=value, to=exp.DataType(this=_TYPES[type_name]))
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -34,20 +53,20 @@ def table(name: str, alias_name: str | None = None) -> exp.Table:
 
 def date_lit(day: dt.date | None) -> exp.Expression:
     if day is None:
-        return exp.cast(exp.null(), "date")
-    return exp.cast(exp.Literal.string(day.isoformat()), "date")
+        return cast(exp.null(), "date")
+    return cast(exp.Literal.string(day.isoformat()), "date")
 
 
 def ts_lit(day: dt.date) -> exp.Expression:
-    return exp.cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), "timestamp")
+    return cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), "timestamp")
 
 
 def as_timestamp(value: exp.Expression) -> exp.Expression:
-    return exp.cast(value, "timestamp")
+    return cast(value, "timestamp")
 
 
 def as_double(value: exp.Expression) -> exp.Expression:
-    return exp.cast(value, "double")
+    return cast(value, "double")
 
 
 def safe_divide(numerator: exp.Expression, denominator: exp.Expression) -> exp.Expression:
@@ -72,13 +91,13 @@ def days(count: int) -> exp.Interval:
 def period_of(local: exp.Expression, grain: Grain, week_offset: int) -> exp.Expression:
     """Start date of the period holding a wall-clock timestamp."""
     if grain is Grain.DAY:
-        return exp.cast(local, "date")
+        return cast(local, "date")
     if grain is Grain.WEEK and week_offset:
         shifted = exp.Sub(this=local, expression=days(week_offset))
         truncated = exp.TimestampTrunc(this=shifted, unit=exp.Var(this="WEEK"))
-        return exp.cast(exp.Add(this=truncated, expression=days(week_offset)), "date")
+        return cast(exp.Add(this=truncated, expression=days(week_offset)), "date")
     unit = {Grain.WEEK: "WEEK", Grain.MONTH: "MONTH", Grain.QUARTER: "QUARTER", Grain.YEAR: "YEAR"}[grain]
-    return exp.cast(exp.TimestampTrunc(this=local, unit=exp.Var(this=unit)), "date")
+    return cast(exp.TimestampTrunc(this=local, unit=exp.Var(this=unit)), "date")
 
 
 def count_all() -> exp.Expression:

@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from headway.engine.dialects import Dialect
 from headway.engine.files import DataError
-from headway.engine.sql import alias, col
+from headway.engine.sql import alias, cast, col
 from headway.spec.models import ColumnType, Source
 
 TARGET = {
@@ -50,5 +50,5 @@ def _cast(value: exp.Expression, declared: ColumnType, raw_type: str, dialect: D
     if raw_type == target:
         return value
     if declared is ColumnType.TIMESTAMP and dialect.name == "duckdb" and raw_type in _TEXT:
-        return exp.cast(exp.cast(value, "timestamptz"), "timestamp")
-    return exp.cast(value, target.lower() if target != "STRING" else "varchar")
+        return cast(cast(value, "timestamptz"), "timestamp")
+    return cast(value, target.lower() if target != "STRING" else "varchar")
