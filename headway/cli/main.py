@@ -7,6 +7,7 @@ import typer
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
+from headway.cli.state_cmd import app as state_app
 from headway.cli.validate_cmd import validate
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.command()(metrics)
 app.command()(tree)
 app.command()(schema)
 app.command()(serve)
+app.add_typer(state_app, name="state")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

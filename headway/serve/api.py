@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -72,7 +73,11 @@ def query_metric(
 ) -> dict[str, Any]:
     """The metric per period: the same JSON as `headway query --format json`."""
     q = _query(state, metric_id, grain, by, start, end, where, compare)
-    return state.engine.query(q).to_json()
+    started = time.perf_counter()
+    result = state.engine.query(q)
+    if state.recorder is not None:
+        state.recorder.query_answered(q, result, time.perf_counter() - started)
+    return result.to_json()
 
 
 @router.get("/metrics/{metric_id}/sql")

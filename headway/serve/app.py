@@ -16,29 +16,41 @@ from headway import __version__
 from headway.analysis import summarize_all
 from headway.engine import Engine
 from headway.serve import api, errors, pages
+from headway.serve.recorder import Recorder
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
+from headway.store import StateStore, state_url
 
 log = logging.getLogger("headway.serve")
 
 
-def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, *, warm: bool = True) -> FastAPI:
-    """The app for one workspace; `warm` precomputes the overview in the background at start-up."""
+def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, *, warm: bool = True,
+               state: StateStore | None = None) -> FastAPI:
+    """The app for one workspace.
+
+    `warm` precomputes the overview in the background at start-up; `state` is the
+    state database (default: the workspace's, or HEADWAY_STATE_URL).
+    """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     runner = engine or Engine(ws)
+    server = ServerState(ws, runner)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        store = state or StateStore.open(state_url(ws.root))
+        server.recorder = Recorder(ws, store)
+        server.recorder.spec_loaded()
         if warm:
             threading.Thread(target=_warm, args=(runner,), name="headway-warm", daemon=True).start()
         yield
+        server.recorder.close()
         if engine is None:
             runner.close()
 
     # docs_url/redoc_url off: their pages load scripts from a CDN, and the server must work offline
     app = FastAPI(title=f"Headway · {ws.config.name}", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Metrics as code: definitions, values per period, and the SQL behind them.")
-    app.state.headway = ServerState(ws, runner)
+    app.state.headway = server
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)
     app.include_router(api.router)

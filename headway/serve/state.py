@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from headway.engine import Engine
+from headway.serve.recorder import Recorder
 from headway.spec import Workspace
 
 
@@ -14,6 +15,7 @@ from headway.spec import Workspace
 class ServerState:
     workspace: Workspace
     engine: Engine
+    recorder: Recorder | None = None
 
 
 def get_state(request: Request) -> ServerState:

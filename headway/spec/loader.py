@@ -196,12 +196,17 @@ def _add_unique(
     origins[name] = origin
 
 
-def _spec_hash(root: Path) -> str:
-    digest = hashlib.sha256()
+def spec_files(root: Path) -> list[Path]:
+    """Every file the spec is read from, in a stable order."""
     files = [root / n for n in CONFIG_NAMES if (root / n).is_file()]
     for folder in SPEC_FOLDERS:
         files.extend(_spec_files(root, folder))
-    for path in files:
+    return files
+
+
+def _spec_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in spec_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
