@@ -110,6 +110,8 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
         raise ExpressionError(f"cannot parse {purpose.value} '{text}': {_first_line(error)}", _syntax_hint(purpose)) from None
     except RecursionError:
         raise ExpressionError(f"the {purpose.value} is nested too deeply") from None
+    if not statements:  # nothing but a comment, e.g. `-- plan = 'pro'`
+        raise ExpressionError(f"the {purpose.value} holds only a comment", "Write an expression such as plan = 'pro'.")
     if len(statements) != 1:
         raise ExpressionError(
             f"the {purpose.value} holds {len(statements)} statements; it must be one expression",
@@ -129,6 +131,10 @@ def _check_nodes(tree: exp.Expression, purpose: Purpose) -> None:
             raise ExpressionError("'*' is not a column", "Name the column you mean.")
         if isinstance(node, exp.In) and (node.args.get("query") or node.args.get("unnest")):
             raise ExpressionError("IN takes a list of values, not a subquery", "Write IN ('a', 'b').")
+        if purpose is Purpose.FORMULA and isinstance(node, exp.Literal) and node.is_string:
+            raise ExpressionError(
+                f"text {node.sql()} is not allowed in a formula", "A formula is arithmetic over metric ids and numbers."
+            )
         if isinstance(node, exp.DataType):
             _check_cast_type(node)
             continue
@@ -145,7 +151,7 @@ def _check_cast_type(node: exp.DataType) -> None:
 
 
 def _refusal(node: exp.Expression, purpose: Purpose) -> tuple[str, str]:
-    if isinstance(node, exp.Query | exp.Subquery):
+    if isinstance(node, exp.Query | exp.Subquery) or node.find(exp.Query) is not None:
         return "subqueries are not allowed", "Filter on the source's own columns instead."
     if isinstance(node, exp.Func):
         name = node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.this).lower()
@@ -166,6 +172,14 @@ def _unwrap(tree: exp.Expression) -> exp.Expression:
 
 
 def _first_line(error: Exception) -> str:
+    if isinstance(error, ParseError) and error.errors:  # sqlglot's wording names its own classes; say it plainly
+        first = error.errors[0]
+        what = str(first.get("description") or "invalid syntax")
+        if what.startswith("Required keyword"):
+            what = "an operand is missing"
+        elif what.startswith("Invalid expression"):
+            what = "unexpected token"
+        return f"{what[0].lower()}{what[1:]} at column {first.get('col')}"
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     return text.replace("\x1b[4m", "").replace("\x1b[0m", "")
 

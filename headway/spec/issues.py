@@ -88,5 +88,5 @@ def choices_hint(word: str, choices: Iterable[str], noun: str = "one of") -> str
         return suggestion
     if not options:
         return ""
-    shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+    shown = ", ".join(options[:12]) + (f" and {len(options) - 12} more" if len(options) > 12 else "")
     return f"Use {noun}: {shown}."

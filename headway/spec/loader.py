@@ -7,6 +7,8 @@ issues instead of raising, so one run reports every problem it can see.
 from __future__ import annotations
 
 import hashlib
+import typing
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,9 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     root = Path(root).resolve()
     issues: list[Issue] = []
     config_doc = _read_config(root, issues)
+    config_issues = len(issues)
     config = _validate_config(config_doc, issues) if config_doc else None
+    config_broken = len(issues) > config_issues  # salvaged: check the rest, but do not hand it out
     sources: dict[str, Source] = {}
     source_origins: dict[str, Origin] = {}
     metrics: dict[str, Metric] = {}
@@ -63,7 +67,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     issues.extend(run_rules(workspace))
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
-    return workspace, sorted(issues)
+    return (None if config_broken else workspace), sorted(issues)
 
 
 def _with_warnings(workspace: Workspace, warnings: tuple[Issue, ...]) -> Workspace:
@@ -97,7 +101,8 @@ def _validate_config(doc: Located, issues: list[Issue]) -> WorkspaceConfig | Non
         return WorkspaceConfig.model_validate(doc.data)
     except ValidationError as error:
         issues.extend(issues_from_validation(error, WorkspaceConfig, doc, ()))
-        return None
+        salvaged = _salvage(WorkspaceConfig, doc.data, error)
+        return salvaged if isinstance(salvaged, WorkspaceConfig) else None
 
 
 def _spec_files(root: Path, folder: str) -> list[Path]:
@@ -159,23 +164,46 @@ def _salvage(model: type[BaseModel], raw: Any, error: ValidationError) -> BaseMo
     kept = {k: v for k, v in raw.items() if k not in bad}
     for name in bad:
         field = model.model_fields.get(name)
-        if field is not None and field.is_required():
-            enum = _enum_default(field.annotation)
-            if enum is None:
+        if field is None:
+            continue
+        entries = _salvage_entries(field.annotation, raw.get(name))
+        if entries is not None:  # one broken column does not drop the whole source
+            kept[name] = entries
+        elif field.is_required():
+            placeholder = _placeholder(field.annotation)
+            if placeholder is None:
                 return None
-            kept[name] = enum
+            kept[name] = placeholder
     try:
         return model.model_validate(kept)
     except ValidationError:
         return None
 
 
-def _enum_default(annotation: Any) -> Any:
-    from enum import Enum
+def _salvage_entries(annotation: Any, value: Any) -> dict[str, Any] | None:
+    """A mapping of models such as `columns`, keeping every entry that can be salvaged."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is not dict or not isinstance(value, dict) or len(args) != 2:
+        return None
+    entry: Any = args[1]
+    if not (isinstance(entry, type) and issubclass(entry, BaseModel)):
+        return None
+    out = {}
+    for key, raw in value.items():
+        try:
+            out[key] = entry.model_validate(raw)
+        except ValidationError as error:
+            salvaged = _salvage(entry, raw, error)
+            if salvaged is not None:
+                out[key] = salvaged
+    return out
 
+
+def _placeholder(annotation: Any) -> Any:
+    """A stand-in for a broken required field: the first word of its vocabulary, or empty text."""
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return next(iter(annotation)).value
-    return None
+    return "" if annotation is str else None
 
 
 def _add_unique(

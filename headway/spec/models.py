@@ -100,6 +100,8 @@ class Sign(StrEnum):
 
 
 def _duration(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):  # `window: 28` means a unit is missing
+        value = str(value)
     if isinstance(value, str) and not DURATION_PATTERN.match(value.strip()):
         raise ValueError(f"'{value}' is not a duration; write a number of days or weeks such as 7d, 28d or 4w")
     return value.strip() if isinstance(value, str) else value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from enum import Enum
@@ -50,6 +51,10 @@ def _is_tag(part: str) -> bool:
 def _explain(item: Any, model: type[BaseModel], loc: tuple[PathPart, ...]) -> tuple[str, str]:
     kind, value = item["type"], item.get("input")
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    if item["loc"] and item["loc"][-1] == "[key]":  # a mapping key such as a column name
+        name = f"name under {loc[-2]}" if len(loc) > 1 else "name"
+    elif loc and isinstance(loc[-1], int):  # an entry of a list such as counter_metrics
+        name = f"entry in {name}"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         fields = owner.model_fields if owner else {}
@@ -61,15 +66,22 @@ def _explain(item: Any, model: type[BaseModel], loc: tuple[PathPart, ...]) -> tu
         choices = [c.strip().strip("'") for c in allowed.replace(" or ", ",").split(",") if c.strip()]
         return f"'{value}' is not a valid {name}", choices_hint(str(value), choices)
     if kind == "string_pattern_mismatch":
-        return (
-            f"'{value}' is not a valid {name}",
-            "Use letters, digits and underscores, starting with a letter (e.g. paid_mrr).",
-        )
+        return _pattern_mismatch(item, value, name)
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_show(value)}", ""
     if kind == "value_error":
         return str(item.get("ctx", {}).get("error", item["msg"])), ""
     return f"{item['msg'].rstrip('.')} (got {_show(value)})", ""
+
+
+def _pattern_mismatch(item: Any, value: Any, name: str) -> tuple[str, str]:
+    words = re.fullmatch(r"\^\(([\w|]+)\)\$", str(item.get("ctx", {}).get("pattern", "")))
+    if words:  # a closed list written as a pattern, e.g. ^(parquet|csv)$
+        return f"'{value}' is not a valid {name}", choices_hint(str(value), words.group(1).split("|"))
+    return (
+        f"'{value}' is not a valid {name}",
+        "Use letters, digits and underscores, starting with a letter (e.g. paid_mrr).",
+    )
 
 
 def _show(value: Any) -> str:
@@ -94,13 +106,22 @@ def _missing_hint(model: type[BaseModel], loc: tuple[PathPart, ...]) -> str:
 
 def _model_at(model: type[BaseModel], loc: tuple[PathPart, ...]) -> type[BaseModel] | None:
     current: Any = model
+    is_key = False
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or is_key:  # a list index, or a key of a mapping such as `columns`
+            is_key = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
             return None
-        current = _inner_model(current.model_fields[part].annotation)
+        annotation = current.model_fields[part].annotation
+        is_key = _is_mapping(annotation)
+        current = _inner_model(annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _is_mapping(annotation: Any) -> bool:
+    options = (annotation, *typing.get_args(annotation))
+    return any(typing.get_origin(a) is dict for a in options)
 
 
 def _inner_model(annotation: Any) -> Any:

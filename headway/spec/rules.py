@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from sqlglot import exp
+
 from headway.spec.expressions import ExpressionError, Purpose, parse
 from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
-from sqlglot import exp
-
 from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
 from headway.spec.workspace import Origin, Workspace
@@ -138,12 +138,17 @@ def check_references(ws: Workspace) -> list[Issue]:
     return issues
 
 
+_FORMULA_HINT = "A formula is computed from metric ids, e.g. (signups - churned) / signups."
+
+
 def _formula_issues(m: Metric, o: Origin, ids: object) -> list[Issue]:
     assert m.formula is not None
     try:
         parsed = parse(m.formula, Purpose.FORMULA)
     except ExpressionError as error:
         return [o.issue(("formula",), error.message, error.hint, code="bad_expression")]
+    if not parsed.fields:
+        return [o.issue(("formula",), f"the formula '{m.formula}' uses no metric", _FORMULA_HINT, code="bad_expression")]
     return [
         o.issue(("formula",), f"unknown metric '{ref}' in formula", choices_hint(ref, ids, "a metric id"))  # type: ignore[arg-type]
         for ref in parsed.fields if ref not in ids  # type: ignore[operator]

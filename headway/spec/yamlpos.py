@@ -52,12 +52,18 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        return self._scalar.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        return self._value(node)
+
+    def _value(self, node: yaml.Node) -> Any:
+        try:
+            return self._scalar.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        except ValueError:  # looks like a date but is not one (2025-13-01): keep the text for the model to refuse
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: tuple[PathPart, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._scalar.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self._value(key_node)
             if not isinstance(key, str):
                 key = str(key)
             if key in out:
@@ -83,6 +89,8 @@ def load_yaml(file: str, text: str) -> tuple[Located | None, list[Issue]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= len(text.rstrip()):
+            mark = exc.context_mark  # the file ended inside a quote or bracket: point at where it opened
         line = mark.line + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
