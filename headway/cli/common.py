@@ -9,6 +9,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from headway.spec import SpecError, Workspace, load_workspace
 
@@ -32,10 +33,22 @@ WorkspaceOption = Annotated[
 
 
 def fail(message: str, code: Exit, hint: str = "") -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # messages quote user input (metric ids, --where text): escape it, or '[/x]' is read as Rich markup
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     if hint:
-        errors.print(f"[dim]{hint}[/]", highlight=False, soft_wrap=True)
+        errors.print(f"[dim]{escape(hint)}[/]", highlight=False, soft_wrap=True)
     raise typer.Exit(int(code))
+
+
+ENGINE_FAILURE_HINT = (
+    "Check that --where compares columns with values of their type, and that the data matches its declaration."
+)
+
+
+def engine_failure(engine: str, error: Exception) -> str:
+    """One line naming what the engine refused, without its traceback."""
+    lines = str(error).strip().splitlines()
+    return f"the {engine} engine failed: {type(error).__name__}: {lines[0] if lines else 'no message'}"
 
 
 def open_workspace(path: Path) -> Workspace:

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.engine import Compare, DataError, Engine, Query, QueryError, Result
+from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
+from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
 from headway.spec.models import Grain
 
 
@@ -70,8 +71,10 @@ def query(
             result = runner.query(q)
     except QueryError as error:
         fail(error.message, Exit.INVALID, error.hint)
-    except DataError as error:
+    except (DataError, EngineError) as error:
         fail(str(error), Exit.FAILED)
+    except Exception as error:  # an engine failure (e.g. a cast the data refuses): a message, not a traceback
+        fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
     finally:
         runner.close()
     _print(result, format, ws.metrics[metric].label, ws.metrics[metric].unit)
@@ -103,8 +106,10 @@ def sql(
             text = "\n\n".join([*(runner.view_sql(ws.sources[n]) + ";" for n in names if n), text])
     except QueryError as error:
         fail(error.message, Exit.INVALID, error.hint)
-    except DataError as error:
+    except (DataError, EngineError) as error:
         fail(str(error), Exit.FAILED)
+    except Exception as error:  # an engine failure (e.g. a cast the data refuses): a message, not a traceback
+        fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
     finally:
         runner.close()
     print(text + ";")
@@ -145,4 +150,4 @@ def _cell(name: str, value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) >= 100 else f"{value:,.4g}"
-    return str(value)
+    return escape(str(value))  # dimension values are data: '[x]' is text, not Rich markup

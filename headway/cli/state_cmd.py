@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail
-from headway.store import StateError, StateStore, latest_spec_version, recent_queries, state_url
 
 app = typer.Typer(help="The runtime state database: migrations and what it holds.", no_args_is_help=True)
 
@@ -15,6 +14,8 @@ app = typer.Typer(help="The runtime state database: migrations and what it holds
 @app.command()
 def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
     """Create the state database or migrate it to the newest schema."""
+    from headway.store import StateError, StateStore, state_url  # SQLAlchemy + Alembic: loaded only when used
+
     try:
         with StateStore.open(state_url(workspace.resolve())) as store:
             console.print(f"state database at {store.url.render_as_string(hide_password=True)} "
@@ -26,6 +27,8 @@ def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
 @app.command()
 def info(workspace: WorkspaceOption = Path(".")) -> None:
     """Where the state database is, its schema revision, the last spec served and recent queries."""
+    from headway.store import StateError, StateStore, latest_spec_version, recent_queries, state_url
+
     try:
         store = StateStore(state_url(workspace.resolve()))
         current, head = store.current_revision(), store.head_revision()

@@ -2,6 +2,6 @@
 
 from headway.engine.engine import Engine
 from headway.engine.files import DataError
-from headway.engine.query import Compare, Query, QueryError, Result
+from headway.engine.query import Compare, EngineError, Query, QueryError, Result
 
-__all__ = ["Compare", "DataError", "Engine", "Query", "QueryError", "Result"]
+__all__ = ["Compare", "DataError", "Engine", "EngineError", "Query", "QueryError", "Result"]

@@ -70,8 +70,9 @@ def _keys(plan: Plan, dims: list[str]) -> exp.Expression:
     for leaf in plan.leaves:
         name = f"l{leaf.index}"
         select = exp.select(*[col(d, name) for d in dims]).from_(table(name))
-        if plan.spine is not None:
+        if plan.spine is not None:  # values seen only in a --compare period get no row
             select = select.join(table("spine"), on=exp.EQ(this=col("period", name), expression=col("period", "spine")), join_type="inner")
+            select = select.where(col("requested", "spine"))
         selects.append(select.distinct())
     union: exp.Expression = selects[0]
     for select in selects[1:]:

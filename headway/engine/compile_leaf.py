@@ -25,6 +25,7 @@ from headway.engine.sql import (
     ident,
     period_of,
     replace_all,
+    safe_divide,
     table,
     ts_lit,
 )
@@ -62,8 +63,12 @@ class LeafCompiler:
         return self.dialect.local_time(value, self.plan.timezone)
 
     def compiled(self, tree: exp.Expression) -> exp.Expression:
-        """A user expression with each column swapped for its resolved, quoted reference."""
-        return replace_all(tree, exp.Column, lambda c: self.field(self.leaf.fields[field_name(c)]))
+        """A user expression with each column swapped for its resolved, quoted reference.
+
+        Division by zero is NULL, as in formulas (DuckDB would give inf, ANSI Spark an error).
+        """
+        tree = replace_all(tree, exp.Column, lambda c: self.field(self.leaf.fields[field_name(c)]))
+        return replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
 
     def value(self) -> exp.Expression | None:
         return self.compiled(self.leaf.value.tree) if self.leaf.value else None

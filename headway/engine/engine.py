@@ -19,7 +19,7 @@ from headway.engine.compile import render
 from headway.engine.dialects import DIALECTS
 from headway.engine.files import DataError, SourceFiles, source_files
 from headway.engine.plan import Plan, build_plan
-from headway.engine.query import Query, QueryError, Result
+from headway.engine.query import EngineError, Query, QueryError, Result
 from headway.engine.sql import col, ident
 from headway.spec.fields import Join
 from headway.spec.models import Source
@@ -97,7 +97,10 @@ class Engine:
                 self._check_unique(join, files)
         sql = render(plan, self.backend.dialect)
         started = time.perf_counter()
-        names, rows = self.backend.execute(sql)
+        try:
+            names, rows = self.backend.execute(sql)
+        except Exception as error:  # each engine raises its own types; callers get one
+            raise EngineError(self.engine_name, error) from error
         elapsed = time.perf_counter() - started
         result = Result(query.metric, query.grain, query.by, _rows(names, rows, plan), sql, self.engine_name,
                         False, plan.timeless, {"seconds": elapsed, "data_version": versions})

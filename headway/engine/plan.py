@@ -20,6 +20,7 @@ from headway.spec.fields import FieldError, FieldRef, Join, resolve
 from headway.spec.graph import available_dimensions, parts, time_column
 from headway.spec.issues import choices_hint
 from headway.spec.models import Agg, ColumnType, Grain, Metric, Source, duration_days
+from headway.spec.typecheck import type_errors
 from headway.spec.workspace import Workspace
 
 ADDITIVE = {Agg.COUNT, Agg.COUNT_DISTINCT, Agg.SUM}
@@ -190,6 +191,9 @@ def _leaf(ws: Workspace, metric: Metric, index: int, dims: tuple[str, ...], wher
     value = parse(metric.measure.expr, Purpose.MEASURE) if metric.measure.expr else None
     names = [*dims, *(n for p in [*filters, *([value] if value else [])] for n in p.fields)]
     fields = {name: _resolve(ws, source, name, metric, where) for name in dict.fromkeys(names)}
+    if where is not None:
+        for message, hint in type_errors(where.tree, lambda n: fields[n].type if n in fields else None):
+            raise QueryError(f"--where: {message}", hint, code="bad_where")
     joins = tuple(dict.fromkeys(f.join for f in fields.values() if f.join is not None))
     time_name = time_column(metric, source)
     time = resolve(ws.sources, source, time_name) if time_name else None
@@ -248,7 +252,13 @@ def _spine(ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Cale
     return tuple(periods)
 
 
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def _range(query: Query, leaves: tuple[Leaf, ...], bounds: Bounds) -> tuple[dt.date, dt.date]:
+    for day in (query.start, query.end):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise QueryError(f"{day} is outside the dates Headway works with", f"Use dates from {FIRST_DAY} to {LAST_DAY}.")
     if query.start is not None and query.end is not None:
         if query.start > query.end:
             raise QueryError(f"--from {query.start} is after --to {query.end}")

@@ -25,6 +25,15 @@ class QueryError(ValueError):
         self.code = code
 
 
+class EngineError(RuntimeError):
+    """The engine could not run a compiled query; the message names the engine and its complaint."""
+
+    def __init__(self, engine: str, error: Exception):
+        lines = str(error).strip().splitlines()
+        super().__init__(f"the {engine} engine failed: {type(error).__name__}: {lines[0] if lines else 'no message'}")
+        self.engine = engine
+
+
 @dataclass(frozen=True)
 class Query:
     metric: str

@@ -12,12 +12,13 @@ from headway import __version__
 from headway.analysis import summarize_all
 from headway.engine import Compare, QueryError
 from headway.engine import Query as MetricQuery
+from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
 from headway.spec.describe import describe
 from headway.spec.graph import available_dimensions
 from headway.spec.models import Grain
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 MetricId = Annotated[str, Path(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)]
 State = Annotated[ServerState, Depends(get_state)]
 

@@ -13,7 +13,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
-from headway.analysis import summarize_all
+from headway.analysis import summarize
 from headway.engine import Engine
 from headway.serve import api, errors, pages
 from headway.serve.recorder import Recorder
@@ -40,9 +40,14 @@ def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, 
         store = state or StateStore.open(state_url(ws.root))
         server.recorder = Recorder(ws, store)
         server.recorder.spec_loaded()
+        stop = threading.Event()
+        warmer = threading.Thread(target=_warm, args=(runner, stop), name="headway-warm", daemon=True)
         if warm:
-            threading.Thread(target=_warm, args=(runner,), name="headway-warm", daemon=True).start()
+            warmer.start()
         yield
+        stop.set()  # the engine closes below: let the warm-up finish its current metric first
+        if warmer.is_alive():
+            warmer.join(timeout=60)
         server.recorder.close()
         if engine is None:
             runner.close()
@@ -59,8 +64,12 @@ def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, 
     return app
 
 
-def _warm(engine: Engine) -> None:
-    try:
-        summarize_all(engine)
-    except Exception:  # warming is an optimisation; a failure shows up on the first real request
-        log.exception("warming the overview failed")
+def _warm(engine: Engine, stop: threading.Event) -> None:
+    """Compute the overview once so the first visitor does not wait for it."""
+    for metric_id in engine.workspace.metrics:
+        if stop.is_set():
+            return
+        try:
+            summarize(engine, metric_id)
+        except Exception:  # warming is an optimisation; a failure shows up on the first real request
+            log.exception("warming %s failed", metric_id)

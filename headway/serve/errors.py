@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from headway.engine import DataError, QueryError
+from headway.engine import DataError, EngineError, QueryError
+
+
+class ErrorBody(BaseModel):
+    """The one error shape, as documented in the OpenAPI schema."""
+
+    ok: Literal[False] = False
+    status: int
+    error: str
+    hint: str = ""
+    code: str
+    errors: list[Any] = Field(default_factory=list)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The query was refused (unknown dimension, --where, date range)."},
+    404: {"model": ErrorBody, "description": "Unknown metric."},
+    422: {"model": ErrorBody, "description": "A parameter is malformed or out of bounds."},
+    500: {"model": ErrorBody, "description": "The data or the engine failed."},
+}
 
 
 def error_body(status: int, message: str, *, hint: str = "", code: str = "error", errors: list[Any] | None = None) -> dict[str, Any]:
@@ -30,6 +50,10 @@ def install(app: FastAPI) -> None:
     async def _data(_: Request, exc: DataError) -> JSONResponse:
         return _respond(500, str(exc), code="data_error", hint="Check the source's files and its declaration.")
 
+    @app.exception_handler(EngineError)
+    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
+        return _respond(500, str(exc), code="engine_error", hint="Check that the data matches its declared types.")
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]
@@ -39,4 +63,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        return _respond(exc.status_code, str(exc.detail), code="http_error")
+        # keep the exception's headers: a 405 must say which methods are allowed (Allow)
+        body = error_body(exc.status_code, str(exc.detail), code="http_error")
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Starlette still re-raises after this response, so the server log keeps the traceback.
+        lines = str(exc).strip().splitlines()
+        message = f"internal error: {type(exc).__name__}: {lines[0] if lines else 'no message'}"
+        return _respond(500, message, code="internal_error", hint="The server log holds the traceback.")

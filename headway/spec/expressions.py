@@ -15,6 +15,7 @@ from enum import StrEnum
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
 
 MAX_LENGTH = 4000
 MAX_NODES = 400
@@ -103,7 +104,29 @@ def parse(text: str, purpose: Purpose) -> Parsed:
     return Parsed(text, tree, fields)
 
 
+MAX_DEPTH = 64
+
+
+def _check_depth(text: str, purpose: Purpose) -> None:
+    """Refuse deep nesting before the (recursive) parser sees it."""
+    try:
+        tokens = sqlglot.tokenize(text, read="duckdb")
+    except TokenError:
+        raise ExpressionError(f"cannot parse {purpose.value} '{text}': a quote or comment is not closed",
+                              "Close every ' and /* you open; text values go in single quotes.") from None
+    depth = deepest = 0
+    for token in tokens:
+        if token.token_type is TokenType.L_PAREN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type is TokenType.R_PAREN:
+            depth -= 1
+    if deepest > MAX_DEPTH:
+        raise ExpressionError(f"the {purpose.value} is nested too deeply ({deepest} levels of parentheses; the limit is {MAX_DEPTH})")
+
+
 def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
+    _check_depth(text, purpose)
     try:
         statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
     except (ParseError, TokenError) as error:

@@ -11,6 +11,7 @@ from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
+from headway.spec.typecheck import type_errors
 from headway.spec.workspace import Origin, Workspace
 
 NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
@@ -192,17 +193,28 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
         except ExpressionError as error:
             issues.append(o.issue(at, error.message, error.hint, code="bad_expression"))
             continue
+        types: dict[str, ColumnType] = {}
         for name in parsed.fields:
             try:
                 ref = resolve(ws.sources, source, name)
             except FieldError as error:
-                issues.append(o.issue(at, error.message, error.hint, code="unknown_column"))
+                issues.append(o.issue(at, error.message, _quote_hint(text, name) or error.hint, code="unknown_column"))
                 continue
+            types[name] = ref.type
             bare_column = isinstance(parsed.tree, exp.Column)
             if key == "measure" and bare_column and _needs_number(m) and ref.type not in NUMERIC:
                 issues.append(o.issue(at, f"{m.measure.agg.value} needs a number but '{name}' is {ref.type.value}",  # type: ignore[union-attr]
                                       "Use count or count_distinct for non-numeric columns."))
+        for message, hint in type_errors(parsed.tree, types.get):
+            issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues
+
+
+def _quote_hint(text: str, name: str) -> str:
+    """`plan = "pro"` reads "pro" as a column: say so, since that is what the writer meant."""
+    if f'"{name}"' in text:
+        return f"Double quotes name a column; write text in single quotes: '{name}'."
+    return ""
 
 
 def _needs_number(m: Metric) -> bool:

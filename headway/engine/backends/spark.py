@@ -96,7 +96,7 @@ class SparkBackend:
 
     def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         frame = self._session.sql(sql)
-        rows = frame.collect()
+        rows = _collect(frame)
         return list(frame.columns), [tuple(row) for row in rows]
 
     def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
@@ -112,5 +112,24 @@ class SparkBackend:
             self._session.stop()
 
 
-def _parse(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
+def _collect(frame: Any) -> list[Any]:
+    """`frame.collect()`, closing the result socket when done.
+
+    PySpark's own collect leaves the socket to the garbage collector, which then emits a
+    ResourceWarning for every query (an error wherever warnings are errors, as in our tests).
+    """
+    from pyspark.serializers import BatchedSerializer, CPickleSerializer
+    from pyspark.util import local_connect_and_auth
+
+    port, secret, *_ = frame._jdf.collectToPython()
+    sockfile, sock = local_connect_and_auth(port, secret)
+    with sock, sockfile:
+        sock.settimeout(None)  # as PySpark does: materialization time is unpredictable
+        return list(BatchedSerializer(CPickleSerializer()).load_stream(sockfile))
+
+
+def _parse(value: str | None) -> dt.datetime | dt.date | None:
+    if not value:
+        return None
+    # a date column casts to 'YYYY-MM-DD': keep it a calendar day, never shifted by the time zone
+    return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)

@@ -1,0 +1,78 @@
+"""Catch comparisons between a column and a value of the wrong type before any engine runs.
+
+`mrr > 'abc'` or `plan = 1` would otherwise fail deep in the engine (or, worse,
+be cast silently); here they become a spec or query error that says what to write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from headway.spec.expressions import field_name
+from headway.spec.models import ColumnType
+
+NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
+TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def type_errors(tree: exp.Expression, type_of: Callable[[str], ColumnType | None]) -> list[tuple[str, str]]:
+    """(message, hint) for each column compared with a literal it cannot equal."""
+    problems = []
+    for column, literal in _pairs(tree):
+        kind = type_of(field_name(column))
+        if kind is not None:
+            problem = _mismatch(field_name(column), kind, literal)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def _pairs(tree: exp.Expression) -> list[tuple[exp.Column, exp.Expression]]:
+    pairs: list[tuple[exp.Column, exp.Expression]] = []
+    for node in tree.find_all(*_COMPARISONS):
+        left, right = node.this, node.expression
+        if isinstance(left, exp.Column) and _is_value(right):
+            pairs.append((left, right))
+        elif isinstance(right, exp.Column) and _is_value(left):
+            pairs.append((right, left))
+    for node in tree.find_all(exp.In):
+        if isinstance(node.this, exp.Column):
+            pairs += [(node.this, v) for v in node.expressions if _is_value(v)]
+    for node in tree.find_all(exp.Between):
+        if isinstance(node.this, exp.Column):
+            pairs += [(node.this, v) for v in (node.args.get("low"), node.args.get("high")) if v is not None and _is_value(v)]
+    return pairs
+
+
+def _is_value(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Neg):
+        node = node.this
+    return isinstance(node, exp.Literal | exp.Boolean)
+
+
+def _mismatch(name: str, kind: ColumnType, value: exp.Expression) -> tuple[str, str] | None:
+    text = value.sql()
+    is_text = isinstance(value, exp.Literal) and value.is_string
+    is_number = not is_text and not isinstance(value, exp.Boolean)
+    if kind in NUMERIC and not is_number:
+        return f"compares {kind.value} column '{name}' with {text}", f"Write a number, e.g. {name} > 100."
+    if kind is ColumnType.STRING and not is_text:
+        return f"compares text column '{name}' with {text}", f"Quote text in single quotes, e.g. {name} = '{text}'."
+    if kind is ColumnType.BOOLEAN and not isinstance(value, exp.Boolean):
+        return f"compares boolean column '{name}' with {text}", f"Write {name} = true, or just {name} / not {name}."
+    if kind in TEMPORAL and not (is_text and _is_time(value.name)):
+        return (f"compares {kind.value} column '{name}' with {text}, which is not a date or time",
+                f"Write an ISO date or time in quotes, e.g. {name} >= '2026-01-31'.")
+    return None
+
+
+def _is_time(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
