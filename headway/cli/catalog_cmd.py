@@ -67,7 +67,9 @@ def _add_drivers(node: Tree, metric_id: str, drivers: dict[str, list[tuple[str, 
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write the three schema files into.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write the three schema files into.")
+    ] = None,
 ) -> None:
     """JSON Schemas of headway.yml, sources/*.yml and metrics/*.yml, for editor autocompletion."""
     schemas = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from headway.cli.catalog_cmd import metrics, schema, tree
+from headway.cli.demo_cmd import demo
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
 from headway.cli.state_cmd import app as state_app
@@ -24,6 +25,7 @@ app.command()(metrics)
 app.command()(tree)
 app.command()(schema)
 app.command()(serve)
+app.command()(demo)
 app.add_typer(state_app, name="state")
 
 if __name__ == "__main__":  # pragma: no cover

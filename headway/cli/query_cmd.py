@@ -30,19 +30,40 @@ class EngineName(StrEnum):
     SPARK = "spark"
 
 
-GrainOption = Annotated[Grain | None, typer.Option("--grain", "-g", help="Period length.", show_default="metric's or workspace's")]
+GrainOption = Annotated[
+    Grain | None, typer.Option("--grain", "-g", help="Period length.", show_default="metric's or workspace's")
+]
 ByOption = Annotated[list[str] | None, typer.Option("--by", "-b", help="Slice by a declared dimension (repeatable).")]
-FromOption = Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (workspace time zone).")]
+FromOption = Annotated[
+    dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (workspace time zone).")
+]
 ToOption = Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day, inclusive.")]
-WhereOption = Annotated[str | None, typer.Option("--where", help="Condition over the source's columns, e.g. \"region = 'EU'\".")]
-CompareOption = Annotated[Compare | None, typer.Option("--compare", help="Add the previous period's or last year's value and the change.")]
+WhereOption = Annotated[
+    str | None, typer.Option("--where", help="Condition over the source's columns, e.g. \"region = 'EU'\".")
+]
+CompareOption = Annotated[
+    Compare | None, typer.Option("--compare", help="Add the previous period's or last year's value and the change.")
+]
 
 
-def _query(ws_metric: str, grain: Grain | None, by: list[str] | None, start: dt.datetime | None,
-           end: dt.datetime | None, where: str | None, compare: Compare | None, default_grain: Grain) -> Query:
+def _query(
+    ws_metric: str,
+    grain: Grain | None,
+    by: list[str] | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    where: str | None,
+    compare: Compare | None,
+    default_grain: Grain,
+) -> Query:
     return Query(
-        metric=ws_metric, grain=grain or default_grain, by=tuple(by or ()),
-        start=start.date() if start else None, end=end.date() if end else None, where=where, compare=compare,
+        metric=ws_metric,
+        grain=grain or default_grain,
+        by=tuple(by or ()),
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        where=where,
+        compare=compare,
     )
 
 
@@ -54,7 +75,9 @@ def query(
     end: ToOption = None,
     where: WhereOption = None,
     compare: CompareOption = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json (one JSON object).")] = OutputFormat.TABLE,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, csv or json (one JSON object).")
+    ] = OutputFormat.TABLE,
     engine: Annotated[EngineName | None, typer.Option("--engine", help="Override the workspace's engine.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
@@ -88,7 +111,9 @@ def sql(
     end: ToOption = None,
     where: WhereOption = None,
     compare: CompareOption = None,
-    engine: Annotated[EngineName | None, typer.Option("--engine", help="Dialect to print.", show_default="workspace's")] = None,
+    engine: Annotated[
+        EngineName | None, typer.Option("--engine", help="Dialect to print.", show_default="workspace's")
+    ] = None,
     views: Annotated[bool, typer.Option("--views/--no-views", help="Also print the source view definitions.")] = False,
     workspace: WorkspaceOption = Path("."),
 ) -> None:

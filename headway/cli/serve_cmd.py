@@ -21,6 +21,9 @@ def serve(
     from headway.serve import create_app
 
     ws = open_workspace(workspace)
-    console.print(f"Serving [bold]{ws.config.name}[/] ({len(ws.metrics)} metrics, {ws.config.engine.value}) "
-                  f"on http://{host}:{port}", highlight=False)
+    console.print(
+        f"Serving [bold]{ws.config.name}[/] ({len(ws.metrics)} metrics, {ws.config.engine.value}) "
+        f"on http://{host}:{port}",
+        highlight=False,
+    )
     uvicorn.run(create_app(ws), host=host, port=port, log_level="info")

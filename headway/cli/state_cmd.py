@@ -18,8 +18,11 @@ def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
 
     try:
         with StateStore.open(state_url(workspace.resolve())) as store:
-            console.print(f"state database at {store.url.render_as_string(hide_password=True)} "
-                          f"is at revision {store.current_revision()}", highlight=False)
+            console.print(
+                f"state database at {store.url.render_as_string(hide_password=True)} "
+                f"is at revision {store.current_revision()}",
+                highlight=False,
+            )
     except StateError as error:
         fail(str(error), Exit.FAILED)
 
@@ -36,8 +39,12 @@ def info(workspace: WorkspaceOption = Path(".")) -> None:
         console.print(f"revision: {current or 'none (run `headway state upgrade`)'} (newest: {head})", highlight=False)
         if current == head:
             spec = latest_spec_version(store)
-            console.print(f"last spec served: {spec.spec_hash} at {spec.last_seen_at:%Y-%m-%d %H:%M} UTC"
-                          if spec else "last spec served: none", highlight=False)
+            console.print(
+                f"last spec served: {spec.spec_hash} at {spec.last_seen_at:%Y-%m-%d %H:%M} UTC"
+                if spec
+                else "last spec served: none",
+                highlight=False,
+            )
             console.print(f"recent queries logged: {len(recent_queries(store, 1000))}", highlight=False)
         store.dispose()
     except StateError as error:

@@ -20,7 +20,9 @@ class IssueFormat(StrEnum):
 
 def validate(
     workspace: WorkspaceOption = Path("."),
-    format: Annotated[IssueFormat, typer.Option("--format", "-f", help="text for people, json for tools.")] = IssueFormat.TEXT,
+    format: Annotated[
+        IssueFormat, typer.Option("--format", "-f", help="text for people, json for tools.")
+    ] = IssueFormat.TEXT,
 ) -> None:
     """Check the workspace spec and report every problem as file:line path: message. hint"""
     ws, issues = check_workspace(workspace)
@@ -34,8 +36,11 @@ def validate(
             errors.print(f"[{style}]{issue.severity.value}[/] ", end="", highlight=False)
             errors.print(issue.render(), highlight=False, markup=False, soft_wrap=True)
         if ws is not None and not failed:
-            console.print(f"[green]ok[/] {ws.config.name}: {len(ws.sources)} sources, {len(ws.metrics)} metrics"
-                          + (f", {len(issues)} warning(s)" if issues else ""), highlight=False)
+            console.print(
+                f"[green]ok[/] {ws.config.name}: {len(ws.sources)} sources, {len(ws.metrics)} metrics"
+                + (f", {len(issues)} warning(s)" if issues else ""),
+                highlight=False,
+            )
         else:
             errors.print(f"{sum(i.severity is Severity.ERROR for i in issues)} error(s)", highlight=False)
     raise typer.Exit(int(Exit.INVALID if failed else Exit.OK))
