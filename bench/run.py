@@ -83,12 +83,17 @@ def warm(ws: Any) -> list[dict[str, Any]]:
         hand_rows(con, case)
         engine.query(case.query, use_cache=False)  # first touch: file metadata, views
         hand_s, hand = median_time(lambda c=case: hand_rows(con, c), WARM_RUNS)
-        ours_s, result = median_time(lambda c=case: engine.query(c.query, use_cache=False), WARM_RUNS)
+        fresh_s, result = median_time(
+            lambda c=case: engine.query(c.query, use_cache=False, use_plan_cache=False), WARM_RUNS
+        )
+        ours_s, _ = median_time(lambda c=case: engine.query(c.query, use_cache=False), WARM_RUNS)
         compile_s, _ = median_time(lambda c=case: engine.sql(c.query), WARM_RUNS)
         cached_s, _ = median_time(lambda c=case: engine.query(c.query), WARM_RUNS)
         results.append({
-            "case": case.label, "hand_ms": hand_s * 1000, "headway_ms": ours_s * 1000, "ratio": ours_s / hand_s,
-            "compile_ms": compile_s * 1000, "cached_ms": cached_s * 1000, "rows": len(result.rows),
+            "case": case.label, "hand_ms": hand_s * 1000,
+            "compile+run_ms": fresh_s * 1000, "ratio": fresh_s / hand_s,
+            "plan_cached_ms": ours_s * 1000, "ratio_plan_cached": ours_s / hand_s,
+            "compile_ms": compile_s * 1000, "result_cached_ms": cached_s * 1000, "rows": len(result.rows),
             "check": agree(case, result.rows, hand),
         })
     engine.close()
@@ -148,9 +153,10 @@ def main() -> int:
     ws = load_workspace(DEMO)
     print(f"medium demo: {DEMO} (warm runs: {WARM_RUNS}; machine: {os.cpu_count()} cores)")
     results: dict[str, Any] = {"warm": warm(ws)}
-    table("warm process: Headway (plan + compile + run, no result cache) vs hand-written DuckDB SQL", results["warm"])
-    ratios = [r["ratio"] for r in results["warm"]]
-    print(f"geometric mean ratio: {statistics.geometric_mean(ratios):.2f}x (goal <= 1.2x)")
+    table("warm process: Headway vs hand-written DuckDB SQL (median ms; ratio = Headway / hand)", results["warm"])
+    for key, what in (("ratio", "compiling every time"), ("ratio_plan_cached", "with the plan cache")):
+        ratios = [r[key] for r in results["warm"]]
+        print(f"geometric mean ratio, {what}: {statistics.geometric_mean(ratios):.2f}x (goal <= 1.2x)")
     results["cold"] = cold(ws)
     table("cold start: `headway query` process vs `python -c duckdb` process", results["cold"])
     baseline = {r["case"]: r["hand_ms"] for r in results["warm"]}

@@ -36,14 +36,28 @@ class MetricSummary:
     def to_json(self) -> dict[str, Any]:
         m = self.metric
         return {
-            "id": m.id, "name": m.label, "kind": m.kind.value, "unit": m.unit, "owner": m.owner,
-            "direction": m.direction.value if m.direction else None, "status": m.status.value, "grain": self.grain.value,
+            "id": m.id,
+            "name": m.label,
+            "kind": m.kind.value,
+            "unit": m.unit,
+            "owner": m.owner,
+            "direction": m.direction.value if m.direction else None,
+            "status": m.status.value,
+            "grain": self.grain.value,
             "latest": {
-                "period": self.period, "value": self.value, "n": self.n, "previous_value": self.previous_value,
-                "change": self.change, "change_pct": self.change_pct, "complete": True,
-            } if self.period else None,
+                "period": self.period,
+                "value": self.value,
+                "n": self.n,
+                "previous_value": self.previous_value,
+                "change": self.change,
+                "change_pct": self.change_pct,
+                "complete": True,
+            }
+            if self.period
+            else None,
             "partial": {"period": self.partial_period, "value": self.partial_value, "complete": False}
-            if self.partial_period else None,
+            if self.partial_period
+            else None,
             "data_through": self.data_through,
             "reason": self.reason,
         }
@@ -70,17 +84,31 @@ def summarize(engine: Engine, metric_id: str, grain: Grain | None = None) -> Met
     return _pick(metric, grain, rows, calendar, last_day)
 
 
-def _pick(metric: Metric, grain: Grain, rows: list[dict[str, Any]], calendar: Calendar, last_day: dt.date) -> MetricSummary:
-    complete = [r for r in rows if calendar.end(dt.date.fromisoformat(r["period"]), grain) <= last_day + dt.timedelta(days=1)]
+def _pick(
+    metric: Metric, grain: Grain, rows: list[dict[str, Any]], calendar: Calendar, last_day: dt.date
+) -> MetricSummary:
+    complete = [
+        r for r in rows if calendar.end(dt.date.fromisoformat(r["period"]), grain) <= last_day + dt.timedelta(days=1)
+    ]
     partial = [r for r in rows if r not in complete]
     base = {"data_through": last_day.isoformat()}
-    extra: dict[str, Any] = {"partial_period": partial[-1]["period"], "partial_value": partial[-1]["value"]} if partial else {}
+    extra: dict[str, Any] = (
+        {"partial_period": partial[-1]["period"], "partial_value": partial[-1]["value"]} if partial else {}
+    )
     if not complete:
         return MetricSummary(metric, grain, reason="no_complete_period", **base, **extra)
     row = complete[-1]
     return MetricSummary(
-        metric, grain, period=row["period"], value=row["value"], n=row["n"], previous_value=row.get("compare_value"),
-        change=row.get("change"), change_pct=row.get("change_pct"), **base, **extra,
+        metric,
+        grain,
+        period=row["period"],
+        value=row["value"],
+        n=row["n"],
+        previous_value=row.get("compare_value"),
+        change=row.get("change"),
+        change_pct=row.get("change_pct"),
+        **base,
+        **extra,
     )
 
 

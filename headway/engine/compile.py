@@ -11,9 +11,9 @@ import datetime as dt
 
 from sqlglot import exp
 
-from headway.engine.compile_leaf import LeafCompiler
+from headway.engine.compile_leaf import Scan, ScanCompiler, plan_scans
 from headway.engine.dialects import Dialect
-from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
+from headway.engine.plan import FormulaNode, LeafRef, Mode, Node, Plan, RatioNode
 from headway.engine.sql import alias, as_double, cast, col, null_safe_eq, replace_all, safe_divide, table
 
 
@@ -21,13 +21,15 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     ctes: list[tuple[str, exp.Select, str]] = []
     if plan.spine is not None:
         ctes.append(("spine", _spine(plan), "calendar: every period in range"))
-    for leaf in plan.leaves:
-        ctes.extend(LeafCompiler(leaf, plan, dialect).ctes())
+    scans = plan_scans(plan)
+    for scan in scans:
+        ctes.extend(ScanCompiler(scan, plan, dialect).ctes())
+    home = {leaf.index: scan.name for scan in scans for leaf in scan.leaves}
     dim_names = [f"d{i}" for i in range(len(plan.dims))]
     if dim_names:
-        ctes.append(("dim_keys", _keys(plan, dim_names), "every dimension value seen in range"))
+        ctes.append(("dim_keys", _keys(plan, scans, dim_names), "every dimension value seen in range"))
     ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
-    ctes.append(("result", _result(plan, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
+    ctes.append(("result", _result(plan, scans, home, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
     query = _final(plan, dim_names)
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
@@ -35,49 +37,69 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     return query
 
 
-def render(plan: Plan, dialect: Dialect) -> str:
+def render(plan: Plan, dialect: Dialect, pretty: bool = True) -> str:
     q = plan.query
     header = [
         f"-- headway: metric {plan.metric.id} ({plan.origin})",
         f"-- grain={q.grain.value} by={','.join(q.by) or '-'} engine={dialect.name} spec={plan.spec_hash}",
     ]
-    return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect))
+    return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect), pretty=pretty)
 
 
 def _spine(plan: Plan) -> exp.Select:
     """The calendar as literal rows; dates travel as ISO strings and are cast once per column."""
     assert plan.spine is not None
+    rolling = [leaf.index for leaf in plan.leaves if leaf.mode in (Mode.WINDOW, Mode.CUMULATIVE)]
 
     def day(value: dt.date | None) -> exp.Expression:
         return exp.Literal.string(value.isoformat()) if value is not None else exp.null()
 
     rows = [
-        exp.Tuple(expressions=[
-            day(p.start), day(p.end), day(p.as_of), exp.Boolean(this=p.requested), day(p.compare),
-            *[day(w) for w in p.window_starts],
-        ])
+        exp.Tuple(
+            expressions=[
+                day(p.start),
+                day(p.end),
+                day(p.as_of),
+                exp.Boolean(this=p.requested),
+                day(p.compare),
+                *[day(p.window_starts[i]) for i in rolling],
+            ]
+        )
         for p in plan.spine
     ]
-    names = ["period", "period_end", "as_of", "requested", "compare_period", *[f"w{i}" for i in range(len(plan.leaves))]]
+    names = [
+        "period",
+        "period_end",
+        "as_of",
+        "requested",
+        "compare_period",
+        *[f"w{i}" for i in rolling],
+    ]
     columns = [exp.to_identifier(n, quoted=True) for n in names]
     values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=columns))
     select = [alias(col(n, "v"), n) if n == "requested" else alias(cast(col(n, "v"), "date"), n) for n in names]
     return exp.select(*select).from_(values, copy=False)
 
 
-def _keys(plan: Plan, dims: list[str]) -> exp.Expression:
+def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expression:
     selects: list[exp.Select] = []
-    for leaf in plan.leaves:
-        name = f"l{leaf.index}"
+    for scan in scans:
+        name = scan.name
         select = exp.select(*[col(d, name) for d in dims]).from_(table(name))
         if plan.spine is not None:  # values seen only in a --compare period get no row
-            select = select.join(table("spine"), on=exp.EQ(this=col("period", name), expression=col("period", "spine")), join_type="inner")
+            select = select.join(
+                table("spine"),
+                on=exp.EQ(this=col("period", name), expression=col("period", "spine")),
+                join_type="inner",
+            )
             select = select.where(col("requested", "spine"))
         selects.append(select.distinct())
     union: exp.Expression = selects[0]
     for select in selects[1:]:
         union = exp.union(union, select, distinct=True)
-    return exp.select(*[col(d, "k") for d in dims]).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("k"))))
+    return exp.select(*[col(d, "k") for d in dims]).from_(
+        exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("k")))
+    )
 
 
 def _frame(plan: Plan, dims: list[str]) -> exp.Select:
@@ -91,50 +113,48 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
     return exp.select(alias(exp.Literal.number(1), "one"))
 
 
-def _result(plan: Plan, dims: list[str]) -> exp.Select:
+def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]) -> exp.Select:
     spine_cols = ["period", "requested", "compare_period"] if plan.spine is not None else []
     query = exp.select(
-        *[col(c, "f") for c in spine_cols], *[col(d, "f") for d in dims],
-        alias(_value(plan, plan.root), "value"), alias(_n(plan, plan.root), "n"),
+        *[col(c, "f") for c in spine_cols],
+        *[col(d, "f") for d in dims],
+        alias(_value(plan, home, plan.root), "value"),
+        alias(_n(plan, home, plan.root), "n"),
     ).from_(table("frame", "f"))
-    for leaf in plan.leaves:
-        name = f"l{leaf.index}"
+    for scan in scans:
+        name = scan.name
         keys = [null_safe_eq(col(d, name), col(d, "f")) for d in dims]
         if plan.spine is not None:
             keys.insert(0, exp.EQ(this=col("period", name), expression=col("period", "f")))
-        on = exp.and_(*keys) if keys else exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+        on = exp.and_(*keys, copy=False) if keys else exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
         query = query.join(table(name), on=on, join_type="left")
     return query
 
 
-def _value(plan: Plan, node: Node) -> exp.Expression:
+def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expression:
     match node:
         case LeafRef(index):
-            value = col("value", f"l{index}")
+            value = col(f"v{index}", home[index])
             leaf = plan.leaves[index]
             return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)]) if leaf.additive else value
         case RatioNode(numerator, denominator):
-            return safe_divide(_value(plan, numerator), _value(plan, denominator))
+            return safe_divide(_value(plan, home, numerator), _value(plan, home, denominator))
         case FormulaNode(tree, parts):
-            return _formula(plan, tree, parts)
+            tree = replace_all(tree, exp.Column, lambda c: exp.paren(_value(plan, home, parts[c.name]), copy=False))
+            tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+            return as_double(tree)
     raise AssertionError(node)  # pragma: no cover
 
 
-def _formula(plan: Plan, tree: exp.Expression, parts: dict[str, Node]) -> exp.Expression:
-    tree = replace_all(tree, exp.Column, lambda c: exp.paren(_value(plan, parts[c.name])))
-    tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
-    return as_double(tree)
-
-
-def _n(plan: Plan, node: Node) -> exp.Expression:
+def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expression:
     """Sample size: rows behind a leaf; a ratio's denominator; a formula's smallest part."""
     match node:
         case LeafRef(index):
-            return exp.Coalesce(this=col("n", f"l{index}"), expressions=[exp.Literal.number(0)])
+            return exp.Coalesce(this=col(f"n{index}", home[index]), expressions=[exp.Literal.number(0)])
         case RatioNode(_, denominator):
-            return _n(plan, denominator)
+            return _n(plan, home, denominator)
         case FormulaNode(_, parts):
-            counts = [_n(plan, p) for p in parts.values()]
+            counts = [_n(plan, home, p) for p in parts.values()]
             return counts[0] if len(counts) == 1 else exp.Least(this=counts[0], expressions=counts[1:])
     raise AssertionError(node)  # pragma: no cover
 
@@ -154,8 +174,13 @@ def _final(plan: Plan, dims: list[str]) -> exp.Select:
     change = exp.Sub(this=col("value", "r"), expression=col("value", "c"))
     pct = safe_divide(change.copy(), exp.Abs(this=col("value", "c")))
     return (
-        exp.select(*base, alias(col("compare_period", "r"), "compare_period"), alias(col("value", "c"), "compare_value"),
-                   alias(change, "change"), alias(pct, "change_pct"))
+        exp.select(
+            *base,
+            alias(col("compare_period", "r"), "compare_period"),
+            alias(col("value", "c"), "compare_value"),
+            alias(change, "change"),
+            alias(pct, "change_pct"),
+        )
         .from_(table("result", "r"))
         .join(table("result", "c"), on=on, join_type="left")
         .where(requested)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from headway.engine.sql import cast
-
 from headway.spec.models import ColumnType
 
 SQL_TYPES = {
@@ -46,7 +45,9 @@ class Dialect:
         return tree.sql(dialect=self.sqlglot, pretty=pretty)
 
 
-DUCKDB = Dialect("duckdb", "duckdb", quantile="quantile_cont", from_utc="timezone", zone_first=True, utc_cast="timestamptz")
+DUCKDB = Dialect(
+    "duckdb", "duckdb", quantile="quantile_cont", from_utc="timezone", zone_first=True, utc_cast="timestamptz"
+)
 SPARK = Dialect("spark", "spark", quantile="percentile", from_utc="from_utc_timestamp", zone_first=False, utc_cast=None)
 DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
 

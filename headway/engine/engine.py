@@ -40,8 +40,9 @@ def make_backend(ws: Workspace, name: str | None = None, spark_session: Any = No
 
 
 class Engine:
-    def __init__(self, workspace: Workspace, engine: str | None = None, *, spark_session: Any = None,
-                 cache_size: int = 512):
+    def __init__(
+        self, workspace: Workspace, engine: str | None = None, *, spark_session: Any = None, cache_size: int = 512
+    ):
         self.workspace = workspace
         self.engine_name = engine or workspace.config.engine.value
         if self.engine_name not in DIALECTS:
@@ -49,6 +50,7 @@ class Engine:
         self._spark_session = spark_session
         self._backend: Backend | None = None
         self._cache: LRUCache[tuple[Any, ...], Result] = LRUCache(maxsize=cache_size)
+        self._plans: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=cache_size)
         self._facts: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.RLock()
 
@@ -80,7 +82,8 @@ class Engine:
         return self.backend.view_sql(source, source_files(self.workspace, source))
 
     # -- running ------------------------------------------------------------
-    def query(self, query: Query, *, use_cache: bool = True) -> Result:
+    def query(self, query: Query, *, use_cache: bool = True, use_plan_cache: bool = True) -> Result:
+        """The metric per period. `use_cache=False` recomputes; `use_plan_cache=False` also recompiles."""
         plan = self.plan(query)
         needed = dict.fromkeys(
             [leaf.source.name for leaf in plan.leaves] + [j.to_source for leaf in plan.leaves for j in leaf.joins]
@@ -95,18 +98,44 @@ class Engine:
         for leaf in plan.leaves:
             for join in leaf.joins:
                 self._check_unique(join, files)
-        sql = render(plan, self.backend.dialect)
+        sql = self._compiled(plan, versions, use_plan_cache)
         started = time.perf_counter()
         try:
             names, rows = self.backend.execute(sql)
         except Exception as error:  # each engine raises its own types; callers get one
             raise EngineError(self.engine_name, error) from error
         elapsed = time.perf_counter() - started
-        result = Result(query.metric, query.grain, query.by, _rows(names, rows, plan), sql, self.engine_name,
-                        False, plan.timeless, {"seconds": elapsed, "data_version": versions})
+        result = Result(
+            query.metric,
+            query.grain,
+            query.by,
+            _rows(names, rows, plan),
+            sql,
+            self.engine_name,
+            False,
+            plan.timeless,
+            {"seconds": elapsed, "data_version": versions},
+        )
         with self._lock:
             self._cache[key] = result
         return result
+
+    def _compiled(self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool) -> str:
+        """The SQL for a plan, reused while neither the spec nor the query changes.
+
+        With explicit --from and --to the SQL does not depend on the data, so a new
+        data version (new events) re-runs the same SQL without recompiling it.
+        """
+        q = plan.query
+        fixed = q.start is not None and q.end is not None
+        key = (self.workspace.spec_hash, q.key(), () if fixed else versions)
+        with self._lock:
+            sql = self._plans.get(key) if use_cache else None
+        if sql is None:
+            sql = render(plan, self.backend.dialect, pretty=False)
+            with self._lock:
+                self._plans[key] = sql
+        return sql
 
     def data_range(self, metric_id: str) -> tuple[dt.date, dt.date] | None:
         """First and last local day with data across the metric's time-stamped sources."""
@@ -149,7 +178,9 @@ class Engine:
         key = ("unique", join.to_source, join.to_column, version)
         if key not in self._facts:
             target = col(join.to_column)
-            dupes = exp.Sub(this=exp.Count(this=target), expression=exp.Count(this=exp.Distinct(expressions=[target.copy()])))
+            dupes = exp.Sub(
+                this=exp.Count(this=target), expression=exp.Count(this=exp.Distinct(expressions=[target.copy()]))
+            )
             query = exp.select(dupes).from_(exp.Table(this=ident(f"hw_{join.to_source}")))
             _, rows = self.backend.execute(query.sql(self.backend.dialect.sqlglot))
             self._facts[key] = int(rows[0][0] or 0)

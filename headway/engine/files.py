@@ -31,8 +31,11 @@ def source_format(source: Source) -> str:
 
 def source_files(ws: Workspace, source: Source) -> SourceFiles:
     pattern = str(ws.path_of(source.path))
-    matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else (
-        [pattern] if Path(pattern).is_file() else [])
+    matches = (
+        sorted(glob.glob(pattern, recursive=True))
+        if glob.has_magic(pattern)
+        else ([pattern] if Path(pattern).is_file() else [])
+    )
     files = [m for m in matches if Path(m).is_file()]
     if not files:
         origin = ws.source_origins.get(source.name)

@@ -49,7 +49,8 @@ class Leaf:
     time: FieldRef | None
     valid_to: FieldRef | None
     value: Parsed | None
-    filters: tuple[Parsed, ...]
+    filters: tuple[Parsed, ...]  # the metric's own filter
+    where: Parsed | None  # the query's --where, shared by every leaf
     dims: tuple[FieldRef, ...]
     fields: dict[str, FieldRef]
     joins: tuple[Join, ...]
@@ -129,14 +130,16 @@ def build_plan(ws: Workspace, query: Query, bounds: Bounds) -> Plan:
     root = _node(ws, metric.id, dims, where, leaves, ())
     calendar = Calendar(ws.config.week_start)
     spine = _spine(ws, query, tuple(leaves), calendar, bounds)
-    return Plan(query, metric, ws.where(metric.id), root, tuple(leaves), dims, spine,
-                ws.config.timezone, calendar, ws.spec_hash)
+    return Plan(
+        query, metric, ws.where(metric.id), root, tuple(leaves), dims, spine, ws.config.timezone, calendar, ws.spec_hash
+    )
 
 
 def _metric(ws: Workspace, metric_id: str) -> Metric:
     if metric_id not in ws.metrics:
-        raise QueryError(f"unknown metric '{metric_id}'", choices_hint(metric_id, ws.metrics, "a metric id"),
-                         code="unknown_metric")
+        raise QueryError(
+            f"unknown metric '{metric_id}'", choices_hint(metric_id, ws.metrics, "a metric id"), code="unknown_metric"
+        )
     return ws.metrics[metric_id]
 
 
@@ -150,8 +153,9 @@ def _check_dims(ws: Workspace, metric: Metric, by: tuple[str, ...]) -> tuple[str
         if dim not in declared:
             listed = ", ".join(declared) if declared else "none"
             hint = choices_hint(dim, declared, "a declared dimension") if declared else ""
-            raise QueryError(f"metric '{metric.id}' has no dimension '{dim}' (declared: {listed})", hint,
-                             code="unknown_dimension")
+            raise QueryError(
+                f"metric '{metric.id}' has no dimension '{dim}' (declared: {listed})", hint, code="unknown_dimension"
+            )
     return by
 
 
@@ -164,14 +168,22 @@ def _parse_where(text: str | None) -> Parsed | None:
         raise QueryError(f"--where: {error.message}", error.hint, code="bad_where") from None
 
 
-def _node(ws: Workspace, metric_id: str, dims: tuple[str, ...], where: Parsed | None,
-          leaves: list[Leaf], seen: tuple[str, ...]) -> Node:
+def _node(
+    ws: Workspace,
+    metric_id: str,
+    dims: tuple[str, ...],
+    where: Parsed | None,
+    leaves: list[Leaf],
+    seen: tuple[str, ...],
+) -> Node:
     if metric_id in seen:  # guarded by validation; kept so a bad spec cannot recurse forever
         raise QueryError(f"derived metrics form a cycle through '{metric_id}'")
     metric = ws.metrics[metric_id]
     if metric.ratio is not None:
-        return RatioNode(_node(ws, metric.ratio.numerator, dims, where, leaves, (*seen, metric_id)),
-                         _node(ws, metric.ratio.denominator, dims, where, leaves, (*seen, metric_id)))
+        return RatioNode(
+            _node(ws, metric.ratio.numerator, dims, where, leaves, (*seen, metric_id)),
+            _node(ws, metric.ratio.denominator, dims, where, leaves, (*seen, metric_id)),
+        )
     if metric.formula is not None:
         tree = parse(metric.formula, Purpose.FORMULA).tree
         return FormulaNode(tree, {p: _node(ws, p, dims, where, leaves, (*seen, metric_id)) for p in parts(metric)})
@@ -186,10 +198,9 @@ def _leaf(ws: Workspace, metric: Metric, index: int, dims: tuple[str, ...], wher
     assert metric.source is not None and metric.measure is not None
     source = ws.sources[metric.source]
     filters = [parse(metric.filter, Purpose.FILTER)] if metric.filter else []
-    if where is not None:
-        filters.append(where)
     value = parse(metric.measure.expr, Purpose.MEASURE) if metric.measure.expr else None
-    names = [*dims, *(n for p in [*filters, *([value] if value else [])] for n in p.fields)]
+    used = [*filters, *([where] if where else []), *([value] if value else [])]
+    names = [*dims, *(n for p in used for n in p.fields)]
     fields = {name: _resolve(ws, source, name, metric, where) for name in dict.fromkeys(names)}
     if where is not None:
         for message, hint in type_errors(where.tree, lambda n: fields[n].type if n in fields else None):
@@ -200,9 +211,19 @@ def _leaf(ws: Workspace, metric: Metric, index: int, dims: tuple[str, ...], wher
     snapshot = metric.snapshot
     valid_to = resolve(ws.sources, source, snapshot.valid_to) if snapshot and snapshot.valid_to else None
     return Leaf(
-        index=index, metric=metric, origin=ws.where(metric.id), source=source, mode=_mode(metric),
-        time=time, valid_to=valid_to, value=value, filters=tuple(filters),
-        dims=tuple(fields[d] for d in dims), fields=fields, joins=joins,
+        index=index,
+        metric=metric,
+        origin=ws.where(metric.id),
+        source=source,
+        mode=_mode(metric),
+        time=time,
+        valid_to=valid_to,
+        value=value,
+        filters=tuple(filters),
+        where=where,
+        dims=tuple(fields[d] for d in dims),
+        fields=fields,
+        joins=joins,
         window_days=duration_days(metric.window) if metric.window else None,
         reset=metric.cumulative.reset if metric.cumulative else None,
     )
@@ -227,8 +248,9 @@ def _mode(metric: Metric) -> Mode:
     return Mode.PLAIN
 
 
-def _spine(ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Calendar,
-           bounds: Bounds) -> tuple[Period, ...] | None:
+def _spine(
+    ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Calendar, bounds: Bounds
+) -> tuple[Period, ...] | None:
     if all(leaf.time is None for leaf in leaves):
         if query.compare is not None:
             raise QueryError("--compare needs a metric with a time column")
@@ -237,8 +259,10 @@ def _spine(ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Cale
     grain = query.grain
     requested = calendar.periods(first, last, grain)
     if len(requested) > MAX_PERIODS:
-        raise QueryError(f"{len(requested)} {grain.value} periods requested; the limit is {MAX_PERIODS}",
-                         "Use a coarser --grain or a shorter --from/--to range.")
+        raise QueryError(
+            f"{len(requested)} {grain.value} periods requested; the limit is {MAX_PERIODS}",
+            "Use a coarser --grain or a shorter --from/--to range.",
+        )
     compare = {start: _compare_start(calendar, start, grain, query.compare) for start in requested}
     starts = sorted(set(requested) | {c for c in compare.values() if c is not None})
     wanted = set(requested)
@@ -248,7 +272,9 @@ def _spine(ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Cale
         end = calendar.end(start, grain)
         as_of = min(end, cap) if cap is not None else end
         windows = tuple(_window_start(calendar, leaf, start, end) for leaf in leaves)
-        periods.append(Period(start, end, as_of, start in wanted, compare.get(start) if start in wanted else None, windows))
+        periods.append(
+            Period(start, end, as_of, start in wanted, compare.get(start) if start in wanted else None, windows)
+        )
     return tuple(periods)
 
 
@@ -258,18 +284,24 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 def _range(query: Query, leaves: tuple[Leaf, ...], bounds: Bounds) -> tuple[dt.date, dt.date]:
     for day in (query.start, query.end):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-            raise QueryError(f"{day} is outside the dates Headway works with", f"Use dates from {FIRST_DAY} to {LAST_DAY}.")
+            raise QueryError(
+                f"{day} is outside the dates Headway works with", f"Use dates from {FIRST_DAY} to {LAST_DAY}."
+            )
     if query.start is not None and query.end is not None:
         if query.start > query.end:
             raise QueryError(f"--from {query.start} is after --to {query.end}")
         return query.start, query.end
-    found = [b for leaf in leaves if leaf.time is not None
-             for b in [bounds(leaf.source, leaf.time.column)] if b is not None]
+    found = [
+        b for leaf in leaves if leaf.time is not None for b in [bounds(leaf.source, leaf.time.column)] if b is not None
+    ]
     if not found:
         day = query.start or query.end
         if day is None:
-            raise QueryError("the metric's sources hold no rows, so there is no default date range",
-                             "Pass --from and --to.", code="no_data")
+            raise QueryError(
+                "the metric's sources hold no rows, so there is no default date range",
+                "Pass --from and --to.",
+                code="no_data",
+            )
         return day, day
     start = query.start or min(b[0] for b in found)
     end = query.end or max(b[1] for b in found)

@@ -44,7 +44,7 @@ def ident(name: str) -> exp.Identifier:
 
 
 def alias(expression: exp.Expression, name: str) -> exp.Alias:
-    return exp.alias_(expression, ident(name))
+    return exp.alias_(expression, ident(name), copy=False)
 
 
 def table(name: str, alias_name: str | None = None) -> exp.Table:
@@ -71,7 +71,9 @@ def as_double(value: exp.Expression) -> exp.Expression:
 
 def safe_divide(numerator: exp.Expression, denominator: exp.Expression) -> exp.Expression:
     """x / y that is NULL, not an error or infinity, when y is 0."""
-    return exp.Div(this=as_double(numerator), expression=exp.Nullif(this=as_double(denominator), expression=exp.Literal.number(0)))
+    return exp.Div(
+        this=as_double(numerator), expression=exp.Nullif(this=as_double(denominator), expression=exp.Literal.number(0))
+    )
 
 
 def null_safe_eq(left: exp.Expression, right: exp.Expression) -> exp.Expression:
@@ -81,7 +83,7 @@ def null_safe_eq(left: exp.Expression, right: exp.Expression) -> exp.Expression:
 def all_of(conditions: list[exp.Expression]) -> exp.Expression | None:
     if not conditions:
         return None
-    return exp.and_(*[exp.paren(c, copy=False) for c in conditions])
+    return exp.and_(*[exp.paren(c, copy=False) for c in conditions], copy=False)
 
 
 def days(count: int) -> exp.Interval:
@@ -104,7 +106,9 @@ def count_all() -> exp.Expression:
     return exp.Count(this=exp.Star())
 
 
-def aggregate(agg: Agg, value: exp.Expression | None, p: float | None, dialect: Dialect) -> tuple[exp.Expression, exp.Expression]:
+def aggregate(
+    agg: Agg, value: exp.Expression | None, p: float | None, dialect: Dialect
+) -> tuple[exp.Expression, exp.Expression]:
     """The aggregate and its sample size n (rows with a non-null input)."""
     if value is None:
         return count_all(), count_all()
@@ -129,7 +133,9 @@ def aggregate(agg: Agg, value: exp.Expression | None, p: float | None, dialect: 
             return dialect.quantile_of(value, p), n
 
 
-def replace_all(tree: exp.Expression, kind: type[exp.Expression], fn: Callable[[Any], exp.Expression]) -> exp.Expression:
+def replace_all(
+    tree: exp.Expression, kind: type[exp.Expression], fn: Callable[[Any], exp.Expression]
+) -> exp.Expression:
     """A copy of `tree` with every `kind` node replaced by `fn(node)`, deepest first, the root included."""
     holder = exp.Paren(this=tree.copy())
     nodes = list(holder.find_all(kind))

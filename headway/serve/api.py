@@ -26,8 +26,14 @@ State = Annotated[ServerState, Depends(get_state)]
 @router.get("/health")
 def health(state: State) -> dict[str, Any]:
     ws = state.workspace
-    return {"ok": True, "version": __version__, "workspace": ws.config.name, "engine": state.engine.engine_name,
-            "spec_hash": ws.spec_hash, "metrics": len(ws.metrics)}
+    return {
+        "ok": True,
+        "version": __version__,
+        "workspace": ws.config.name,
+        "engine": state.engine.engine_name,
+        "spec_hash": ws.spec_hash,
+        "metrics": len(ws.metrics),
+    }
 
 
 @router.get("/overview")
@@ -35,8 +41,11 @@ def overview(state: State) -> dict[str, Any]:
     """Every metric with its latest complete period's value, KPIs first."""
     ws = state.workspace
     return {
-        "workspace": ws.config.name, "description": ws.config.description, "north_star": ws.config.north_star,
-        "engine": state.engine.engine_name, "spec_hash": ws.spec_hash,
+        "workspace": ws.config.name,
+        "description": ws.config.description,
+        "north_star": ws.config.north_star,
+        "engine": state.engine.engine_name,
+        "spec_hash": ws.spec_hash,
         "metrics": [s.to_json() for s in summarize_all(state.engine)],
     }
 
@@ -56,8 +65,13 @@ def metric_json(state: ServerState, metric_id: str) -> dict[str, Any]:
     ws = state.workspace
     metric = ws.metrics[metric_id]
     body = metric.model_dump(mode="json", exclude_none=True)
-    body.update({"computed_as": describe(metric), "defined_at": ws.where(metric_id),
-                 "available_dimensions": available_dimensions(ws.metrics, metric_id)})
+    body.update(
+        {
+            "computed_as": describe(metric),
+            "defined_at": ws.where(metric_id),
+            "available_dimensions": available_dimensions(ws.metrics, metric_id),
+        }
+    )
     return body
 
 
@@ -101,13 +115,25 @@ def _known(state: ServerState, metric_id: str) -> None:
     if metric_id not in state.workspace.metrics:
         from headway.spec.issues import choices_hint
 
-        raise QueryError(f"unknown metric '{metric_id}'", choices_hint(metric_id, state.workspace.metrics, "a metric id"),
-                         code="unknown_metric")
+        raise QueryError(
+            f"unknown metric '{metric_id}'",
+            choices_hint(metric_id, state.workspace.metrics, "a metric id"),
+            code="unknown_metric",
+        )
 
 
-def _query(state: ServerState, metric_id: str, grain: Grain | None, by: list[str], start: dt.date | None,
-           end: dt.date | None, where: str | None, compare: Compare | None) -> MetricQuery:
+def _query(
+    state: ServerState,
+    metric_id: str,
+    grain: Grain | None,
+    by: list[str],
+    start: dt.date | None,
+    end: dt.date | None,
+    where: str | None,
+    compare: Compare | None,
+) -> MetricQuery:
     _known(state, metric_id)
     metric = state.workspace.metrics[metric_id]
-    return MetricQuery(metric_id, grain or metric.grain or state.workspace.config.default_grain, tuple(by), start, end,
-                       where, compare)
+    return MetricQuery(
+        metric_id, grain or metric.grain or state.workspace.config.default_grain, tuple(by), start, end, where, compare
+    )

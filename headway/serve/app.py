@@ -24,8 +24,13 @@ from headway.store import StateStore, state_url
 log = logging.getLogger("headway.serve")
 
 
-def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, *, warm: bool = True,
-               state: StateStore | None = None) -> FastAPI:
+def create_app(
+    workspace: Workspace | str | Path,
+    engine: Engine | None = None,
+    *,
+    warm: bool = True,
+    state: StateStore | None = None,
+) -> FastAPI:
     """The app for one workspace.
 
     `warm` precomputes the overview in the background at start-up; `state` is the
@@ -53,8 +58,14 @@ def create_app(workspace: Workspace | str | Path, engine: Engine | None = None, 
             runner.close()
 
     # docs_url/redoc_url off: their pages load scripts from a CDN, and the server must work offline
-    app = FastAPI(title=f"Headway · {ws.config.name}", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Metrics as code: definitions, values per period, and the SQL behind them.")
+    app = FastAPI(
+        title=f"Headway · {ws.config.name}",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Metrics as code: definitions, values per period, and the SQL behind them.",
+    )
     app.state.headway = server
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)

@@ -32,7 +32,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_body(status: int, message: str, *, hint: str = "", code: str = "error", errors: list[Any] | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str, *, hint: str = "", code: str = "error", errors: list[Any] | None = None
+) -> dict[str, Any]:
     return {"ok": False, "status": status, "error": message, "hint": hint, "code": code, "errors": errors or []}
 
 

@@ -55,5 +55,7 @@ def index(request: Request) -> HTMLResponse:
     for metric in data["metrics"]:
         groups[metric["kind"]].append(metric)
     return templates.TemplateResponse(
-        request, "index.html", {"data": data, "groups": groups, "titles": KIND_TITLES},
+        request,
+        "index.html",
+        {"data": data, "groups": groups, "titles": KIND_TITLES},
     )

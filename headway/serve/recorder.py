@@ -33,15 +33,25 @@ class Recorder:
     def _log(self, query: Query, result: Result, seconds: float) -> None:
         try:
             payload: dict[str, Any] = {
-                "grain": query.grain.value, "by": list(query.by), "where": query.where,
+                "grain": query.grain.value,
+                "by": list(query.by),
+                "where": query.where,
                 "from": query.start.isoformat() if query.start else None,
                 "to": query.end.isoformat() if query.end else None,
                 "compare": query.compare.value if query.compare else None,
             }
             version = ",".join(f"{n}:{v}" for n, v in result.meta.get("data_version", ()))
-            log_query(self.store, metric_id=query.metric, spec_hash=self.workspace.spec_hash, data_version=version,
-                      query=payload, engine=result.engine, rows=len(result.rows), duration_ms=seconds * 1000,
-                      cache_hit=result.cached)
+            log_query(
+                self.store,
+                metric_id=query.metric,
+                spec_hash=self.workspace.spec_hash,
+                data_version=version,
+                query=payload,
+                engine=result.engine,
+                rows=len(result.rows),
+                duration_ms=seconds * 1000,
+                cache_hit=result.cached,
+            )
         except Exception:  # the log is an aid; losing one entry must not break serving
             log.exception("could not log a query to the state database")
 

@@ -68,7 +68,9 @@ CAST_TYPES = {
 _ALLOWED: dict[Purpose, tuple[type[exp.Expression], ...]] = {
     Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
     Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
-    Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null) + _ARITH + tuple(_FORMULA_FUNCTIONS),
+    Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null)
+    + _ARITH
+    + tuple(_FORMULA_FUNCTIONS),
 }
 _CONDITION_ROOTS = (*_LOGIC, *_COMPARE, exp.Column, exp.Boolean, exp.Case, exp.If)
 
@@ -112,8 +114,10 @@ def _check_depth(text: str, purpose: Purpose) -> None:
     try:
         tokens = sqlglot.tokenize(text, read="duckdb")
     except TokenError:
-        raise ExpressionError(f"cannot parse {purpose.value} '{text}': a quote or comment is not closed",
-                              "Close every ' and /* you open; text values go in single quotes.") from None
+        raise ExpressionError(
+            f"cannot parse {purpose.value} '{text}': a quote or comment is not closed",
+            "Close every ' and /* you open; text values go in single quotes.",
+        ) from None
     depth = deepest = 0
     for token in tokens:
         if token.token_type is TokenType.L_PAREN:
@@ -122,7 +126,9 @@ def _check_depth(text: str, purpose: Purpose) -> None:
         elif token.token_type is TokenType.R_PAREN:
             depth -= 1
     if deepest > MAX_DEPTH:
-        raise ExpressionError(f"the {purpose.value} is nested too deeply ({deepest} levels of parentheses; the limit is {MAX_DEPTH})")
+        raise ExpressionError(
+            f"the {purpose.value} is nested too deeply ({deepest} levels of parentheses; the limit is {MAX_DEPTH})"
+        )
 
 
 def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
@@ -130,7 +136,9 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
     try:
         statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
     except (ParseError, TokenError) as error:
-        raise ExpressionError(f"cannot parse {purpose.value} '{text}': {_first_line(error)}", _syntax_hint(purpose)) from None
+        raise ExpressionError(
+            f"cannot parse {purpose.value} '{text}': {_first_line(error)}", _syntax_hint(purpose)
+        ) from None
     except RecursionError:
         raise ExpressionError(f"the {purpose.value} is nested too deeply") from None
     if not statements:  # nothing but a comment, e.g. `-- plan = 'pro'`

@@ -62,7 +62,9 @@ def resolve(sources: Mapping[str, Source], base: Source, name: str) -> FieldRef:
 def _local(base: Source, name: str) -> FieldRef:
     column = base.columns.get(name)
     if column is None:
-        raise FieldError(f"unknown column '{name}' in source '{base.name}'", choices_hint(name, base.columns, "a column"))
+        raise FieldError(
+            f"unknown column '{name}' in source '{base.name}'", choices_hint(name, base.columns, "a column")
+        )
     return FieldRef(name, base.name, name, column.type)
 
 
@@ -95,7 +97,9 @@ def _related(sources: Mapping[str, Source], base: Source, head: str, tail: str, 
         known = sorted(entities) + [n for n, c in base.columns.items() if c.type is ColumnType.STRUCT]
         raise FieldError(
             f"'{head}' in '{name}' is neither a struct column nor an entity of source '{base.name}'",
-            choices_hint(head, known, "an entity or struct column") if known else "Declare an `entity:` on a key column.",
+            choices_hint(head, known, "an entity or struct column")
+            if known
+            else "Declare an `entity:` on a key column.",
         )
     from_columns = entity_columns(base, head)
     if len(from_columns) > 1:
@@ -113,8 +117,11 @@ def _related(sources: Mapping[str, Source], base: Source, head: str, tail: str, 
 
 def _keyed_source(sources: Mapping[str, Source], base: Source, entity: str, name: str) -> Source:
     keyed = [
-        s for s in sources.values()
-        if s.name != base.name and s.primary_key and s.columns.get(s.primary_key) is not None
+        s
+        for s in sources.values()
+        if s.name != base.name
+        and s.primary_key
+        and s.columns.get(s.primary_key) is not None
         and s.columns[s.primary_key].entity == entity
     ]
     if len(keyed) == 1:

@@ -32,7 +32,7 @@ def find_cycles(metrics: Mapping[str, Metric]) -> list[list[str]]:
         stack.append(node)
         for nxt in graph[node]:
             if state.get(nxt) == 1:
-                loop = stack[stack.index(nxt):]
+                loop = stack[stack.index(nxt) :]
                 start = loop.index(min(loop))
                 ordered = loop[start:] + loop[:start]
                 cycles.setdefault(tuple(ordered), ordered)

@@ -85,7 +85,10 @@ def _read_config(root: Path, issues: list[Issue]) -> Located | None:
             return doc
     issues.append(
         Issue(
-            "headway.yml", 0, "", f"no headway.yml in {root}",
+            "headway.yml",
+            0,
+            "",
+            f"no headway.yml in {root}",
             "Run `headway demo DIR` for an example, or create headway.yml with `name:` and `engine: duckdb`.",
             code="no_workspace",
         )
@@ -130,8 +133,14 @@ def _items(doc: Located, key: str, model: type[BaseModel], issues: list[Issue]) 
         return []
     for extra in sorted(set(data) - {key}):
         issues.append(
-            Issue(doc.file, doc.line((extra,)), extra, f"unknown top-level field '{extra}'",
-                  choices_hint(extra, [key], "the field"), code="extra_forbidden")
+            Issue(
+                doc.file,
+                doc.line((extra,)),
+                extra,
+                f"unknown top-level field '{extra}'",
+                choices_hint(extra, [key], "the field"),
+                code="extra_forbidden",
+            )
         )
     items = data.get(key)
     if items is None:
@@ -207,16 +216,23 @@ def _placeholder(annotation: Any) -> Any:
 
 
 def _add_unique(
-    item: Any, name: str, origin: Origin, into: dict[str, Any], origins: dict[str, Origin],
-    noun: str, issues: list[Issue],
+    item: Any,
+    name: str,
+    origin: Origin,
+    into: dict[str, Any],
+    origins: dict[str, Origin],
+    noun: str,
+    issues: list[Issue],
 ) -> None:
     if name in into:
         first = origins[name]
         field = "name" if noun == "source" else "id"
         issues.append(
             origin.issue(
-                (field,), f"duplicate {noun} {field} '{name}'",
-                f"It is already defined at {first.file}:{first.line}; rename one of them.", code="duplicate_id",
+                (field,),
+                f"duplicate {noun} {field} '{name}'",
+                f"It is already defined at {first.file}:{first.line}; rename one of them.",
+                code="duplicate_id",
             )
         )
         return

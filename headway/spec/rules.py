@@ -42,27 +42,53 @@ def check_sources(ws: Workspace) -> list[Issue]:
         if source.time is not None:
             issues += _time_column_issue(origin, ("time",), source, source.time)
         if source.primary_key is not None and source.primary_key not in source.columns:
-            issues.append(origin.issue(("primary_key",), f"unknown column '{source.primary_key}'",
-                                       choices_hint(source.primary_key, source.columns, "a column")))
+            issues.append(
+                origin.issue(
+                    ("primary_key",),
+                    f"unknown column '{source.primary_key}'",
+                    choices_hint(source.primary_key, source.columns, "a column"),
+                )
+            )
         for col_name, column in source.columns.items():
             if column.type is ColumnType.STRUCT and not column.fields:
-                issues.append(origin.issue(("columns", col_name), f"struct column '{col_name}' declares no fields",
-                                           "List them: fields: {feature: string, duration_s: double}."))
+                issues.append(
+                    origin.issue(
+                        ("columns", col_name),
+                        f"struct column '{col_name}' declares no fields",
+                        "List them: fields: {feature: string, duration_s: double}.",
+                    )
+                )
             if column.fields and column.type is not ColumnType.STRUCT:
-                issues.append(origin.issue(("columns", col_name, "fields"), "`fields` is only for struct columns",
-                                           "Set `type: struct` or remove `fields`."))
+                issues.append(
+                    origin.issue(
+                        ("columns", col_name, "fields"),
+                        "`fields` is only for struct columns",
+                        "Set `type: struct` or remove `fields`.",
+                    )
+                )
     return issues
 
 
 def _time_column_issue(origin: Origin, at: tuple[str, ...], source: Source, name: str) -> list[Issue]:
     column = source.columns.get(name)
     if column is None:
-        return [origin.issue(at, f"unknown time column '{name}' in source '{source.name}'",
-                             choices_hint(name, [n for n, c in source.columns.items() if c.type in TIME_TYPES],
-                                          "a timestamp or date column"))]
+        return [
+            origin.issue(
+                at,
+                f"unknown time column '{name}' in source '{source.name}'",
+                choices_hint(
+                    name, [n for n, c in source.columns.items() if c.type in TIME_TYPES], "a timestamp or date column"
+                ),
+            )
+        ]
     if column.type not in TIME_TYPES:
-        return [origin.issue(at, f"time column '{name}' has type {column.type.value}",
-                             "A time column must be of type timestamp or date.")]
+        return [
+            origin.issue(
+                at,
+                f"time column '{name}' has type {column.type.value}",
+                "A time column must be of type timestamp or date.",
+            )
+        ]
     return []
 
 
@@ -81,28 +107,49 @@ def _shape_issues(m: Metric, origin: Origin) -> list[Issue]:
     defined = [k for k, v in (("measure", m.measure), ("ratio", m.ratio), ("formula", m.formula)) if v is not None]
     if len(defined) != 1:
         what = "none of" if not defined else "more than one of"
-        return [origin.issue(("id",), f"metric '{m.id}' has {what} measure, ratio, formula",
-                             "Give exactly one: `source:` + `measure:`, `ratio:`, or `formula:`.")]
+        return [
+            origin.issue(
+                ("id",),
+                f"metric '{m.id}' has {what} measure, ratio, formula",
+                "Give exactly one: `source:` + `measure:`, `ratio:`, or `formula:`.",
+            )
+        ]
     issues: list[Issue] = []
     if m.measure is not None:
         if m.source is None:
             issues.append(origin.issue(("measure",), "a measure needs a `source:`", "Add source: <source name>."))
         agg = m.measure.agg
         if agg is Agg.PERCENTILE and m.measure.p is None:
-            issues.append(origin.issue(("measure",), "a percentile needs `p`", "Write measure: {agg: percentile, expr: x, p: 0.9}."))
+            issues.append(
+                origin.issue(
+                    ("measure",), "a percentile needs `p`", "Write measure: {agg: percentile, expr: x, p: 0.9}."
+                )
+            )
         if agg is not Agg.PERCENTILE and m.measure.p is not None:
-            issues.append(origin.issue(("measure", "p"), f"`p` only applies to percentile, not {agg.value}", "Remove `p`."))
+            issues.append(
+                origin.issue(("measure", "p"), f"`p` only applies to percentile, not {agg.value}", "Remove `p`.")
+            )
         if agg is not Agg.COUNT and m.measure.expr is None:
-            issues.append(origin.issue(("measure",), f"{agg.value} needs an `expr`", "Name the column, e.g. expr: mrr."))
+            issues.append(
+                origin.issue(("measure",), f"{agg.value} needs an `expr`", "Name the column, e.g. expr: mrr.")
+            )
     else:
         for key in ("source", "filter", "window", "cumulative", "snapshot", "time"):
             if getattr(m, key) is not None:
-                issues.append(origin.issue((key,), f"`{key}` applies to measure metrics, not to a derived metric",
-                                           "Set it on the metrics this one is computed from."))
+                issues.append(
+                    origin.issue(
+                        (key,),
+                        f"`{key}` applies to measure metrics, not to a derived metric",
+                        "Set it on the metrics this one is computed from.",
+                    )
+                )
     modifiers = [k for k in ("window", "cumulative", "snapshot") if getattr(m, k) is not None]
     if len(modifiers) > 1:
-        issues.append(origin.issue((modifiers[1],), f"`{modifiers[0]}` and `{modifiers[1]}` cannot be combined",
-                                   "Keep one of them."))
+        issues.append(
+            origin.issue(
+                (modifiers[1],), f"`{modifiers[0]}` and `{modifiers[1]}` cannot be combined", "Keep one of them."
+            )
+        )
     return issues
 
 
@@ -115,27 +162,47 @@ def check_references(ws: Workspace) -> list[Issue]:
     for m in ws.metrics.values():
         o = ws.origins[m.id]
         if m.source is not None and m.source not in ws.sources:
-            issues.append(o.issue(("source",), f"unknown source '{m.source}'", choices_hint(m.source, ws.sources, "a source")))
+            issues.append(
+                o.issue(("source",), f"unknown source '{m.source}'", choices_hint(m.source, ws.sources, "a source"))
+            )
         if m.ratio is not None:
             for key in ("numerator", "denominator"):
                 ref = getattr(m.ratio, key)
                 if ref not in ids:
-                    issues.append(o.issue(("ratio", key), f"unknown metric '{ref}'", choices_hint(ref, ids, "a metric id")))
+                    issues.append(
+                        o.issue(("ratio", key), f"unknown metric '{ref}'", choices_hint(ref, ids, "a metric id"))
+                    )
         if m.formula is not None:
             issues += _formula_issues(m, o, ids)
         for i, link in enumerate(m.contributes_to):
             if link.metric not in ids:
-                issues.append(o.issue(("contributes_to", i), f"unknown metric '{link.metric}'", choices_hint(link.metric, ids, "a metric id")))
+                issues.append(
+                    o.issue(
+                        ("contributes_to", i),
+                        f"unknown metric '{link.metric}'",
+                        choices_hint(link.metric, ids, "a metric id"),
+                    )
+                )
             elif link.metric == m.id:
                 issues.append(o.issue(("contributes_to", i), "a metric cannot contribute to itself"))
         for i, ref in enumerate(m.counter_metrics):
             if ref not in ids:
-                issues.append(o.issue(("counter_metrics", i), f"unknown metric '{ref}'", choices_hint(ref, ids, "a metric id")))
+                issues.append(
+                    o.issue(("counter_metrics", i), f"unknown metric '{ref}'", choices_hint(ref, ids, "a metric id"))
+                )
         if m.replaced_by is not None and m.replaced_by not in ids:
-            issues.append(o.issue(("replaced_by",), f"unknown metric '{m.replaced_by}'", choices_hint(m.replaced_by, ids, "a metric id")))
+            issues.append(
+                o.issue(
+                    ("replaced_by",),
+                    f"unknown metric '{m.replaced_by}'",
+                    choices_hint(m.replaced_by, ids, "a metric id"),
+                )
+            )
     star = ws.config.north_star
     if star is not None and star not in ids:
-        issues.append(ws.config_origin.issue(("north_star",), f"unknown metric '{star}'", choices_hint(star, ids, "a metric id")))
+        issues.append(
+            ws.config_origin.issue(("north_star",), f"unknown metric '{star}'", choices_hint(star, ids, "a metric id"))
+        )
     return issues
 
 
@@ -149,10 +216,13 @@ def _formula_issues(m: Metric, o: Origin, ids: object) -> list[Issue]:
     except ExpressionError as error:
         return [o.issue(("formula",), error.message, error.hint, code="bad_expression")]
     if not parsed.fields:
-        return [o.issue(("formula",), f"the formula '{m.formula}' uses no metric", _FORMULA_HINT, code="bad_expression")]
+        return [
+            o.issue(("formula",), f"the formula '{m.formula}' uses no metric", _FORMULA_HINT, code="bad_expression")
+        ]
     return [
         o.issue(("formula",), f"unknown metric '{ref}' in formula", choices_hint(ref, ids, "a metric id"))  # type: ignore[arg-type]
-        for ref in parsed.fields if ref not in ids  # type: ignore[operator]
+        for ref in parsed.fields
+        if ref not in ids  # type: ignore[operator]
     ]
 
 
@@ -174,8 +244,13 @@ def check_metric_fields(ws: Workspace) -> list[Issue]:
             issues += _time_column_issue(o, ("snapshot", "valid_to"), source, m.snapshot.valid_to)
         needs_time = m.window is not None or m.cumulative is not None or m.snapshot is not None
         if needs_time and time_column(m, source) is None:
-            issues.append(o.issue(("source",), f"source '{source.name}' has no time column, so this metric cannot be windowed, cumulative or a snapshot",
-                                  f"Declare `time:` on source '{source.name}' or on the metric."))
+            issues.append(
+                o.issue(
+                    ("source",),
+                    f"source '{source.name}' has no time column, so this metric cannot be windowed, cumulative or a snapshot",
+                    f"Declare `time:` on source '{source.name}' or on the metric.",
+                )
+            )
     return issues
 
 
@@ -203,8 +278,13 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
             types[name] = ref.type
             bare_column = isinstance(parsed.tree, exp.Column)
             if key == "measure" and bare_column and _needs_number(m) and ref.type not in NUMERIC:
-                issues.append(o.issue(at, f"{m.measure.agg.value} needs a number but '{name}' is {ref.type.value}",  # type: ignore[union-attr]
-                                      "Use count or count_distinct for non-numeric columns."))
+                issues.append(
+                    o.issue(
+                        at,
+                        f"{m.measure.agg.value} needs a number but '{name}' is {ref.type.value}",  # type: ignore[union-attr]
+                        "Use count or count_distinct for non-numeric columns.",
+                    )
+                )
         for message, hint in type_errors(parsed.tree, types.get):
             issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues
@@ -229,8 +309,14 @@ def check_cycles(ws: Workspace) -> list[Issue]:
     for cycle in find_cycles(ws.metrics):
         first = cycle[0]
         loop = " -> ".join([*cycle, first])
-        issues.append(ws.origins[first].issue(("id",), f"derived metrics form a cycle: {loop}",
-                                              "A metric cannot be computed from itself; break the loop.", code="cycle"))
+        issues.append(
+            ws.origins[first].issue(
+                ("id",),
+                f"derived metrics form a cycle: {loop}",
+                "A metric cannot be computed from itself; break the loop.",
+                code="cycle",
+            )
+        )
     return issues
 
 
@@ -245,11 +331,14 @@ def check_time_alignment(ws: Workspace) -> list[Issue]:
             source = ws.sources.get(part.source or "")
             if source is not None and time_column(part, source) is None:
                 key = "ratio" if m.ratio is not None else "formula"
-                issues.append(ws.origins[m.id].issue(
-                    (key,), f"part '{leaf}' cannot be aligned in time: its source '{source.name}' has no time column",
-                    f"Declare `time:` on source '{source.name}' (or on metric '{leaf}') so each period can be matched.",
-                    code="unaligned",
-                ))
+                issues.append(
+                    ws.origins[m.id].issue(
+                        (key,),
+                        f"part '{leaf}' cannot be aligned in time: its source '{source.name}' has no time column",
+                        f"Declare `time:` on source '{source.name}' (or on metric '{leaf}') so each period can be matched.",
+                        code="unaligned",
+                    )
+                )
     return issues
 
 
@@ -262,10 +351,14 @@ def check_derived_dimensions(ws: Workspace) -> list[Issue]:
         for i, dim in enumerate(m.dimensions):
             missing = [leaf for leaf in leaves(ws.metrics, m.id) if dim not in available_dimensions(ws.metrics, leaf)]
             if missing:
-                issues.append(ws.origins[m.id].issue(
-                    ("dimensions", i), f"dimension '{dim}' is not declared by {', '.join(missing)}",
-                    "A derived metric can only be sliced by dimensions every part declares.", code="unknown_dimension",
-                ))
+                issues.append(
+                    ws.origins[m.id].issue(
+                        ("dimensions", i),
+                        f"dimension '{dim}' is not declared by {', '.join(missing)}",
+                        "A derived metric can only be sliced by dimensions every part declares.",
+                        code="unknown_dimension",
+                    )
+                )
     return issues
 
 
@@ -274,13 +367,23 @@ def check_lifecycle(ws: Workspace) -> list[Issue]:
     for m in ws.metrics.values():
         o = ws.origins[m.id]
         if m.replaced_by is not None and m.status not in (Status.DEPRECATED, Status.RETIRED):
-            issues.append(o.issue(("replaced_by",), "`replaced_by` is set on a metric that is not deprecated or retired",
-                                  "Set status: deprecated, or remove replaced_by."))
+            issues.append(
+                o.issue(
+                    ("replaced_by",),
+                    "`replaced_by` is set on a metric that is not deprecated or retired",
+                    "Set status: deprecated, or remove replaced_by.",
+                )
+            )
         for ref in parts(m):
             part = ws.metrics.get(ref)
             if part is not None and part.status is Status.RETIRED and m.status is not Status.RETIRED:
-                issues.append(o.issue((("ratio" if m.ratio else "formula"),), f"it is computed from retired metric '{ref}'",
-                                      f"Use {part.replaced_by} instead." if part.replaced_by else "Replace that part."))
+                issues.append(
+                    o.issue(
+                        (("ratio" if m.ratio else "formula"),),
+                        f"it is computed from retired metric '{ref}'",
+                        f"Use {part.replaced_by} instead." if part.replaced_by else "Replace that part.",
+                    )
+                )
     return issues
 
 

@@ -44,7 +44,9 @@ def _pairs(tree: exp.Expression) -> list[tuple[exp.Column, exp.Expression]]:
             pairs += [(node.this, v) for v in node.expressions if _is_value(v)]
     for node in tree.find_all(exp.Between):
         if isinstance(node.this, exp.Column):
-            pairs += [(node.this, v) for v in (node.args.get("low"), node.args.get("high")) if v is not None and _is_value(v)]
+            pairs += [
+                (node.this, v) for v in (node.args.get("low"), node.args.get("high")) if v is not None and _is_value(v)
+            ]
     return pairs
 
 
@@ -65,8 +67,10 @@ def _mismatch(name: str, kind: ColumnType, value: exp.Expression) -> tuple[str, 
     if kind is ColumnType.BOOLEAN and not isinstance(value, exp.Boolean):
         return f"compares boolean column '{name}' with {text}", f"Write {name} = true, or just {name} / not {name}."
     if kind in TEMPORAL and not (is_text and _is_time(value.name)):
-        return (f"compares {kind.value} column '{name}' with {text}, which is not a date or time",
-                f"Write an ISO date or time in quotes, e.g. {name} >= '2026-01-31'.")
+        return (
+            f"compares {kind.value} column '{name}' with {text}, which is not a date or time",
+            f"Write an ISO date or time in quotes, e.g. {name} >= '2026-01-31'.",
+        )
     return None
 
 

@@ -41,8 +41,11 @@ class DuckDBBackend:
     def _relation(self, files: SourceFiles) -> exp.Expression:
         paths = exp.Array(expressions=[exp.Literal.string(p) for p in files.paths])
         if files.format == "csv":
-            args = [paths, exp.EQ(this=exp.var("header"), expression=exp.true()),
-                    exp.EQ(this=exp.var("all_varchar"), expression=exp.true())]
+            args = [
+                paths,
+                exp.EQ(this=exp.var("header"), expression=exp.true()),
+                exp.EQ(this=exp.var("all_varchar"), expression=exp.true()),
+            ]
             return exp.Table(this=exp.Anonymous(this="read_csv", expressions=args))
         args = [paths, exp.EQ(this=exp.var("union_by_name"), expression=exp.true())]
         return exp.Table(this=exp.Anonymous(this="read_parquet", expressions=args))
@@ -75,7 +78,9 @@ class DuckDBBackend:
 
     def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
         target = col(column)
-        query = exp.select(exp.Min(this=target), exp.Max(this=target.copy())).from_(exp.Table(this=ident(f"hw_{source.name}")))
+        query = exp.select(exp.Min(this=target), exp.Max(this=target.copy())).from_(
+            exp.Table(this=ident(f"hw_{source.name}"))
+        )
         _, rows = self.execute(query.sql("duckdb"))
         low, high = rows[0]
         return _plain(low), _plain(high)

@@ -73,8 +73,13 @@ class SparkBackend:
         frame.createOrReplaceTempView(raw_view)
         physical = {field.name: field.dataType.simpleString() for field in frame.schema.fields}
         select = typed_select(source, physical, exp.Table(this=ident(raw_view)), self.dialect)
-        view = exp.Create(this=exp.Table(this=ident(f"hw_{source.name}")), kind="VIEW", replace=True,
-                          expression=select, properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+        view = exp.Create(
+            this=exp.Table(this=ident(f"hw_{source.name}")),
+            kind="VIEW",
+            replace=True,
+            expression=select,
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+        )
         return view.sql("spark")
 
     def view_sql(self, source: Source, files: SourceFiles) -> str:
