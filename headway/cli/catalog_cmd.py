@@ -29,10 +29,14 @@ def metrics(
         print(json.dumps(out, indent=2))
         return
     table = Table(title=f"{ws.config.name}: {len(chosen)} metrics", title_justify="left")
-    for name in ("id", "kind", "computed as", "owner", "status", "defined at"):
-        table.add_column(name)
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("computed as", ratio=1)
+    table.add_column("owner", overflow="ellipsis", max_width=24)
+    table.add_column("defined at", no_wrap=True)
     for m in sorted(chosen, key=lambda m: (m.kind.value, m.id)):
-        table.add_row(m.id, m.kind.value, describe(m), m.owner or "–", m.status.value, ws.where(m.id))
+        status = "" if m.status.value == "active" else f" [dim]({m.status.value})[/]"
+        table.add_row(m.id + status, m.kind.value, describe(m), m.owner or "–", ws.where(m.id))
     console.print(table)
 
 

@@ -160,19 +160,22 @@ def _table(result: Result, label: str, unit: str | None) -> Table:
         numeric = name in {"value", "n", "compare_value", "change", "change_pct"}
         table.add_column(name, justify="right" if numeric else "left")
     for row in result.rows:
-        table.add_row(*[_cell(name, row.get(name)) for name in columns])
+        table.add_row(*[_cell(name, row.get(name), unit) for name in columns])
     return table
 
 
-def _cell(name: str, value: Any) -> str:
+def _cell(name: str, value: Any, unit: str | None = None) -> str:
+    """Numbers as a person reads them; shares as percentages; no data is 'no data', never 0."""
     if value is None:
         return "[dim]no data[/]" if name in {"value", "compare_value"} else "[dim]–[/]"
     if name == "change_pct":
         return f"{value:+.1%}"
     if isinstance(value, bool):
         return str(value).lower()
+    if name in {"value", "compare_value", "change"} and unit in {"share", "ratio"} and isinstance(value, int | float):
+        return f"{value:+.1%}" if name == "change" else f"{value:.1%}"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) >= 100 else f"{value:,.4g}"
+        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4g}"
     return escape(str(value))  # dimension values are data: '[x]' is text, not Rich markup
