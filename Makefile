@@ -39,6 +39,9 @@ run: install demo
 
 ## make test: set up (venv, Java, chromium, PostgreSQL when missing) and run the whole suite
 test: install-dev system-deps
+	$(BIN)/ruff check headway tests bench
+	$(BIN)/ruff format --check headway tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## make bench: time headway against hand-written SQL on the medium demo

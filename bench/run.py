@@ -89,13 +89,20 @@ def warm(ws: Any) -> list[dict[str, Any]]:
         ours_s, _ = median_time(lambda c=case: engine.query(c.query, use_cache=False), WARM_RUNS)
         compile_s, _ = median_time(lambda c=case: engine.sql(c.query), WARM_RUNS)
         cached_s, _ = median_time(lambda c=case: engine.query(c.query), WARM_RUNS)
-        results.append({
-            "case": case.label, "hand_ms": hand_s * 1000,
-            "compile+run_ms": fresh_s * 1000, "ratio": fresh_s / hand_s,
-            "plan_cached_ms": ours_s * 1000, "ratio_plan_cached": ours_s / hand_s,
-            "compile_ms": compile_s * 1000, "result_cached_ms": cached_s * 1000, "rows": len(result.rows),
-            "check": agree(case, result.rows, hand),
-        })
+        results.append(
+            {
+                "case": case.label,
+                "hand_ms": hand_s * 1000,
+                "compile+run_ms": fresh_s * 1000,
+                "ratio": fresh_s / hand_s,
+                "plan_cached_ms": ours_s * 1000,
+                "ratio_plan_cached": ours_s / hand_s,
+                "compile_ms": compile_s * 1000,
+                "result_cached_ms": cached_s * 1000,
+                "rows": len(result.rows),
+                "check": agree(case, result.rows, hand),
+            }
+        )
     engine.close()
     return results
 
@@ -113,7 +120,9 @@ def cold(ws: Any) -> list[dict[str, Any]]:
         )
         ours_s, _ = median_time(lambda a=args: subprocess.run(a, check=True, capture_output=True), 3)
         hand_s, _ = median_time(lambda s=script: subprocess.run([sys.executable, "-c", s], check=True), 3)
-        out.append({"case": case.label, "hand_ms": hand_s * 1000, "headway_ms": ours_s * 1000, "ratio": ours_s / hand_s})
+        out.append(
+            {"case": case.label, "hand_ms": hand_s * 1000, "headway_ms": ours_s * 1000, "ratio": ours_s / hand_s}
+        )
     return out
 
 
@@ -124,8 +133,14 @@ def spark(ws: Any, baseline: dict[str, float]) -> list[dict[str, Any]]:
         for case in CASES:
             engine.query(case.query, use_cache=False)
             seconds, result = median_time(lambda c=case: engine.query(c.query, use_cache=False), SPARK_RUNS)
-            out.append({"case": case.label, "spark_ms": seconds * 1000,
-                        "vs_hand_duckdb": seconds * 1000 / baseline[case.label], "rows": len(result.rows)})
+            out.append(
+                {
+                    "case": case.label,
+                    "spark_ms": seconds * 1000,
+                    "vs_hand_duckdb": seconds * 1000 / baseline[case.label],
+                    "rows": len(result.rows),
+                }
+            )
     finally:
         engine.close()
     return out

@@ -91,7 +91,7 @@ def _pick(
         r for r in rows if calendar.end(dt.date.fromisoformat(r["period"]), grain) <= last_day + dt.timedelta(days=1)
     ]
     partial = [r for r in rows if r not in complete]
-    base = {"data_through": last_day.isoformat()}
+    base: dict[str, Any] = {"data_through": last_day.isoformat()}
     extra: dict[str, Any] = (
         {"partial_period": partial[-1]["period"], "partial_value": partial[-1]["value"]} if partial else {}
     )

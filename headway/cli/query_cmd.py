@@ -16,6 +16,7 @@ from rich.table import Table
 
 from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
 from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
+from headway.spec import Workspace
 from headway.spec.models import Grain
 
 
@@ -83,8 +84,7 @@ def query(
 ) -> None:
     """Compute a metric per period (calendar-complete), optionally sliced and compared."""
     ws = open_workspace(workspace)
-    default = ws.metrics[metric].grain if metric in ws.metrics and ws.metrics[metric].grain else ws.config.default_grain
-    q = _query(metric, grain, by, start, end, where, compare, default)
+    q = _query(metric, grain, by, start, end, where, compare, _default_grain(ws, metric))
     runner = Engine(ws, engine.value if engine else None)
     try:
         if runner.engine_name == "spark" and format is OutputFormat.TABLE:
@@ -119,8 +119,7 @@ def sql(
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
     ws = open_workspace(workspace)
-    default = ws.metrics[metric].grain if metric in ws.metrics and ws.metrics[metric].grain else ws.config.default_grain
-    q = _query(metric, grain, by, start, end, where, compare, default)
+    q = _query(metric, grain, by, start, end, where, compare, _default_grain(ws, metric))
     runner = Engine(ws, "duckdb")  # date bounds come from the embedded engine; the dialect is chosen below
     try:
         text = runner.sql(q, engine.value if engine else ws.config.engine.value)
@@ -138,6 +137,11 @@ def sql(
     finally:
         runner.close()
     print(text + ";")
+
+
+def _default_grain(ws: Workspace, metric: str) -> Grain:
+    chosen = ws.metrics[metric].grain if metric in ws.metrics else None
+    return chosen or ws.config.default_grain
 
 
 def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -> None:

@@ -18,7 +18,7 @@ from headway.engine.sql import alias, as_double, cast, col, null_safe_eq, replac
 
 
 def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
-    ctes: list[tuple[str, exp.Select, str]] = []
+    ctes: list[tuple[str, exp.Expr, str]] = []
     if plan.spine is not None:
         ctes.append(("spine", _spine(plan), "calendar: every period in range"))
     scans = plan_scans(plan)
@@ -51,7 +51,7 @@ def _spine(plan: Plan) -> exp.Select:
     assert plan.spine is not None
     rolling = [leaf.index for leaf in plan.leaves if leaf.mode in (Mode.WINDOW, Mode.CUMULATIVE)]
 
-    def day(value: dt.date | None) -> exp.Expression:
+    def day(value: dt.date | None) -> exp.Expr:
         return exp.Literal.string(value.isoformat()) if value is not None else exp.null()
 
     rows = [
@@ -81,7 +81,7 @@ def _spine(plan: Plan) -> exp.Select:
     return exp.select(*select).from_(values, copy=False)
 
 
-def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expression:
+def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
     selects: list[exp.Select] = []
     for scan in scans:
         name = scan.name
@@ -94,7 +94,7 @@ def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expression:
             )
             select = select.where(col("requested", "spine"))
         selects.append(select.distinct())
-    union: exp.Expression = selects[0]
+    union: exp.Expr = selects[0]
     for select in selects[1:]:
         union = exp.union(union, select, distinct=True)
     return exp.select(*[col(d, "k") for d in dims]).from_(
@@ -126,12 +126,16 @@ def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]
         keys = [null_safe_eq(col(d, name), col(d, "f")) for d in dims]
         if plan.spine is not None:
             keys.insert(0, exp.EQ(this=col("period", name), expression=col("period", "f")))
-        on = exp.and_(*keys, copy=False) if keys else exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+        on = (
+            exp.and_(*keys, copy=False)
+            if keys
+            else exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+        )
         query = query.join(table(name), on=on, join_type="left")
     return query
 
 
-def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expression:
+def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     match node:
         case LeafRef(index):
             value = col(f"v{index}", home[index])
@@ -146,7 +150,7 @@ def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expression:
     raise AssertionError(node)  # pragma: no cover
 
 
-def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expression:
+def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     """Sample size: rows behind a leaf; a ratio's denominator; a formula's smallest part."""
     match node:
         case LeafRef(index):

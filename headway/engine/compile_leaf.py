@@ -70,13 +70,13 @@ class ScanCompiler:
         self.join_alias = {join: f"j{i}" for i, join in enumerate(joins)}
 
     # -- columns ----------------------------------------------------------
-    def field(self, ref: FieldRef) -> exp.Expression:
+    def field(self, ref: FieldRef) -> exp.Expr:
         if ref.join is not None:
             return col(ref.column, self.join_alias[ref.join])
         base = col(ref.column, "t")
         return exp.Dot(this=base, expression=ident(ref.subfield)) if ref.subfield else base
 
-    def local(self, ref: FieldRef) -> exp.Expression:
+    def local(self, ref: FieldRef) -> exp.Expr:
         """Wall-clock time in the workspace zone; dates are already calendar days."""
         value = self.field(ref)
         if ref.type is ColumnType.DATE:
@@ -85,7 +85,7 @@ class ScanCompiler:
             return value
         return self.dialect.local_time(value, self.plan.timezone)
 
-    def compiled(self, tree: exp.Expression, leaf: Leaf) -> exp.Expression:
+    def compiled(self, tree: exp.Expr, leaf: Leaf) -> exp.Expr:
         """A user expression with each column swapped for its resolved, quoted reference.
 
         Division by zero is NULL, as in formulas (DuckDB would give inf, ANSI Spark an error).
@@ -93,21 +93,21 @@ class ScanCompiler:
         tree = replace_all(tree, exp.Column, lambda c: self.field(leaf.fields[field_name(c)]))
         return replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
 
-    def value(self, leaf: Leaf) -> exp.Expression | None:
+    def value(self, leaf: Leaf) -> exp.Expr | None:
         return self.compiled(leaf.value.tree, leaf) if leaf.value else None
 
-    def dims(self) -> list[exp.Expression]:
+    def dims(self) -> list[exp.Expr]:
         return [self.field(ref) for ref in self.leaf.dims]
 
-    def dim_aliases(self, exprs: list[exp.Expression]) -> list[exp.Expression]:
+    def dim_aliases(self, exprs: list[exp.Expr]) -> list[exp.Expr]:
         return [alias(e, f"d{i}") for i, e in enumerate(exprs)]
 
-    def own_filter(self, leaf: Leaf) -> exp.Expression | None:
+    def own_filter(self, leaf: Leaf) -> exp.Expr | None:
         return all_of([self.compiled(f.tree, leaf) for f in leaf.filters])
 
-    def filters(self) -> list[exp.Expression]:
+    def filters(self) -> list[exp.Expr]:
         """The shared --where, plus the leaves' own filters (ANDed for one leaf, ORed as a pre-filter for many)."""
-        out = [self.compiled(self.leaf.where.tree, self.leaf)] if self.leaf.where else []
+        out: list[exp.Expr] = [self.compiled(self.leaf.where.tree, self.leaf)] if self.leaf.where else []
         own = [self.own_filter(leaf) for leaf in self.scan.leaves]
         if len(own) == 1 and own[0] is not None:
             out.append(own[0])
@@ -115,9 +115,9 @@ class ScanCompiler:
             out.append(exp.or_(*[exp.paren(f, copy=False) for f in own if f is not None], copy=False))
         return out
 
-    def measures(self) -> list[exp.Expression]:
+    def measures(self) -> list[exp.Expr]:
         """v<i> and n<i> for each leaf; with several leaves, each filtered to its own rows."""
-        out: list[exp.Expression] = []
+        out: list[exp.Expr] = []
         shared = len(self.scan.leaves) > 1
         for leaf in self.scan.leaves:
             measure = leaf.metric.measure
@@ -139,11 +139,11 @@ class ScanCompiler:
             query = query.join(table(view_name(join.to_source), name), on=on, join_type="left", copy=False)
         return query
 
-    def time_range(self, lower: dt.date | None, upper: dt.date) -> list[exp.Expression]:
+    def time_range(self, lower: dt.date | None, upper: dt.date) -> list[exp.Expr]:
         """Rows whose wall-clock time falls in [lower, upper), plus a raw-column guard engines can prune with."""
         assert self.leaf.time is not None
         local = self.local(self.leaf.time)
-        out = [exp.LT(this=local, expression=ts_lit(upper))]
+        out: list[exp.Expr] = [exp.LT(this=local, expression=ts_lit(upper))]
         if lower is not None:
             out.insert(0, exp.GTE(this=local.copy(), expression=ts_lit(lower)))
         if self.leaf.time.type is ColumnType.TIMESTAMP and self.plan.timezone != "UTC":
@@ -208,12 +208,14 @@ class ScanCompiler:
         if self.leaf.agg not in (Agg.MEDIAN, Agg.PERCENTILE):
             base = _grouped(base, group)
         base_name = f"{self.name}_days"
-        on = [exp.LT(this=col("day", "b"), expression=col("period_end", "s"))]
+        on: list[exp.Expr] = [exp.LT(this=col("day", "b"), expression=col("period_end", "s"))]
         if lower is not None:
             on.append(exp.GTE(this=col("day", "b"), expression=col(f"w{index}", "s")))
         dim_cols = [col(f"d{i}", "b") for i in range(len(dims))]
         rolled = (
-            exp.select(alias(col("period", "s"), "period"), *[alias(c, f"d{i}") for i, c in enumerate(dim_cols)], *combine)
+            exp.select(
+                alias(col("period", "s"), "period"), *[alias(c, f"d{i}") for i, c in enumerate(dim_cols)], *combine
+            )
             .from_(table("spine", "s"), copy=False)
             .join(table(base_name, "b"), on=all_of(on), join_type="inner", copy=False)  # type: ignore[arg-type]
             .group_by(col("period", "s"), *[c.copy() for c in dim_cols], copy=False)
@@ -236,14 +238,21 @@ class ScanCompiler:
         query = self.source().join(table(last_name, "s"), on=on, join_type="inner", copy=False)
         query = query.select(alias(col("period", "s"), "period"), *self.dim_aliases(dims), *self.measures(), copy=False)
         query = _where(query, self.time_range(start, end) + self.filters())
-        return [(last_name, last, self.comment() + " (snapshot times)"), (self.name, _grouped(query, [col("period", "s"), *dims]), self.comment())]
+        return [
+            (last_name, last, self.comment() + " (snapshot times)"),
+            (self.name, _grouped(query, [col("period", "s"), *dims]), self.comment()),
+        ]
 
     def snapshot_interval(self) -> Cte:
         """Rows whose validity interval covers the end of each period."""
         assert self.leaf.time is not None and self.leaf.valid_to is not None
         start_local, end_local = self.local(self.leaf.time), self.local(self.leaf.valid_to)
         as_of = as_timestamp(col("as_of", "s"))
-        still_open = exp.or_(exp.Is(this=end_local, expression=exp.null()), exp.GTE(this=end_local.copy(), expression=as_of.copy()), copy=False)
+        still_open = exp.or_(
+            exp.Is(this=end_local, expression=exp.null()),
+            exp.GTE(this=end_local.copy(), expression=as_of.copy()),
+            copy=False,
+        )
         covers = exp.and_(exp.LT(this=start_local, expression=as_of), exp.paren(still_open, copy=False), copy=False)
         dims = self.dims()
         query = (
@@ -255,18 +264,18 @@ class ScanCompiler:
         return self.name, _grouped(query, [col("period", "s"), *dims]), self.comment()
 
 
-def _where(query: exp.Select, conditions: list[exp.Expression]) -> exp.Select:
+def _where(query: exp.Select, conditions: list[exp.Expr]) -> exp.Select:
     condition = all_of(conditions)
     return query.where(condition, copy=False) if condition is not None else query
 
 
-def _grouped(query: exp.Select, keys: Sequence[exp.Expression]) -> exp.Select:
+def _grouped(query: exp.Select, keys: Sequence[exp.Expr]) -> exp.Select:
     return query.group_by(*[k.copy() for k in keys], copy=False) if keys else query
 
 
 def _partials(
-    agg: Agg, value: exp.Expression | None, p: float | None, dialect: Dialect, index: int
-) -> tuple[list[exp.Expression], list[exp.Expression]]:
+    agg: Agg, value: exp.Expr | None, p: float | None, dialect: Dialect, index: int
+) -> tuple[list[exp.Expr], list[exp.Expr]]:
     """Per-day partial aggregates and how to combine them over a window (v<i>, n<i>)."""
     b, v, n = "b", f"v{index}", f"n{index}"
     if value is None or agg is Agg.COUNT:
@@ -292,5 +301,8 @@ def _partials(
         case Agg.MEDIAN | Agg.PERCENTILE:
             q = 0.5 if agg is Agg.MEDIAN else p
             assert q is not None
-            return [alias(value, "x")], [alias(dialect.quantile_of(col("x", b), q), v), alias(exp.Count(this=col("x", b)), n)]
+            return [alias(value, "x")], [
+                alias(dialect.quantile_of(col("x", b), q), v),
+                alias(exp.Count(this=col("x", b)), n),
+            ]
     raise AssertionError(agg)  # pragma: no cover

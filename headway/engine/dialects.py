@@ -32,16 +32,16 @@ class Dialect:
     zone_first: bool  # argument order of `from_utc`
     utc_cast: str | None  # cast applied to the timestamp before `from_utc`
 
-    def quantile_of(self, value: exp.Expression, p: float) -> exp.Expression:
+    def quantile_of(self, value: exp.Expr, p: float) -> exp.Expr:
         return exp.Anonymous(this=self.quantile, expressions=[value, exp.Literal.number(repr(float(p)))])
 
-    def local_time(self, utc: exp.Expression, zone: str) -> exp.Expression:
+    def local_time(self, utc: exp.Expr, zone: str) -> exp.Expr:
         """Wall-clock time in `zone` of a UTC timestamp column."""
         value = cast(utc, self.utc_cast) if self.utc_cast else utc
         args = [exp.Literal.string(zone), value] if self.zone_first else [value, exp.Literal.string(zone)]
         return exp.Anonymous(this=self.from_utc, expressions=args)
 
-    def generate(self, tree: exp.Expression, pretty: bool = True) -> str:
+    def generate(self, tree: exp.Expr, pretty: bool = True) -> str:
         return tree.sql(dialect=self.sqlglot, pretty=pretty)
 
 

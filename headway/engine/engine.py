@@ -186,7 +186,8 @@ class Engine:
             self._facts[key] = int(rows[0][0] or 0)
         if self._facts[key]:
             raise DataError(
-                f"source '{join.to_source}' declares primary_key {join.to_column}, but {self._facts[key]} values repeat; "
+                f"source '{join.to_source}' declares primary_key {join.to_column}, "
+                f"but {self._facts[key]} values repeat; "
                 f"joining it for {join.entity} dimensions would double-count rows. Fix the data or the primary_key."
             )
 

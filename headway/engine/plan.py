@@ -81,7 +81,7 @@ class RatioNode:
 
 @dataclass(frozen=True)
 class FormulaNode:
-    tree: exp.Expression
+    tree: exp.Expr
     parts: dict[str, Node]
 
 

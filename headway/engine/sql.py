@@ -7,7 +7,7 @@ user wrote is ever concatenated into SQL text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -30,7 +30,7 @@ _TYPES = {
 }
 
 
-def cast(value: exp.Expression, type_name: str) -> exp.Cast:
+def cast(value: exp.Expr, type_name: str) -> exp.Cast:
     """CAST without re-parsing the type name (SQLGlot's builder parses it every call)."""
     return exp.Cast(this=value, to=exp.DataType(this=_TYPES[type_name]))
 
@@ -43,7 +43,7 @@ def ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
-def alias(expression: exp.Expression, name: str) -> exp.Alias:
+def alias(expression: exp.Expr, name: str) -> exp.Expr:
     return exp.alias_(expression, ident(name), copy=False)
 
 
@@ -51,46 +51,47 @@ def table(name: str, alias_name: str | None = None) -> exp.Table:
     return exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(alias_name)) if alias_name else None)
 
 
-def date_lit(day: dt.date | None) -> exp.Expression:
+def date_lit(day: dt.date | None) -> exp.Expr:
     if day is None:
         return cast(exp.null(), "date")
     return cast(exp.Literal.string(day.isoformat()), "date")
 
 
-def ts_lit(day: dt.date) -> exp.Expression:
+def ts_lit(day: dt.date) -> exp.Expr:
     return cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), "timestamp")
 
 
-def as_timestamp(value: exp.Expression) -> exp.Expression:
+def as_timestamp(value: exp.Expr) -> exp.Expr:
     return cast(value, "timestamp")
 
 
-def as_double(value: exp.Expression) -> exp.Expression:
+def as_double(value: exp.Expr) -> exp.Expr:
     return cast(value, "double")
 
 
-def safe_divide(numerator: exp.Expression, denominator: exp.Expression) -> exp.Expression:
+def safe_divide(numerator: exp.Expr, denominator: exp.Expr) -> exp.Expr:
     """x / y that is NULL, not an error or infinity, when y is 0."""
     return exp.Div(
         this=as_double(numerator), expression=exp.Nullif(this=as_double(denominator), expression=exp.Literal.number(0))
     )
 
 
-def null_safe_eq(left: exp.Expression, right: exp.Expression) -> exp.Expression:
+def null_safe_eq(left: exp.Expr, right: exp.Expr) -> exp.Expr:
     return exp.NullSafeEQ(this=left, expression=right)
 
 
-def all_of(conditions: list[exp.Expression]) -> exp.Expression | None:
+def all_of(conditions: Sequence[exp.Expr]) -> exp.Expr | None:
     if not conditions:
         return None
-    return exp.and_(*[exp.paren(c, copy=False) for c in conditions], copy=False)
+    joined: exp.Expr = exp.and_(*[exp.paren(c, copy=False) for c in conditions], copy=False)
+    return joined
 
 
 def days(count: int) -> exp.Interval:
     return exp.Interval(this=exp.Literal.string(str(count)), unit=exp.Var(this="DAY"))
 
 
-def period_of(local: exp.Expression, grain: Grain, week_offset: int) -> exp.Expression:
+def period_of(local: exp.Expr, grain: Grain, week_offset: int) -> exp.Expr:
     """Start date of the period holding a wall-clock timestamp."""
     if grain is Grain.DAY:
         return cast(local, "date")
@@ -102,13 +103,11 @@ def period_of(local: exp.Expression, grain: Grain, week_offset: int) -> exp.Expr
     return cast(exp.TimestampTrunc(this=local, unit=exp.Var(this=unit)), "date")
 
 
-def count_all() -> exp.Expression:
+def count_all() -> exp.Expr:
     return exp.Count(this=exp.Star())
 
 
-def aggregate(
-    agg: Agg, value: exp.Expression | None, p: float | None, dialect: Dialect
-) -> tuple[exp.Expression, exp.Expression]:
+def aggregate(agg: Agg, value: exp.Expr | None, p: float | None, dialect: Dialect) -> tuple[exp.Expr, exp.Expr]:
     """The aggregate and its sample size n (rows with a non-null input)."""
     if value is None:
         return count_all(), count_all()
@@ -133,9 +132,7 @@ def aggregate(
             return dialect.quantile_of(value, p), n
 
 
-def replace_all(
-    tree: exp.Expression, kind: type[exp.Expression], fn: Callable[[Any], exp.Expression]
-) -> exp.Expression:
+def replace_all(tree: exp.Expr, kind: type[exp.Expr], fn: Callable[[Any], exp.Expr]) -> exp.Expr:
     """A copy of `tree` with every `kind` node replaced by `fn(node)`, deepest first, the root included."""
     holder = exp.Paren(this=tree.copy())
     nodes = list(holder.find_all(kind))

@@ -35,7 +35,7 @@ TARGET = {
 _TEXT = {"VARCHAR", "STRING"}
 
 
-def typed_select(source: Source, physical: dict[str, str], relation: exp.Expression, dialect: Dialect) -> exp.Select:
+def typed_select(source: Source, physical: dict[str, str], relation: exp.Expr, dialect: Dialect) -> exp.Select:
     """SELECT every declared column, cast to its declared type, FROM the raw relation."""
     lowered = {name.lower(): (name, kind.upper()) for name, kind in physical.items()}
     columns = []
@@ -49,7 +49,7 @@ def typed_select(source: Source, physical: dict[str, str], relation: exp.Express
     return exp.select(*columns).from_(relation)
 
 
-def _cast(value: exp.Expression, declared: ColumnType, raw_type: str, dialect: Dialect) -> exp.Expression:
+def _cast(value: exp.Expr, declared: ColumnType, raw_type: str, dialect: Dialect) -> exp.Expr:
     if declared is ColumnType.STRUCT:
         if not raw_type.startswith("STRUCT"):
             raise DataError(f"column {value.sql()} is {raw_type}, not a struct")

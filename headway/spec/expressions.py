@@ -40,7 +40,7 @@ _ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
 _ATOMS = (exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Tuple)
 _CONDITIONAL = (exp.Case, exp.If, exp.Cast, exp.DataType)
 
-FUNCTIONS: dict[type[exp.Expression], str] = {
+FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Lower: "lower",
     exp.Upper: "upper",
     exp.Trim: "trim",
@@ -54,7 +54,16 @@ FUNCTIONS: dict[type[exp.Expression], str] = {
     exp.Greatest: "greatest",
     exp.Least: "least",
 }
-_FORMULA_FUNCTIONS = {exp.Coalesce, exp.Abs, exp.Round, exp.Nullif, exp.Greatest, exp.Least, exp.Floor, exp.Ceil}
+_FORMULA_FUNCTIONS: set[type[exp.Expr]] = {
+    exp.Coalesce,
+    exp.Abs,
+    exp.Round,
+    exp.Nullif,
+    exp.Greatest,
+    exp.Least,
+    exp.Floor,
+    exp.Ceil,
+}
 CAST_TYPES = {
     exp.DataType.Type.VARCHAR: "string",
     exp.DataType.Type.TEXT: "string",
@@ -65,12 +74,10 @@ CAST_TYPES = {
     exp.DataType.Type.TIMESTAMP: "timestamp",
     exp.DataType.Type.DATE: "date",
 }
-_ALLOWED: dict[Purpose, tuple[type[exp.Expression], ...]] = {
+_ALLOWED: dict[Purpose, tuple[type[exp.Expr], ...]] = {
     Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
     Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
-    Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null)
-    + _ARITH
-    + tuple(_FORMULA_FUNCTIONS),
+    Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null, *_ARITH, *_FORMULA_FUNCTIONS),
 }
 _CONDITION_ROOTS = (*_LOGIC, *_COMPARE, exp.Column, exp.Boolean, exp.Case, exp.If)
 
@@ -78,7 +85,7 @@ _CONDITION_ROOTS = (*_LOGIC, *_COMPARE, exp.Column, exp.Boolean, exp.Case, exp.I
 @dataclass(frozen=True)
 class Parsed:
     text: str
-    tree: exp.Expression
+    tree: exp.Expr
     fields: tuple[str, ...]
 
 
@@ -131,7 +138,7 @@ def _check_depth(text: str, purpose: Purpose) -> None:
         )
 
 
-def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
+def _parse_one(text: str, purpose: Purpose) -> exp.Expr:
     _check_depth(text, purpose)
     try:
         statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
@@ -148,10 +155,11 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expression:
             f"the {purpose.value} holds {len(statements)} statements; it must be one expression",
             "Remove the ';' and anything after it.",
         )
-    return statements[0]
+    tree: exp.Expr = statements[0]
+    return tree
 
 
-def _check_nodes(tree: exp.Expression, purpose: Purpose) -> None:
+def _check_nodes(tree: exp.Expr, purpose: Purpose) -> None:
     allowed = _ALLOWED[purpose]
     count = 0
     for node in tree.walk():
@@ -171,7 +179,7 @@ def _check_nodes(tree: exp.Expression, purpose: Purpose) -> None:
             continue
         if isinstance(node, allowed):
             continue
-        raise ExpressionError(*_refusal(node, purpose))
+        raise ExpressionError(*_refusal(node, purpose))  # type: ignore[arg-type]
 
 
 def _check_cast_type(node: exp.DataType) -> None:
@@ -181,7 +189,7 @@ def _check_cast_type(node: exp.DataType) -> None:
         )
 
 
-def _refusal(node: exp.Expression, purpose: Purpose) -> tuple[str, str]:
+def _refusal(node: exp.Expr, purpose: Purpose) -> tuple[str, str]:
     if isinstance(node, exp.Query | exp.Subquery) or node.find(exp.Query) is not None:
         return "subqueries are not allowed", "Filter on the source's own columns instead."
     if isinstance(node, exp.Func):
@@ -196,7 +204,7 @@ def _refusal(node: exp.Expression, purpose: Purpose) -> tuple[str, str]:
     return f"'{node.sql()}' ({type(node).__name__}) is not allowed in a {purpose.value}", _syntax_hint(purpose)
 
 
-def _unwrap(tree: exp.Expression) -> exp.Expression:
+def _unwrap(tree: exp.Expr) -> exp.Expr:
     while isinstance(tree, exp.Paren):
         tree = tree.this
     return tree

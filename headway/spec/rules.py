@@ -247,7 +247,8 @@ def check_metric_fields(ws: Workspace) -> list[Issue]:
             issues.append(
                 o.issue(
                     ("source",),
-                    f"source '{source.name}' has no time column, so this metric cannot be windowed, cumulative or a snapshot",
+                    f"source '{source.name}' has no time column, "
+                    "so this metric cannot be windowed, cumulative or a snapshot",
                     f"Declare `time:` on source '{source.name}' or on the metric.",
                 )
             )
@@ -335,7 +336,8 @@ def check_time_alignment(ws: Workspace) -> list[Issue]:
                     ws.origins[m.id].issue(
                         (key,),
                         f"part '{leaf}' cannot be aligned in time: its source '{source.name}' has no time column",
-                        f"Declare `time:` on source '{source.name}' (or on metric '{leaf}') so each period can be matched.",
+                        f"Declare `time:` on source '{source.name}' (or on metric '{leaf}') "
+                        "so each period can be matched.",
                         code="unaligned",
                     )
                 )

@@ -19,7 +19,7 @@ TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-def type_errors(tree: exp.Expression, type_of: Callable[[str], ColumnType | None]) -> list[tuple[str, str]]:
+def type_errors(tree: exp.Expr, type_of: Callable[[str], ColumnType | None]) -> list[tuple[str, str]]:
     """(message, hint) for each column compared with a literal it cannot equal."""
     problems = []
     for column, literal in _pairs(tree):
@@ -31,32 +31,32 @@ def type_errors(tree: exp.Expression, type_of: Callable[[str], ColumnType | None
     return problems
 
 
-def _pairs(tree: exp.Expression) -> list[tuple[exp.Column, exp.Expression]]:
-    pairs: list[tuple[exp.Column, exp.Expression]] = []
-    for node in tree.find_all(*_COMPARISONS):
-        left, right = node.this, node.expression
+def _pairs(tree: exp.Expr) -> list[tuple[exp.Column, exp.Expr]]:
+    pairs: list[tuple[exp.Column, exp.Expr]] = []
+    for compared in tree.find_all(*_COMPARISONS):
+        left, right = compared.this, compared.expression
         if isinstance(left, exp.Column) and _is_value(right):
             pairs.append((left, right))
         elif isinstance(right, exp.Column) and _is_value(left):
             pairs.append((right, left))
-    for node in tree.find_all(exp.In):
-        if isinstance(node.this, exp.Column):
-            pairs += [(node.this, v) for v in node.expressions if _is_value(v)]
-    for node in tree.find_all(exp.Between):
-        if isinstance(node.this, exp.Column):
+    for member in tree.find_all(exp.In):
+        if isinstance(member.this, exp.Column):
+            pairs += [(member.this, v) for v in member.expressions if _is_value(v)]
+    for span in tree.find_all(exp.Between):
+        if isinstance(span.this, exp.Column):
             pairs += [
-                (node.this, v) for v in (node.args.get("low"), node.args.get("high")) if v is not None and _is_value(v)
+                (span.this, v) for v in (span.args.get("low"), span.args.get("high")) if v is not None and _is_value(v)
             ]
     return pairs
 
 
-def _is_value(node: exp.Expression) -> bool:
+def _is_value(node: exp.Expr) -> bool:
     if isinstance(node, exp.Neg):
         node = node.this
     return isinstance(node, exp.Literal | exp.Boolean)
 
 
-def _mismatch(name: str, kind: ColumnType, value: exp.Expression) -> tuple[str, str] | None:
+def _mismatch(name: str, kind: ColumnType, value: exp.Expr) -> tuple[str, str] | None:
     text = value.sql()
     is_text = isinstance(value, exp.Literal) and value.is_string
     is_number = not is_text and not isinstance(value, exp.Boolean)

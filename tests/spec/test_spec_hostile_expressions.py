@@ -215,7 +215,11 @@ def test_hostile_text_is_refused_or_harmless(text: str, purpose: Purpose) -> Non
         ("a > b", Purpose.FORMULA, "'a > b' is not allowed in a formula"),
         ("mrr + 1", Purpose.FILTER, "'mrr + 1' is not a condition"),
         ("-- plan = 'pro'", Purpose.FILTER, "the filter holds only a comment"),
-        ("(" * 1990 + "a = 1" + ")" * 1990, Purpose.FILTER, "the filter is nested too deeply (1990 levels of parentheses; the limit is 64)"),
+        (
+            "(" * 1990 + "a = 1" + ")" * 1990,
+            Purpose.FILTER,
+            "the filter is nested too deeply (1990 levels of parentheses; the limit is 64)",
+        ),
         (
             "a" * (MAX_LENGTH + 1),
             Purpose.MEASURE,

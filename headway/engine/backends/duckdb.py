@@ -38,7 +38,7 @@ class DuckDBBackend:
             self._local.cursor = cursor
         return cursor
 
-    def _relation(self, files: SourceFiles) -> exp.Expression:
+    def _relation(self, files: SourceFiles) -> exp.Expr:
         paths = exp.Array(expressions=[exp.Literal.string(p) for p in files.paths])
         if files.format == "csv":
             args = [
