@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +19,7 @@ from rich.table import Table
 from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
 from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
 from headway.spec import Workspace
+from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
 
 
@@ -24,11 +27,6 @@ class OutputFormat(StrEnum):
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
-
-
-class EngineName(StrEnum):
-    DUCKDB = "duckdb"
-    SPARK = "spark"
 
 
 GrainOption = Annotated[
@@ -79,27 +77,19 @@ def query(
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="table, csv or json (one JSON object).")
     ] = OutputFormat.TABLE,
-    engine: Annotated[EngineName | None, typer.Option("--engine", help="Override the workspace's engine.")] = None,
+    engine: Annotated[EngineKind | None, typer.Option("--engine", help="Override the workspace's engine.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute a metric per period (calendar-complete), optionally sliced and compared."""
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, _default_grain(ws, metric))
     runner = Engine(ws, engine.value if engine else None)
-    try:
+    with reporting(runner):
         if runner.engine_name == "spark" and format is OutputFormat.TABLE:
             with console.status("Running on Spark…"):
                 result = runner.query(q)
         else:
             result = runner.query(q)
-    except QueryError as error:
-        fail(error.message, Exit.INVALID, error.hint)
-    except (DataError, EngineError) as error:
-        fail(str(error), Exit.FAILED)
-    except Exception as error:  # an engine failure (e.g. a cast the data refuses): a message, not a traceback
-        fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
-    finally:
-        runner.close()
     _print(result, format, ws.metrics[metric].label, ws.metrics[metric].unit)
 
 
@@ -112,7 +102,7 @@ def sql(
     where: WhereOption = None,
     compare: CompareOption = None,
     engine: Annotated[
-        EngineName | None, typer.Option("--engine", help="Dialect to print.", show_default="workspace's")
+        EngineKind | None, typer.Option("--engine", help="Dialect to print.", show_default="workspace's")
     ] = None,
     views: Annotated[bool, typer.Option("--views/--no-views", help="Also print the source view definitions.")] = False,
     workspace: WorkspaceOption = Path("."),
@@ -121,22 +111,29 @@ def sql(
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, _default_grain(ws, metric))
     runner = Engine(ws, "duckdb")  # date bounds come from the embedded engine; the dialect is chosen below
-    try:
+    with reporting(runner):
         text = runner.sql(q, engine.value if engine else ws.config.engine.value)
         if views:
             from headway.spec.graph import leaves
 
             names = dict.fromkeys(ws.metrics[leaf].source for leaf in leaves(ws.metrics, metric))
             text = "\n\n".join([*(runner.view_sql(ws.sources[n]) + ";" for n in names if n), text])
+    print(text + ";")
+
+
+@contextmanager
+def reporting(runner: Engine) -> Iterator[None]:
+    """Refusals exit 1, data and engine failures exit 3: a message each, never a traceback."""
+    try:
+        yield
     except QueryError as error:
         fail(error.message, Exit.INVALID, error.hint)
     except (DataError, EngineError) as error:
         fail(str(error), Exit.FAILED)
-    except Exception as error:  # an engine failure (e.g. a cast the data refuses): a message, not a traceback
+    except Exception as error:  # anything else an engine raises (e.g. a cast the data refuses)
         fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
     finally:
         runner.close()
-    print(text + ";")
 
 
 def _default_grain(ws: Workspace, metric: str) -> Grain:

@@ -75,8 +75,7 @@ def metric_json(state: ServerState, metric_id: str) -> dict[str, Any]:
     return body
 
 
-@router.get("/metrics/{metric_id}/query")
-def query_metric(
+def metric_query(
     metric_id: MetricId,
     state: State,
     grain: Grain | None = None,
@@ -85,9 +84,20 @@ def query_metric(
     end: Annotated[dt.date | None, Query(alias="to")] = None,
     where: Annotated[str | None, Query(max_length=4000)] = None,
     compare: Compare | None = None,
-) -> dict[str, Any]:
+) -> MetricQuery:
+    """The query parameters every metric endpoint shares, bounded and checked."""
+    _known(state, metric_id)
+    metric = state.workspace.metrics[metric_id]
+    chosen = grain or metric.grain or state.workspace.config.default_grain
+    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare)
+
+
+MetricQueryParams = Annotated[MetricQuery, Depends(metric_query)]
+
+
+@router.get("/metrics/{metric_id}/query")
+def query_metric(q: MetricQueryParams, state: State) -> dict[str, Any]:
     """The metric per period: the same JSON as `headway query --format json`."""
-    q = _query(state, metric_id, grain, by, start, end, where, compare)
     started = time.perf_counter()
     result = state.engine.query(q)
     if state.recorder is not None:
@@ -97,18 +107,9 @@ def query_metric(
 
 @router.get("/metrics/{metric_id}/sql")
 def metric_sql(
-    metric_id: MetricId,
-    state: State,
-    grain: Grain | None = None,
-    by: Annotated[list[Annotated[str, Query(max_length=200)]], Query(max_length=6)] = [],  # noqa: B006
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
-    where: Annotated[str | None, Query(max_length=4000)] = None,
-    compare: Compare | None = None,
-    engine: Annotated[str | None, Query(pattern="^(duckdb|spark)$")] = None,
+    q: MetricQueryParams, state: State, engine: Annotated[str | None, Query(pattern="^(duckdb|spark)$")] = None
 ) -> dict[str, Any]:
-    q = _query(state, metric_id, grain, by, start, end, where, compare)
-    return {"metric": metric_id, "engine": engine or state.engine.engine_name, "sql": state.engine.sql(q, engine)}
+    return {"metric": q.metric, "engine": engine or state.engine.engine_name, "sql": state.engine.sql(q, engine)}
 
 
 def _known(state: ServerState, metric_id: str) -> None:
@@ -120,20 +121,3 @@ def _known(state: ServerState, metric_id: str) -> None:
             choices_hint(metric_id, state.workspace.metrics, "a metric id"),
             code="unknown_metric",
         )
-
-
-def _query(
-    state: ServerState,
-    metric_id: str,
-    grain: Grain | None,
-    by: list[str],
-    start: dt.date | None,
-    end: dt.date | None,
-    where: str | None,
-    compare: Compare | None,
-) -> MetricQuery:
-    _known(state, metric_id)
-    metric = state.workspace.metrics[metric_id]
-    return MetricQuery(
-        metric_id, grain or metric.grain or state.workspace.config.default_grain, tuple(by), start, end, where, compare
-    )
