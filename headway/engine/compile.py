@@ -20,7 +20,7 @@ from headway.engine.sql import alias, as_double, cast, col, null_safe_eq, replac
 def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     ctes: list[tuple[str, exp.Expr, str]] = []
     if plan.spine is not None:
-        ctes.append(("spine", _spine(plan), "calendar: every period in range"))
+        ctes.append(("spine", _spine(plan, dialect), "calendar: every period in range"))
     scans = plan_scans(plan)
     for scan in scans:
         ctes.extend(ScanCompiler(scan, plan, dialect).ctes())
@@ -46,7 +46,7 @@ def render(plan: Plan, dialect: Dialect, pretty: bool = True) -> str:
     return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect), pretty=pretty)
 
 
-def _spine(plan: Plan) -> exp.Select:
+def _spine(plan: Plan, dialect: Dialect) -> exp.Select:
     """The calendar as literal rows; dates travel as ISO strings and are cast once per column."""
     assert plan.spine is not None
     rolling = [leaf.index for leaf in plan.leaves if leaf.mode in (Mode.WINDOW, Mode.CUMULATIVE)]
@@ -54,31 +54,23 @@ def _spine(plan: Plan) -> exp.Select:
     def day(value: dt.date | None) -> exp.Expr:
         return exp.Literal.string(value.isoformat()) if value is not None else exp.null()
 
-    rows = [
-        exp.Tuple(
-            expressions=[
-                day(p.start),
-                day(p.end),
-                day(p.as_of),
-                exp.Boolean(this=p.requested),
-                day(p.compare),
-                *[day(p.window_starts[i]) for i in rolling],
-            ]
-        )
-        for p in plan.spine
-    ]
-    names = [
-        "period",
-        "period_end",
-        "as_of",
-        "requested",
-        "compare_period",
-        *[f"w{i}" for i in rolling],
-    ]
-    columns = [exp.to_identifier(n, quoted=True) for n in names]
-    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=columns))
-    select = [alias(col(n, "v"), n) if n == "requested" else alias(cast(col(n, "v"), "date"), n) for n in names]
-    return exp.select(*select).from_(values, copy=False)
+    columns: dict[str, list[exp.Expr]] = {
+        "period": [day(p.start) for p in plan.spine],
+        "period_end": [day(p.end) for p in plan.spine],
+        "as_of": [day(p.as_of) for p in plan.spine],
+        "requested": [exp.Boolean(this=p.requested) for p in plan.spine],
+        "compare_period": [day(p.compare) for p in plan.spine],
+        **{f"w{i}": [day(p.window_starts[i]) for p in plan.spine] for i in rolling},
+    }
+    typed = [alias(col(n, "v"), n) if n == "requested" else alias(cast(col(n, "v"), "date"), n) for n in columns]
+    if dialect.literal_rows_as_arrays:
+        arrays = [alias(exp.Unnest(expressions=[exp.Array(expressions=v)]), n) for n, v in columns.items()]
+        inner = exp.Subquery(this=exp.select(*arrays), alias=exp.TableAlias(this=exp.to_identifier("v")))
+        return exp.select(*typed).from_(inner, copy=False)
+    rows = [exp.Tuple(expressions=list(row)) for row in zip(*columns.values(), strict=True)]
+    names = [exp.to_identifier(n, quoted=True) for n in columns]
+    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=names))
+    return exp.select(*typed).from_(values, copy=False)
 
 
 def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
@@ -154,7 +146,9 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     """Sample size: rows behind a leaf; a ratio's denominator; a formula's smallest part."""
     match node:
         case LeafRef(index):
-            return exp.Coalesce(this=col(f"n{index}", home[index]), expressions=[exp.Literal.number(0)])
+            leaf = plan.leaves[index]
+            counted = "v" if leaf.counts_rows and leaf.mode not in (Mode.WINDOW, Mode.CUMULATIVE) else "n"
+            return exp.Coalesce(this=col(f"{counted}{index}", home[index]), expressions=[exp.Literal.number(0)])
         case RatioNode(_, denominator):
             return _n(plan, home, denominator)
         case FormulaNode(_, parts):

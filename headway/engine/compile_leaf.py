@@ -127,7 +127,9 @@ class ScanCompiler:
             if condition is not None:
                 value = exp.Filter(this=value, expression=exp.Where(this=condition))
                 n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
-            out += [alias(value, f"v{leaf.index}"), alias(n, f"n{leaf.index}")]
+            out.append(alias(value, f"v{leaf.index}"))
+            if not leaf.counts_rows:
+                out.append(alias(n, f"n{leaf.index}"))
         return out
 
     def source(self) -> exp.Select:

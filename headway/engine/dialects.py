@@ -31,6 +31,7 @@ class Dialect:
     from_utc: str  # UTC timestamp -> wall clock in a zone
     zone_first: bool  # argument order of `from_utc`
     utc_cast: str | None  # cast applied to the timestamp before `from_utc`
+    literal_rows_as_arrays: bool  # DuckDB binds an unnested array ~8x faster than a VALUES list of the same rows
 
     def quantile_of(self, value: exp.Expr, p: float) -> exp.Expr:
         return exp.Anonymous(this=self.quantile, expressions=[value, exp.Literal.number(repr(float(p)))])
@@ -46,9 +47,23 @@ class Dialect:
 
 
 DUCKDB = Dialect(
-    "duckdb", "duckdb", quantile="quantile_cont", from_utc="timezone", zone_first=True, utc_cast="timestamptz"
+    "duckdb",
+    "duckdb",
+    quantile="quantile_cont",
+    from_utc="timezone",
+    zone_first=True,
+    utc_cast="timestamptz",
+    literal_rows_as_arrays=True,
 )
-SPARK = Dialect("spark", "spark", quantile="percentile", from_utc="from_utc_timestamp", zone_first=False, utc_cast=None)
+SPARK = Dialect(
+    "spark",
+    "spark",
+    quantile="percentile",
+    from_utc="from_utc_timestamp",
+    zone_first=False,
+    utc_cast=None,
+    literal_rows_as_arrays=False,
+)
 DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
 
 

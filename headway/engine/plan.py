@@ -63,6 +63,11 @@ class Leaf:
         return self.metric.measure.agg
 
     @property
+    def counts_rows(self) -> bool:
+        """count(*) with no filter of its own per row: its n is its value, no need to compute it twice."""
+        return self.agg is Agg.COUNT and self.value is None
+
+    @property
     def additive(self) -> bool:
         """Counts and sums of nothing are 0; every other aggregate of nothing is unknown."""
         return self.agg in ADDITIVE
