@@ -47,30 +47,52 @@ def render(plan: Plan, dialect: Dialect, pretty: bool = True) -> str:
 
 
 def _spine(plan: Plan, dialect: Dialect) -> exp.Select:
-    """The calendar as literal rows; dates travel as ISO strings and are cast once per column."""
+    """The calendar as literal data, computed in Python; dates travel as ISO strings, cast once per column."""
     assert plan.spine is not None
     rolling = [leaf.index for leaf in plan.leaves if leaf.mode in (Mode.WINDOW, Mode.CUMULATIVE)]
 
-    def day(value: dt.date | None) -> exp.Expr:
-        return exp.Literal.string(value.isoformat()) if value is not None else exp.null()
+    def day(value: dt.date | None) -> str:
+        return value.isoformat() if value is not None else ""
 
-    columns: dict[str, list[exp.Expr]] = {
+    columns: dict[str, list[str]] = {
         "period": [day(p.start) for p in plan.spine],
         "period_end": [day(p.end) for p in plan.spine],
         "as_of": [day(p.as_of) for p in plan.spine],
-        "requested": [exp.Boolean(this=p.requested) for p in plan.spine],
+        "requested": ["t" if p.requested else "f" for p in plan.spine],
         "compare_period": [day(p.compare) for p in plan.spine],
         **{f"w{i}": [day(p.window_starts[i]) for p in plan.spine] for i in rolling},
     }
-    typed = [alias(col(n, "v"), n) if n == "requested" else alias(cast(col(n, "v"), "date"), n) for n in columns]
+    typed = [_spine_column(n) for n in columns]
     if dialect.literal_rows_as_arrays:
-        arrays = [alias(exp.Unnest(expressions=[exp.Array(expressions=v)]), n) for n, v in columns.items()]
-        inner = exp.Subquery(this=exp.select(*arrays), alias=exp.TableAlias(this=exp.to_identifier("v")))
+        # one string per column, split by the engine: a daily calendar is a few nodes, not thousands
+        split = [
+            alias(
+                exp.Unnest(
+                    expressions=[
+                        exp.Anonymous(
+                            this="string_split",
+                            expressions=[exp.Literal.string(",".join(values)), exp.Literal.string(",")],
+                        )
+                    ]
+                ),
+                name,
+            )
+            for name, values in columns.items()
+        ]
+        inner = exp.Subquery(this=exp.select(*split), alias=exp.TableAlias(this=exp.to_identifier("v")))
         return exp.select(*typed).from_(inner, copy=False)
-    rows = [exp.Tuple(expressions=list(row)) for row in zip(*columns.values(), strict=True)]
+    rows = [exp.Tuple(expressions=[exp.Literal.string(v) for v in row]) for row in zip(*columns.values(), strict=True)]
     names = [exp.to_identifier(n, quoted=True) for n in columns]
     values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=names))
     return exp.select(*typed).from_(values, copy=False)
+
+
+def _spine_column(name: str) -> exp.Expr:
+    """Typed back from text: 't'/'f' to boolean, ISO dates to DATE, '' to NULL."""
+    if name == "requested":
+        return alias(exp.EQ(this=col(name, "v"), expression=exp.Literal.string("t")), name)
+    text = exp.Nullif(this=col(name, "v"), expression=exp.Literal.string(""))
+    return alias(cast(text, "date"), name)
 
 
 def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
