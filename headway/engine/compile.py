@@ -61,6 +61,7 @@ def _spine(plan: Plan, dialect: Dialect) -> exp.Select:
         "requested": ["t" if p.requested else "f" for p in plan.spine],
         "compare_period": [day(p.compare) for p in plan.spine],
         **{f"w{i}": [day(p.window_starts[i]) for p in plan.spine] for i in rolling},
+        **{f"c{i}": ["t" if p.covered[i] else "f" for p in plan.spine] for i in _filled(plan)},
     }
     typed = [_spine_column(n) for n in columns]
     if dialect.literal_rows_as_arrays:
@@ -87,9 +88,14 @@ def _spine(plan: Plan, dialect: Dialect) -> exp.Select:
     return exp.select(*typed).from_(values, copy=False)
 
 
+def _filled(plan: Plan) -> list[int]:
+    """Leaves whose empty periods read as 0 (counts and sums), and so need to know where their data starts."""
+    return [leaf.index for leaf in plan.leaves if leaf.additive and leaf.time is not None]
+
+
 def _spine_column(name: str) -> exp.Expr:
     """Typed back from text: 't'/'f' to boolean, ISO dates to DATE, '' to NULL."""
-    if name == "requested":
+    if name == "requested" or (name[0] == "c" and name[1:].isdigit()):
         return alias(exp.EQ(this=col(name, "v"), expression=exp.Literal.string("t")), name)
     text = exp.Nullif(this=col(name, "v"), expression=exp.Literal.string(""))
     return alias(cast(text, "date"), name)
@@ -118,6 +124,7 @@ def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
 
 def _frame(plan: Plan, dims: list[str]) -> exp.Select:
     spine_cols = ["period", "as_of", "requested", "compare_period"] if plan.spine is not None else []
+    spine_cols += [f"c{i}" for i in _filled(plan)] if plan.spine is not None else []
     columns = [col(c, "s") for c in spine_cols] + [col(d, "k") for d in dims]
     if plan.spine is not None:
         query = exp.select(*columns).from_(table("spine", "s"))
@@ -154,7 +161,13 @@ def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
         case LeafRef(index):
             value = col(f"v{index}", home[index])
             leaf = plan.leaves[index]
-            return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)]) if leaf.additive else value
+            if not leaf.additive:
+                return value
+            zero = exp.Coalesce(this=value, expressions=[exp.Literal.number(0)])
+            if plan.spine is None or leaf.time is None:
+                return zero
+            # 0 where the source has data but no matching rows; unknown where it has no data at all
+            return exp.Case(ifs=[exp.If(this=col(f"c{index}", "f"), true=zero)])
         case RatioNode(numerator, denominator):
             return safe_divide(_value(plan, home, numerator), _value(plan, home, denominator))
         case FormulaNode(tree, parts):

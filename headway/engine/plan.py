@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlglot import exp
 
 from headway.engine.calendar import Calendar
+from headway.engine.files import DataError
 from headway.engine.query import Compare, Query, QueryError
 from headway.spec.expressions import ExpressionError, Parsed, Purpose, parse
 from headway.spec.fields import FieldError, FieldRef, Join, resolve
@@ -101,6 +102,7 @@ class Period:
     requested: bool
     compare: dt.date | None
     window_starts: tuple[dt.date | None, ...] = ()
+    covered: tuple[bool, ...] = ()  # per leaf: does the leaf's source hold data for this period at all?
 
 
 @dataclass(frozen=True)
@@ -272,15 +274,44 @@ def _spine(
     starts = sorted(set(requested) | {c for c in compare.values() if c is not None})
     wanted = set(requested)
     cap = query.end + dt.timedelta(days=1) if query.end is not None else None
+    spans = [_data_span(leaf, bounds) for leaf in leaves]
     periods = []
     for start in starts:
         end = calendar.end(start, grain)
         as_of = min(end, cap) if cap is not None else end
         windows = tuple(_window_start(calendar, leaf, start, end) for leaf in leaves)
-        periods.append(
-            Period(start, end, as_of, start in wanted, compare.get(start) if start in wanted else None, windows)
+        covered = tuple(
+            _covers(span, leaf, start, end, window) for span, leaf, window in zip(spans, leaves, windows, strict=True)
         )
+        compared = compare.get(start) if start in wanted else None
+        periods.append(Period(start, end, as_of, start in wanted, compared, windows, covered))
     return tuple(periods)
+
+
+def _covers(
+    span: tuple[dt.date, dt.date] | bool, leaf: Leaf, start: dt.date, end: dt.date, window: dt.date | None
+) -> bool:
+    """Whether the rows a period reads (its own days, or its window's) overlap the source's data."""
+    if isinstance(span, bool):
+        return span
+    first_read = window if window is not None else start
+    if leaf.mode is Mode.CUMULATIVE and window is None:
+        return span[0] < end  # a running total since the beginning: known once data has started
+    return span[0] < end and span[1] >= first_read
+
+
+def _data_span(leaf: Leaf, bounds: Bounds) -> tuple[dt.date, dt.date] | bool:
+    """The days a leaf's source has data for; True when unknown (files unreadable), False when empty.
+
+    Outside this span a count is not 0 but unknown: the source was not collecting yet.
+    """
+    if leaf.time is None:
+        return True
+    try:
+        span = bounds(leaf.source, leaf.time.column)
+    except DataError:
+        return True
+    return False if span is None else span
 
 
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
