@@ -178,7 +178,7 @@ def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
 
 
 def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
-    """Sample size: rows behind a leaf; a ratio's denominator; a formula's smallest part."""
+    """Sample size: rows behind a leaf; a ratio's denominator; a formula's largest part."""
     match node:
         case LeafRef(index):
             leaf = plan.leaves[index]
@@ -188,7 +188,7 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
             return _n(plan, home, denominator)
         case FormulaNode(_, parts):
             counts = [_n(plan, home, p) for p in parts.values()]
-            return counts[0] if len(counts) == 1 else exp.Least(this=counts[0], expressions=counts[1:])
+            return counts[0] if len(counts) == 1 else exp.Greatest(this=counts[0], expressions=counts[1:])
     raise AssertionError(node)  # pragma: no cover
 
 
