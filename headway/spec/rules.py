@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from sqlglot import exp
-
 from headway.spec.expressions import ExpressionError, Purpose, parse
 from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
-from headway.spec.typecheck import type_errors
+from headway.spec.typecheck import infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
 
 NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
@@ -277,15 +275,17 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
                 issues.append(o.issue(at, error.message, _quote_hint(text, name) or error.hint, code="unknown_column"))
                 continue
             types[name] = ref.type
-            bare_column = isinstance(parsed.tree, exp.Column)
-            if key == "measure" and bare_column and _needs_number(m) and ref.type not in NUMERIC:
-                issues.append(
-                    o.issue(
-                        at,
-                        f"{m.measure.agg.value} needs a number but '{name}' is {ref.type.value}",  # type: ignore[union-attr]
-                        "Use count or count_distinct for non-numeric columns.",
-                    )
+        resolved = len(types) == len(parsed.fields)
+        kind = infer_type(parsed.tree, types.get) if resolved else None
+        if key == "measure" and _needs_number(m) and kind is not None and kind not in NUMERIC:
+            assert m.measure is not None
+            issues.append(
+                o.issue(
+                    at,
+                    f"{m.measure.agg.value} needs a number but '{text}' is {kind.value}",
+                    "Use count or count_distinct for non-numeric columns.",
                 )
+            )
         for message, hint in type_errors(parsed.tree, types.get):
             issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues

@@ -80,3 +80,55 @@ def _is_time(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_TEXT_FUNCTIONS = (exp.Lower, exp.Upper, exp.Trim)
+_NUMBER_NODES = (
+    exp.Add,
+    exp.Sub,
+    exp.Mul,
+    exp.Div,
+    exp.Mod,
+    exp.Neg,
+    exp.Abs,
+    exp.Round,
+    exp.Floor,
+    exp.Ceil,
+    exp.Length,
+)
+_BOOLEAN_NODES = (*_COMPARISONS, exp.And, exp.Or, exp.Not, exp.In, exp.Between, exp.Is, exp.Like, exp.ILike)
+_CAST_TYPES = {
+    exp.DataType.Type.VARCHAR: ColumnType.STRING,
+    exp.DataType.Type.TEXT: ColumnType.STRING,
+    exp.DataType.Type.BIGINT: ColumnType.INTEGER,
+    exp.DataType.Type.INT: ColumnType.INTEGER,
+    exp.DataType.Type.DOUBLE: ColumnType.DOUBLE,
+    exp.DataType.Type.BOOLEAN: ColumnType.BOOLEAN,
+    exp.DataType.Type.TIMESTAMP: ColumnType.TIMESTAMP,
+    exp.DataType.Type.DATE: ColumnType.DATE,
+}
+
+
+def infer_type(tree: exp.Expr, type_of: Callable[[str], ColumnType | None]) -> ColumnType | None:
+    """The type an expression yields, when it can be told from its shape; None when it cannot."""
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    if isinstance(tree, exp.Column):
+        return type_of(field_name(tree))
+    if isinstance(tree, exp.Literal):
+        return ColumnType.STRING if tree.is_string else ColumnType.DOUBLE
+    if isinstance(tree, (exp.Boolean, *_BOOLEAN_NODES)):
+        return ColumnType.BOOLEAN
+    if isinstance(tree, _TEXT_FUNCTIONS):
+        return ColumnType.STRING
+    if isinstance(tree, _NUMBER_NODES):
+        return ColumnType.DOUBLE
+    if isinstance(tree, exp.Cast):
+        return _CAST_TYPES.get(tree.to.this)
+    if isinstance(tree, exp.Case):
+        branches = [i.args.get("true") for i in tree.args.get("ifs", [])] + [tree.args.get("default")]
+        kinds = {infer_type(b, type_of) for b in branches if b is not None and not isinstance(b, exp.Null)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if isinstance(tree, exp.Coalesce | exp.Greatest | exp.Least | exp.Nullif):
+        return infer_type(tree.this, type_of)
+    return None
