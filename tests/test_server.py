@@ -187,7 +187,8 @@ def test_unknown_metric(client: httpx.Client) -> None:
 
 def test_unknown_dimension(client: httpx.Client) -> None:
     body = assert_error(client.get("/api/v1/metrics/new_mrr/query", params={"by": "plann"}), 400, "unknown_dimension")
-    assert body["hint"] == "Did you mean 'plan'?"
+    assert body["hint"].startswith("Did you mean 'plan'?")
+    assert "declare it under `dimensions:` of new_mrr at metrics/" in body["hint"]
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,7 @@ def summarize(engine: Engine, metric_id: str, grain: Grain | None = None) -> Met
     if span is None:
         return MetricSummary(metric, grain, reason="no_data")
     calendar = Calendar(ws.config.week_start)
-    last_day = span[1]
+    last_day = engine.data_through(metric_id) or span[1]
     first = max(span[0], calendar.shift(calendar.start(last_day, grain), grain, -(HISTORY - 1)))
     query = Query(metric_id, grain, start=first, end=last_day, compare=Compare.PREVIOUS)
     try:

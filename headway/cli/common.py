@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -58,7 +57,3 @@ def open_workspace(path: Path) -> Workspace:
         for issue in error.issues:
             errors.print(issue.render(), highlight=False, soft_wrap=True, markup=False)
         fail(f"{len(error.issues)} problem(s) in the workspace spec; run `headway validate -w {path}`", Exit.INVALID)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
 from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
+from headway.engine.calendar import Calendar
 from headway.spec import Workspace
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
@@ -90,7 +91,8 @@ def query(
                 result = runner.query(q)
         else:
             result = runner.query(q)
-    _print(result, format, ws.metrics[metric].label, ws.metrics[metric].unit)
+        through = runner.data_through(metric) if format is OutputFormat.TABLE else None
+    _print(result, format, ws.metrics[metric].label, ws.metrics[metric].unit, through)
 
 
 def sql(
@@ -141,7 +143,7 @@ def _default_grain(ws: Workspace, metric: str) -> Grain:
     return chosen or ws.config.default_grain
 
 
-def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -> None:
+def _print(result: Result, format: OutputFormat, label: str, unit: str | None, through: dt.date | None = None) -> None:
     if format is OutputFormat.JSON:
         print(json.dumps(result.to_json(), separators=(",", ":")))
     elif format is OutputFormat.CSV:
@@ -150,18 +152,37 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -
         writer.writeheader()
         writer.writerows(result.rows)
     else:
-        console.print(_table(result, label, unit))
+        console.print(_table(result, label, unit, through))
 
 
-def _table(result: Result, label: str, unit: str | None) -> Table:
+def _table(result: Result, label: str, unit: str | None, through: dt.date | None = None) -> Table:
     title = f"{label} ({unit})" if unit else label
-    table = Table(title=f"{title} · {result.grain.value}", title_justify="left")
+    calendar = Calendar()  # only the period length matters here, not the week start
+    unfinished = {
+        row["period"]
+        for row in result.rows
+        if through is not None
+        and row.get("period")
+        and calendar.end(dt.date.fromisoformat(row["period"]), result.grain) > through + dt.timedelta(days=1)
+    }
+    caption = f"* period not over: data through {through}" if unfinished else None
+    heading = f"{title} · {result.grain.value}"
+    table = Table(
+        title=heading,
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        min_width=min(max(len(heading), len(caption or "")) + 4, 100),
+    )
     columns = list(result.rows[0]) if result.rows else ["period", *result.by, "value", "n"]
     for name in columns:
         numeric = name in {"value", "n", "compare_value", "change", "change_pct"}
         table.add_column(name, justify="right" if numeric else "left")
     for row in result.rows:
-        table.add_row(*[_cell(name, row.get(name), unit) for name in columns])
+        cells = [_cell(name, row.get(name), unit) for name in columns]
+        if row.get("period") in unfinished:
+            cells[0] += " *"
+        table.add_row(*cells)
     return table
 
 

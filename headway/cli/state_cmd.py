@@ -16,6 +16,8 @@ def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
     """Create the state database or migrate it to the newest schema."""
     from headway.store import StateError, StateStore, state_url  # SQLAlchemy + Alembic: loaded only when used
 
+    if not any((workspace / name).is_file() for name in ("headway.yml", "headway.yaml")):
+        fail(f"no headway.yml in {workspace.resolve()}", Exit.INVALID, "Pass -w with a workspace folder.")
     try:
         with StateStore.open(state_url(workspace.resolve())) as store:
             console.print(
@@ -32,6 +34,8 @@ def info(workspace: WorkspaceOption = Path(".")) -> None:
     """Where the state database is, its schema revision, the last spec served and recent queries."""
     from headway.store import StateError, StateStore, latest_spec_version, recent_queries, state_url
 
+    if not any((workspace / name).is_file() for name in ("headway.yml", "headway.yaml")):
+        fail(f"no headway.yml in {workspace.resolve()}", Exit.INVALID, "Pass -w with a workspace folder.")
     try:
         store = StateStore(state_url(workspace.resolve()))
         current, head = store.current_revision(), store.head_revision()

@@ -11,16 +11,6 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from headway.engine.sql import cast
-from headway.spec.models import ColumnType
-
-SQL_TYPES = {
-    ColumnType.STRING: "varchar",
-    ColumnType.INTEGER: "bigint",
-    ColumnType.DOUBLE: "double",
-    ColumnType.BOOLEAN: "boolean",
-    ColumnType.TIMESTAMP: "timestamp",
-    ColumnType.DATE: "date",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,3 @@ SPARK = Dialect(
     literal_rows_as_arrays=False,
 )
 DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}
-
-
-def sql_type(column_type: ColumnType) -> exp.DataType:
-    return exp.DataType.build(SQL_TYPES[column_type])

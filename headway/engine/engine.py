@@ -139,6 +139,15 @@ class Engine:
 
     def data_range(self, metric_id: str) -> tuple[dt.date, dt.date] | None:
         """First and last local day with data across the metric's time-stamped sources."""
+        found = self._part_ranges(metric_id)
+        return (min(b[0] for b in found), max(b[1] for b in found)) if found else None
+
+    def data_through(self, metric_id: str) -> dt.date | None:
+        """The last day every part of the metric has data for: periods ending later are not over yet."""
+        found = self._part_ranges(metric_id)
+        return min(b[1] for b in found) if found else None
+
+    def _part_ranges(self, metric_id: str) -> list[tuple[dt.date, dt.date]]:
         from headway.spec.graph import leaves, time_column
 
         ws = self.workspace
@@ -150,9 +159,7 @@ class Engine:
             bounds = self._bounds(source, column) if column else None
             if bounds is not None:
                 found.append(bounds)
-        if not found:
-            return None
-        return min(b[0] for b in found), max(b[1] for b in found)
+        return found
 
     # -- helpers ------------------------------------------------------------
     def _files(self, source: Source) -> SourceFiles:

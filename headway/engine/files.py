@@ -46,10 +46,3 @@ def source_files(ws: Workspace, source: Source) -> SourceFiles:
         stat = Path(path).stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return SourceFiles(source.name, source_format(source), tuple(files), digest.hexdigest()[:16])
-
-
-def data_version(ws: Workspace, sources: list[Source]) -> str:
-    digest = hashlib.sha256()
-    for source in sorted(sources, key=lambda s: s.name):
-        digest.update(f"{source.name}={source_files(ws, source).version};".encode())
-    return digest.hexdigest()[:16]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlglot import exp
@@ -20,7 +20,7 @@ from headway.spec.expressions import ExpressionError, Parsed, Purpose, parse
 from headway.spec.fields import FieldError, FieldRef, Join, resolve
 from headway.spec.graph import available_dimensions, parts, time_column
 from headway.spec.issues import choices_hint
-from headway.spec.models import Agg, ColumnType, Grain, Metric, Source, duration_days
+from headway.spec.models import Agg, Grain, Metric, Source, duration_days
 from headway.spec.typecheck import type_errors
 from headway.spec.workspace import Workspace
 
@@ -65,7 +65,7 @@ class Leaf:
 
     @property
     def counts_rows(self) -> bool:
-        """count(*) with no filter of its own per row: its n is its value, no need to compute it twice."""
+        """count(*): every row it counts is a row behind it, so its n is its value (no need to compute both)."""
         return self.agg is Agg.COUNT and self.value is None
 
     @property
@@ -117,7 +117,6 @@ class Plan:
     timezone: str
     calendar: Calendar
     spec_hash: str
-    notes: list[str] = field(default_factory=list)
 
     @property
     def timeless(self) -> bool:
@@ -159,7 +158,9 @@ def _check_dims(ws: Workspace, metric: Metric, by: tuple[str, ...]) -> tuple[str
     for dim in by:
         if dim not in declared:
             listed = ", ".join(declared) if declared else "none"
-            hint = choices_hint(dim, declared, "a declared dimension") if declared else ""
+            close = choices_hint(dim, declared, "a declared dimension") if declared else ""
+            where = f"`dimensions:` of {metric.id} at {ws.where(metric.id)}"
+            hint = f"{close} To slice by '{dim}', declare it under {where}.".strip()
             raise QueryError(
                 f"metric '{metric.id}' has no dimension '{dim}' (declared: {listed})", hint, code="unknown_dimension"
             )
@@ -241,6 +242,10 @@ def _resolve(ws: Workspace, source: Source, name: str, metric: Metric, where: Pa
         return resolve(ws.sources, source, name)
     except FieldError as error:
         in_where = where is not None and name in where.fields
+        if in_where and where is not None and f'"{name}"' in where.text:
+            error = FieldError(error.message, f"Double quotes name a column; write text in single quotes: '{name}'.")
+        elif in_where and "Did you mean" not in error.hint and "." not in name:
+            error = FieldError(error.message, f"If '{name}' is a value, not a column, quote it: '{name}'. {error.hint}")
         prefix = f"--where: metric '{metric.id}' reads source '{source.name}'; " if in_where else ""
         raise QueryError(prefix + error.message, error.hint, code="bad_where" if in_where else "bad_spec") from None
 
@@ -360,7 +365,3 @@ def _window_start(calendar: Calendar, leaf: Leaf, start: dt.date, end: dt.date) 
     if leaf.mode is Mode.CUMULATIVE and leaf.reset is not None:
         return calendar.start(end - dt.timedelta(days=1), leaf.reset)
     return None
-
-
-def is_timestamp(ref: FieldRef) -> bool:
-    return ref.type is ColumnType.TIMESTAMP

@@ -51,12 +51,6 @@ def table(name: str, alias_name: str | None = None) -> exp.Table:
     return exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(alias_name)) if alias_name else None)
 
 
-def date_lit(day: dt.date | None) -> exp.Expr:
-    if day is None:
-        return cast(exp.null(), "date")
-    return cast(exp.Literal.string(day.isoformat()), "date")
-
-
 def ts_lit(day: dt.date) -> exp.Expr:
     return cast(exp.Literal.string(f"{day.isoformat()} 00:00:00"), "timestamp")
 

@@ -20,4 +20,6 @@ def describe(m: Metric) -> str:
         text += ", cumulative" + (f" per {m.cumulative.reset.value}" if m.cumulative.reset else "")
     if m.snapshot:
         text += ", value at period end"
+    if m.filter:
+        text += f", where {m.filter}"
     return text

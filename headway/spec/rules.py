@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from headway.spec.expressions import ExpressionError, Purpose, parse
 from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
-from headway.spec.issues import Issue, choices_hint
+from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
 from headway.spec.typecheck import infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
@@ -386,6 +387,14 @@ def check_lifecycle(ws: Workspace) -> list[Issue]:
                         f"Use {part.replaced_by} instead." if part.replaced_by else "Replace that part.",
                     )
                 )
+            elif part is not None and part.status is Status.DEPRECATED and m.status is Status.ACTIVE:
+                warning = o.issue(
+                    (("ratio" if m.ratio else "formula"),),
+                    f"it is computed from deprecated metric '{ref}'",
+                    f"Use {part.replaced_by} instead." if part.replaced_by else "Plan its replacement.",
+                    code="deprecated_part",
+                )
+                issues.append(replace(warning, severity=Severity.WARNING))
     return issues
 
 

@@ -46,9 +46,6 @@ class Workspace:
     spec_hash: str = ""
     warnings: tuple[Issue, ...] = ()
 
-    def metric(self, metric_id: str) -> Metric:
-        return self.metrics[metric_id]
-
     def where(self, metric_id: str) -> str:
         """`metrics/revenue.yml:12` for a metric, used in generated SQL and errors."""
         origin = self.origins[metric_id]
