@@ -31,7 +31,7 @@ def metrics(
     table = Table(title=f"{ws.config.name}: {len(chosen)} metrics", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)
-    table.add_column("computed as", ratio=1)
+    table.add_column("computed as", ratio=1, min_width=32)
     table.add_column("owner", overflow="ellipsis", max_width=24)
     table.add_column("defined at", no_wrap=True)
     for m in sorted(chosen, key=lambda m: (m.kind.value, m.id)):
