@@ -18,21 +18,9 @@ import numpy as np
 import pytest
 
 from headway.demo import DemoSummary, generate
+from headway.demo.output import TABLES
 from headway.spec import check_workspace
 
-TABLES = (
-    "accounts",
-    "subscriptions",
-    "surveys",
-    "tickets",
-    "deployments",
-    "incidents",
-    "pull_requests",
-    "work_items",
-    "sprints",
-    "pulse",
-    "headcount",
-)
 DUCKDB_TYPES = {
     "string": "VARCHAR",
     "integer": "BIGINT",

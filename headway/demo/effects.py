@@ -11,17 +11,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-TABLES = (
-    "accounts",
-    "subscriptions",
-    "surveys",
-    "tickets",
-    "deployments",
-    "incidents",
-    "pull_requests",
-    "work_items",
-    "pulse",
-)
+from headway.demo.output import TABLES
+
 PAYING_AT = """
     select sum(mrr), count(distinct account_id) from subscriptions
     where not is_trial and started_at < ?::timestamptz and (ended_at is null or ended_at >= ?::timestamptz)

@@ -23,26 +23,13 @@ from headway.demo.delivery import deployments, incidents_table
 from headway.demo.events import write_events
 from headway.demo.latent import delivery_speed
 from headway.demo.lifecycle import simulate
-from headway.demo.output import prepare, write_manifest, write_parquet
+from headway.demo.output import TABLES, prepare, write_manifest, write_parquet
 from headway.demo.render import spec_files, write_spec
 from headway.demo.sessions import World
 from headway.demo.timeline import END, SCALES, Timeline, stream
 from headway.demo.users import people
 
 Progress = Callable[[str, float], None]
-TABLES = (
-    "accounts",
-    "subscriptions",
-    "surveys",
-    "tickets",
-    "deployments",
-    "incidents",
-    "pull_requests",
-    "work_items",
-    "sprints",
-    "headcount",
-    "pulse",
-)
 
 
 @dataclass(frozen=True)

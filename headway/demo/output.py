@@ -13,6 +13,21 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+# every table the demo writes beside the monthly event files, as data/<name>.parquet
+TABLES = (
+    "accounts",
+    "subscriptions",
+    "surveys",
+    "tickets",
+    "deployments",
+    "incidents",
+    "pull_requests",
+    "work_items",
+    "sprints",
+    "headcount",
+    "pulse",
+)
+
 MANIFEST = ".headway-demo.json"
 ROW_GROUP = 262_144
 # Columns of random identifiers never repeat, so dictionary-encoding them only wastes time.
