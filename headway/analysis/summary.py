@@ -66,7 +66,7 @@ class MetricSummary:
 def summarize(engine: Engine, metric_id: str, grain: Grain | None = None) -> MetricSummary:
     ws = engine.workspace
     metric = ws.metrics[metric_id]
-    grain = grain or metric.grain or ws.config.default_grain
+    grain = grain or ws.grain_of(metric_id)
     try:
         span = engine.data_range(metric_id)
     except DataError as error:

@@ -19,7 +19,6 @@ from rich.table import Table
 from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
 from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
 from headway.engine.calendar import Calendar
-from headway.spec import Workspace
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
 
@@ -83,7 +82,7 @@ def query(
 ) -> None:
     """Compute a metric per period (calendar-complete), optionally sliced and compared."""
     ws = open_workspace(workspace)
-    q = _query(metric, grain, by, start, end, where, compare, _default_grain(ws, metric))
+    q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, engine.value if engine else None)
     with reporting(runner):
         if runner.engine_name == "spark" and format is OutputFormat.TABLE:
@@ -111,7 +110,7 @@ def sql(
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
     ws = open_workspace(workspace)
-    q = _query(metric, grain, by, start, end, where, compare, _default_grain(ws, metric))
+    q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, "duckdb")  # date bounds come from the embedded engine; the dialect is chosen below
     with reporting(runner):
         text = runner.sql(q, engine.value if engine else ws.config.engine.value)
@@ -136,11 +135,6 @@ def reporting(runner: Engine) -> Iterator[None]:
         fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
     finally:
         runner.close()
-
-
-def _default_grain(ws: Workspace, metric: str) -> Grain:
-    chosen = ws.metrics[metric].grain if metric in ws.metrics else None
-    return chosen or ws.config.default_grain
 
 
 def _print(result: Result, format: OutputFormat, label: str, unit: str | None, through: dt.date | None = None) -> None:

@@ -32,16 +32,13 @@ from headway.engine.sql import (
     table,
     ts_lit,
 )
+from headway.engine.views import view_name
 from headway.spec.expressions import field_name
 from headway.spec.fields import FieldRef
 from headway.spec.models import Agg, ColumnType
 
 Cte = tuple[str, exp.Select, str]  # name, query, comment
 SHAREABLE = {Mode.PLAIN, Mode.SNAPSHOT_INTERVAL}
-
-
-def view_name(source: str) -> str:
-    return f"hw_{source}"
 
 
 @dataclass(frozen=True)

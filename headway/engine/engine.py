@@ -21,6 +21,7 @@ from headway.engine.files import DataError, SourceFiles, source_files
 from headway.engine.plan import Plan, build_plan
 from headway.engine.query import EngineError, Query, QueryError, Result
 from headway.engine.sql import col, ident
+from headway.engine.views import view_name
 from headway.spec.fields import Join
 from headway.spec.models import Source
 from headway.spec.workspace import Workspace
@@ -188,7 +189,7 @@ class Engine:
             dupes = exp.Sub(
                 this=exp.Count(this=target), expression=exp.Count(this=exp.Distinct(expressions=[target.copy()]))
             )
-            query = exp.select(dupes).from_(exp.Table(this=ident(f"hw_{join.to_source}")))
+            query = exp.select(dupes).from_(exp.Table(this=ident(view_name(join.to_source))))
             _, rows = self.backend.execute(query.sql(self.backend.dialect.sqlglot))
             self._facts[key] = int(rows[0][0] or 0)
         if self._facts[key]:

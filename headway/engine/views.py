@@ -14,6 +14,12 @@ from headway.engine.files import DataError
 from headway.engine.sql import alias, cast, col
 from headway.spec.models import ColumnType, Source
 
+
+def view_name(source: str) -> str:
+    """The typed view an engine reads a source through."""
+    return f"hw_{source}"
+
+
 TARGET = {
     "duckdb": {
         ColumnType.STRING: "VARCHAR",

@@ -87,8 +87,7 @@ def metric_query(
 ) -> MetricQuery:
     """The query parameters every metric endpoint shares, bounded and checked."""
     _known(state, metric_id)
-    metric = state.workspace.metrics[metric_id]
-    chosen = grain or metric.grain or state.workspace.config.default_grain
+    chosen = grain or state.workspace.grain_of(metric_id)
     return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare)
 
 

@@ -10,11 +10,9 @@ from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
-from headway.spec.typecheck import infer_type, type_errors
+from headway.spec.typecheck import NUMERIC, TEMPORAL, infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
 
-NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
-TIME_TYPES = {ColumnType.TIMESTAMP, ColumnType.DATE}
 Rule = Callable[[Workspace], list[Issue]]
 
 
@@ -76,11 +74,11 @@ def _time_column_issue(origin: Origin, at: tuple[str, ...], source: Source, name
                 at,
                 f"unknown time column '{name}' in source '{source.name}'",
                 choices_hint(
-                    name, [n for n, c in source.columns.items() if c.type in TIME_TYPES], "a timestamp or date column"
+                    name, [n for n, c in source.columns.items() if c.type in TEMPORAL], "a timestamp or date column"
                 ),
             )
         ]
-    if column.type not in TIME_TYPES:
+    if column.type not in TEMPORAL:
         return [
             origin.issue(
                 at,

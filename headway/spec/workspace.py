@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from headway.spec.issues import Issue, PathPart, render_path
-from headway.spec.models import Metric, Source, WorkspaceConfig
+from headway.spec.models import Grain, Metric, Source, WorkspaceConfig
 from headway.spec.yamlpos import Located
 
 
@@ -45,6 +45,11 @@ class Workspace:
     source_origins: dict[str, Origin] = field(default_factory=dict)
     spec_hash: str = ""
     warnings: tuple[Issue, ...] = ()
+
+    def grain_of(self, metric_id: str) -> Grain:
+        """The grain a metric is shown at unless a query says otherwise."""
+        metric = self.metrics.get(metric_id)
+        return (metric.grain if metric else None) or self.config.default_grain
 
     def where(self, metric_id: str) -> str:
         """`metrics/revenue.yml:12` for a metric, used in generated SQL and errors."""

@@ -12,7 +12,7 @@ from sqlglot import exp
 from headway.engine.dialects import DUCKDB
 from headway.engine.files import DataError, SourceFiles
 from headway.engine.sql import col, ident
-from headway.engine.views import typed_select
+from headway.engine.views import typed_select, view_name
 from headway.spec.models import DuckDBSettings, Source
 
 
@@ -55,7 +55,9 @@ class DuckDBBackend:
         describe = self._con.execute(f"DESCRIBE SELECT * FROM {relation.sql('duckdb')}").fetchall()
         physical = {row[0]: str(row[1]) for row in describe}
         select = typed_select(source, physical, relation, self.dialect)
-        view = exp.Create(this=exp.Table(this=ident(f"hw_{source.name}")), kind="VIEW", replace=True, expression=select)
+        view = exp.Create(
+            this=exp.Table(this=ident(view_name(source.name))), kind="VIEW", replace=True, expression=select
+        )
         return view.sql("duckdb")
 
     def prepare(self, source: Source, files: SourceFiles) -> None:
@@ -79,7 +81,7 @@ class DuckDBBackend:
     def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
         target = col(column)
         query = exp.select(exp.Min(this=target), exp.Max(this=target.copy())).from_(
-            exp.Table(this=ident(f"hw_{source.name}"))
+            exp.Table(this=ident(view_name(source.name)))
         )
         _, rows = self.execute(query.sql("duckdb"))
         low, high = rows[0]

@@ -17,7 +17,7 @@ from sqlglot import exp
 from headway.engine.dialects import SPARK
 from headway.engine.files import DataError, SourceFiles
 from headway.engine.sql import col, ident
-from headway.engine.views import typed_select
+from headway.engine.views import typed_select, view_name
 from headway.spec.models import Source, SparkSettings
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class SparkBackend:
         physical = {field.name: field.dataType.simpleString() for field in frame.schema.fields}
         select = typed_select(source, physical, exp.Table(this=ident(raw_view)), self.dialect)
         view = exp.Create(
-            this=exp.Table(this=ident(f"hw_{source.name}")),
+            this=exp.Table(this=ident(view_name(source.name))),
             kind="VIEW",
             replace=True,
             expression=select,
@@ -108,7 +108,7 @@ class SparkBackend:
         # as strings: collect() would turn timestamps into the Python process's local time
         target = col(column)
         low, high = exp.cast(exp.Min(this=target), "string"), exp.cast(exp.Max(this=target.copy()), "string")
-        query = exp.select(low, high).from_(exp.Table(this=ident(f"hw_{source.name}")))
+        query = exp.select(low, high).from_(exp.Table(this=ident(view_name(source.name))))
         _, rows = self.execute(query.sql("spark"))
         return tuple(_parse(v) for v in rows[0])  # type: ignore[return-value]
 
