@@ -146,7 +146,7 @@ def test_one_failing_metric_in_a_batch_fails_alone(ws: Path) -> None:
     done = cli("query", "signups", "new_mrr", "--as", "viewer", "--grain", "month", "--format", "csv", "-w", ws)
     assert done.returncode == 1  # the worst failure was a refusal
     assert "new_mrr: metric 'new_mrr' is restricted" in done.stderr
-    assert done.stdout.splitlines()[:2] == ["metric,period,value,n,complete,reason", "signups,2026-01-01,4,4,True,"]
+    assert done.stdout.splitlines()[:2] == ["metric,period,value,n,complete,reason", "signups,2026-01-01,4,4,true,"]
 
 
 # -- one broken source never takes the overview down ------------------------------------------------------
@@ -303,3 +303,52 @@ def test_an_engine_refuses_what_it_cannot_compute_at_plan_time(engine: Engine) -
         runner.close()
     finally:
         ENGINES.pop("nomedian")
+
+
+# -- data errors keep the useful part --------------------------------------------------------------------
+
+
+def _with_first_orders(ws: Path, accounts_csv: str) -> None:
+    """accounts.csv gains a date column, and a metric counts first orders by it."""
+    billing = ws / "sources" / "billing.yml"
+    billing.write_text(
+        billing.read_text(encoding="utf-8").replace(
+            "      country: {type: string}\n", "      country: {type: string}\n      first_order_date: {type: date}\n"
+        ),
+        encoding="utf-8",
+    )
+    metrics = ws / "metrics" / "revenue.yml"
+    metrics.write_text(
+        metrics.read_text(encoding="utf-8")
+        + "\n  - id: first_orders\n    kind: input\n    source: accounts\n    time: first_order_date\n"
+        "    measure: {agg: count}\n",
+        encoding="utf-8",
+    )
+    (ws / "data" / "accounts.csv").write_bytes(accounts_csv.encode())
+
+
+def test_a_bad_value_in_a_csv_is_named_on_every_surface(ws: Path) -> None:
+    rows = [f"a{i},smb,FR,2026-01-0{i}" for i in range(1, 4)] + ["a4,smb,FR,1997-13-45"]
+    _with_first_orders(ws, "account_id,segment,country,first_order_date\n" + "\n".join(rows) + "\n")
+    done = cli("query", "first_orders", "-w", ws)
+    assert done.returncode == 3
+    assert "1997-13-45" in done.stderr and "--where" not in done.stderr  # no --where was given
+    assert str(ws) not in done.stderr
+    with Server(create_app(ws, warm=False)) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        answer = http.get("/api/v1/metrics/first_orders/query")
+        assert answer.status_code == 500 and answer.json()["code"] in {"data_error", "engine_error"}
+        assert "1997-13-45" in answer.json()["error"] and str(ws) not in answer.json()["error"]
+        assert http.get("/api/v1/metrics/signups/query").status_code == 200
+
+
+def test_mixed_line_ends_are_the_same_failure_in_the_cli_and_the_api(ws: Path) -> None:
+    body = "account_id,segment,country,first_order_date\r\na1,smb,FR,2026-01-01\na2,smb,US,2026-01-02\r\n"
+    _with_first_orders(ws, body + "".join(f"a{i},smb,FR,2026-01-0{i % 9 + 1}\n" for i in range(3, 40)))
+    done = cli("query", "first_orders", "--format", "json", "-w", ws)
+    with Server(create_app(ws, warm=False)) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        answer = http.get("/api/v1/metrics/first_orders/query")
+    if done.returncode == 0:  # the engine read it: both surfaces answer the same numbers
+        assert answer.status_code == 200 and answer.json()["rows"] == __import__("json").loads(done.stdout)["rows"]
+    else:
+        assert done.returncode == 3 and answer.status_code == 500
+        assert answer.json()["code"] in {"data_error", "engine_error"}  # a named data failure, never internal_error
