@@ -15,7 +15,6 @@ import sqlglot
 from sqlglot import exp
 
 from headway.engine import Engine, Query
-from headway.spec.loader import load_workspace
 from headway.spec.models import Grain
 from headway.spec.workspace import Workspace
 
@@ -28,7 +27,6 @@ from .harness import (
     mismatches,
     run_oracle,
     sort_key,
-    write_workspace,
 )
 
 CASES = {case.name: case for case in load_cases()}
@@ -44,19 +42,6 @@ def _params() -> list[Any]:
                     marks.append(pytest.mark.xfail(strict=True, reason=q.xfail[engine]))
                 params.append(pytest.param(q, engine, id=f"{q.id}[{engine}]", marks=marks))
     return params
-
-
-@pytest.fixture(scope="session")
-def workspaces(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Workspace]:
-    """The workspace of a case by name, written and loaded once, on first use."""
-    built: dict[str, Workspace] = {}
-
-    def get(name: str) -> Workspace:
-        if name not in built:
-            built[name] = load_workspace(write_workspace(CASES[name], tmp_path_factory.mktemp(name)))
-        return built[name]
-
-    return get
 
 
 def _engine(workspace: Workspace, name: str, request: pytest.FixtureRequest) -> Engine:

@@ -1,0 +1,74 @@
+-- headway: metric tickets_7d (metrics/metrics.yml:18)
+-- grain=day by=- engine=spark spec=a9c238ba3ebe5364
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
+    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
+    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
+    `v`.`requested` = 't' AS `requested`,
+    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
+    CAST(NULLIF(`v`.`w0`, '') AS DATE) AS `w0`,
+    `v`.`c0` = 't' AS `c0`
+  FROM VALUES
+    ('2024-03-10', '2024-03-11', '2024-03-11', 't', '', '2024-03-04', 't'),
+    ('2024-03-11', '2024-03-12', '2024-03-12', 't', '', '2024-03-05', 't'),
+    ('2024-03-12', '2024-03-13', '2024-03-13', 't', '', '2024-03-06', 't'),
+    ('2024-03-13', '2024-03-14', '2024-03-14', 't', '', '2024-03-07', 't'),
+    ('2024-03-14', '2024-03-15', '2024-03-15', 't', '', '2024-03-08', 't'),
+    ('2024-03-15', '2024-03-16', '2024-03-16', 't', '', '2024-03-09', 't'),
+    ('2024-03-16', '2024-03-17', '2024-03-17', 't', '', '2024-03-10', 'f'),
+    ('2024-03-17', '2024-03-18', '2024-03-18', 't', '', '2024-03-11', 'f') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `w0`, `c0`)
+), `l0_days` /* metric tickets_7d (metrics/metrics.yml:18) as v0: count over tickets, window (per-day partials) */ AS (
+  SELECT
+    CAST(`t`.`opened_at` AS DATE) AS `day`,
+    COUNT(*) AS `c`
+  FROM `hw_tickets` AS `t`
+  WHERE
+    (
+      `t`.`opened_at` >= CAST('2024-03-04 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      `t`.`opened_at` < CAST('2024-03-18 00:00:00' AS TIMESTAMP)
+    )
+  GROUP BY
+    CAST(`t`.`opened_at` AS DATE)
+), `l0` /* metric tickets_7d (metrics/metrics.yml:18) as v0: count over tickets, window */ AS (
+  SELECT
+    `s`.`period` AS `period`,
+    SUM(`b`.`c`) AS `v0`,
+    SUM(`b`.`c`) AS `n0`
+  FROM `spine` AS `s`
+  INNER JOIN `l0_days` AS `b`
+    ON (
+      `b`.`day` < `s`.`period_end`
+    ) AND (
+      `b`.`day` >= `s`.`w0`
+    )
+  GROUP BY
+    `s`.`period`
+), `frame` /* periods x dimension values */ AS (
+  SELECT
+    `s`.`period`,
+    `s`.`as_of`,
+    `s`.`requested`,
+    `s`.`compare_period`,
+    `s`.`c0`
+  FROM `spine` AS `s`
+), `result` /* metric tickets_7d (metrics/metrics.yml:18) */ AS (
+  SELECT
+    `f`.`period`,
+    `f`.`requested`,
+    `f`.`compare_period`,
+    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`n0`, 0) AS `n`
+  FROM `frame` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`
+WHERE
+  `r`.`requested`

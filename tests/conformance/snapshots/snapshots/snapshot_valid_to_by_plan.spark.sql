@@ -1,0 +1,71 @@
+-- headway: metric mrr (metrics/metrics.yml:9)
+-- grain=month by=plan engine=spark spec=a93f60dc9f09e77f
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
+    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
+    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
+    `v`.`requested` = 't' AS `requested`,
+    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
+    `v`.`c0` = 't' AS `c0`
+  FROM VALUES
+    ('2024-01-01', '2024-02-01', '2024-02-01', 't', '', 't'),
+    ('2024-02-01', '2024-03-01', '2024-03-01', 't', '', 't'),
+    ('2024-03-01', '2024-04-01', '2024-04-01', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+), `l0` /* metric mrr (metrics/metrics.yml:9) as v0: sum over subscriptions, snapshot_interval */ AS (
+  SELECT
+    `s`.`period` AS `period`,
+    `t`.`plan` AS `d0`,
+    SUM(`t`.`mrr`) AS `v0`,
+    COUNT(`t`.`mrr`) AS `n0`
+  FROM `spine` AS `s`
+  INNER JOIN `hw_subscriptions` AS `t`
+    ON `t`.`started_at` < CAST(`s`.`as_of` AS TIMESTAMP)
+    AND (
+      `t`.`ended_at` IS NULL OR `t`.`ended_at` >= CAST(`s`.`as_of` AS TIMESTAMP)
+    )
+  GROUP BY
+    `s`.`period`,
+    `t`.`plan`
+), `dim_keys` /* every dimension value seen in range */ AS (
+  SELECT
+    `k`.`d0`
+  FROM (
+    SELECT DISTINCT
+      `l0`.`d0`
+    FROM `l0`
+    INNER JOIN `spine`
+      ON `l0`.`period` = `spine`.`period`
+    WHERE
+      `spine`.`requested`
+  ) AS k
+), `frame` /* periods x dimension values */ AS (
+  SELECT
+    `s`.`period`,
+    `s`.`as_of`,
+    `s`.`requested`,
+    `s`.`compare_period`,
+    `s`.`c0`,
+    `k`.`d0`
+  FROM `spine` AS `s`
+  CROSS JOIN `dim_keys` AS `k`
+), `result` /* metric mrr (metrics/metrics.yml:9) */ AS (
+  SELECT
+    `f`.`period`,
+    `f`.`requested`,
+    `f`.`compare_period`,
+    `f`.`d0`,
+    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`n0`, 0) AS `n`
+  FROM `frame` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
+)
+SELECT
+  `r`.`period`,
+  `r`.`d0`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`
+WHERE
+  `r`.`requested`
