@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlglot import exp
 
-from headway.engine.compile_leaf import Scan, ScanCompiler, plan_scans
+from headway.engine.compile_leaf import Scan, ScanCompiler, n_is_value, plan_scans
 from headway.engine.dialects import Dialect
 from headway.engine.plan import FormulaNode, LeafRef, Mode, Node, Plan, RatioNode
 from headway.engine.sql import alias, as_double, cast, col, null_safe_eq, replace_all, safe_divide, table
@@ -182,7 +182,7 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     match node:
         case LeafRef(index):
             leaf = plan.leaves[index]
-            counted = "v" if leaf.counts_rows and leaf.mode not in (Mode.WINDOW, Mode.CUMULATIVE) else "n"
+            counted = "v" if n_is_value(leaf) else "n"
             return exp.Coalesce(this=col(f"{counted}{index}", home[index]), expressions=[exp.Literal.number(0)])
         case RatioNode(_, denominator):
             return _n(plan, home, denominator)

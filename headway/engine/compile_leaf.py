@@ -36,7 +36,7 @@ from headway.engine.sql import (
 from headway.engine.views import view_name
 from headway.spec.expressions import field_name
 from headway.spec.fields import FieldRef
-from headway.spec.models import ColumnType
+from headway.spec.models import Agg, ColumnType
 
 SHAREABLE = {Mode.PLAIN, Mode.SNAPSHOT_INTERVAL}
 
@@ -103,29 +103,43 @@ class ScanCompiler:
         return all_of([self.compiled(f.tree, leaf) for f in leaf.filters])
 
     def filters(self) -> list[exp.Expr]:
-        """The shared --where, plus the leaves' own filters (ANDed for one leaf, ORed as a pre-filter for many)."""
+        """The shared --where, plus the leaves' own filters: ANDed for one leaf, ORed as a pre-filter for many.
+
+        Identical filters appear once, so `(NOT is_trial) OR (NOT is_trial)` is `NOT is_trial`; when any leaf
+        reads every row there is no pre-filter at all.
+        """
         out: list[exp.Expr] = [self.compiled(self.leaf.where.tree, self.leaf)] if self.leaf.where else []
-        own = [self.own_filter(leaf) for leaf in self.scan.leaves]
-        if len(own) == 1 and own[0] is not None:
+        own = self.distinct_filters()
+        if len(own) == 1:
             out.append(own[0])
-        elif own and all(f is not None for f in own):
-            out.append(exp.or_(*[exp.paren(f, copy=False) for f in own if f is not None], copy=False))
+        elif own:
+            out.append(exp.or_(*[exp.paren(f, copy=False) for f in own], copy=False))
         return out
 
+    def distinct_filters(self) -> list[exp.Expr]:
+        """The scan's leaves' own filters, each written once; empty when some leaf has none (it reads every row)."""
+        own = [self.own_filter(leaf) for leaf in self.scan.leaves]
+        if any(f is None for f in own):
+            return []
+        return list({f.sql(): f for f in own if f is not None}.values())
+
     def measures(self) -> list[exp.Expr]:
-        """v<i> and n<i> for each leaf; with several leaves, each filtered to its own rows."""
+        """v<i> and n<i> for each leaf; with several leaves that filter differently, each filtered to its own rows.
+
+        n<i> is left out where it would repeat v<i> (see `n_is_value`).
+        """
         out: list[exp.Expr] = []
-        shared = len(self.scan.leaves) > 1
+        split = len(self.scan.leaves) > 1 and len(self.distinct_filters()) != 1  # one shared filter: WHERE does it
         for leaf in self.scan.leaves:
             measure = leaf.metric.measure
             assert measure is not None
             value, n = aggregate(measure.agg, self.value(leaf), measure.p, self.dialect)
-            condition = self.own_filter(leaf) if shared else None
+            condition = self.own_filter(leaf) if split else None
             if condition is not None:
                 value = exp.Filter(this=value, expression=exp.Where(this=condition))
                 n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
             out.append(alias(value, f"v{leaf.index}"))
-            if not leaf.counts_rows:
+            if not n_is_value(leaf):
                 out.append(alias(n, f"n{leaf.index}"))
         return out
 
@@ -139,8 +153,14 @@ class ScanCompiler:
         return query
 
     def time_range(self, lower: dt.date | None, upper: dt.date) -> list[exp.Expr]:
-        """Rows whose wall-clock time falls in [lower, upper), plus a raw-column guard engines can prune with."""
+        """Rows whose wall-clock time falls in [lower, upper), plus a raw-column guard engines can prune with.
+
+        Nothing when the range holds all of the source's data: such a filter removes no row and costs a
+        comparison per row (~11% of a 5M-row scan).
+        """
         assert self.leaf.time is not None
+        if not self.cuts(lower, upper):
+            return []
         local = self.local(self.leaf.time)
         out: list[exp.Expr] = [exp.LT(this=local, expression=ts_lit(upper))]
         if lower is not None:
@@ -151,6 +171,14 @@ class ScanCompiler:
             if lower is not None:
                 out.append(exp.GTE(this=raw.copy(), expression=ts_lit(lower - dt.timedelta(days=1))))
         return out
+
+    def cuts(self, lower: dt.date | None, upper: dt.date) -> bool:
+        """Whether local days [lower, upper) leave out some of the source's data (or its span is unknown)."""
+        span = self.plan.data_spans[self.leaf.index] if self.plan.data_spans else True
+        if isinstance(span, bool):
+            return True
+        first, last = span
+        return (lower is not None and first < lower) or last >= upper
 
     def comment(self) -> str:
         parts = [f"metric {leaf.metric.id} ({leaf.origin}) as v{leaf.index}" for leaf in self.scan.leaves]
@@ -170,3 +198,8 @@ class ScanCompiler:
                 return scan_snapshot.snapshot_last(self)
             case Mode.SNAPSHOT_INTERVAL:
                 return [scan_snapshot.snapshot_interval(self)]
+
+
+def n_is_value(leaf: Leaf) -> bool:
+    """A count's n is the count itself (rows behind it), so it is read from v<i>, not computed twice."""
+    return leaf.agg is Agg.COUNT

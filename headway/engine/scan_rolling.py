@@ -56,7 +56,7 @@ def _partials(
     b, v, n = "b", f"v{index}", f"n{index}"
     if value is None or agg is Agg.COUNT:
         counted = count_all() if value is None else exp.Count(this=value)
-        return [alias(counted, "c")], [alias(exp.Sum(this=col("c", b)), v), alias(exp.Sum(this=col("c", b)), n)]
+        return [alias(counted, "c")], [alias(exp.Sum(this=col("c", b)), v)]  # a count's n is its value
     n_partial = alias(exp.Count(this=value.copy()), "c")
     n_total = alias(exp.Sum(this=col("c", b)), n)
     match agg:

@@ -23,13 +23,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     COUNT(DISTINCT "t"."user_id") AS "v0",
     COUNT("t"."user_id") AS "n0"
   FROM "hw_orders" AS "t"
-  WHERE
-    (
-      "t"."ts" >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-01-05 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST("t"."ts" AS DATE)
 ), "frame" /* periods x dimension values */ AS (

@@ -18,13 +18,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     PERCENTILE(`t`.`amount`, 0.9) AS `v0`,
     COUNT(`t`.`amount`) AS `n0`
   FROM `hw_orders` AS `t`
-  WHERE
-    (
-      `t`.`ts` >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-01-05 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(`t`.`ts` AS DATE)
 ), `frame` /* periods x dimension values */ AS (

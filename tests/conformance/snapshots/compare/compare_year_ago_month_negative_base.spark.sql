@@ -19,13 +19,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     SUM(`t`.`delta`) AS `v0`,
     COUNT(`t`.`delta`) AS `n0`
   FROM `hw_visits` AS `t`
-  WHERE
-    (
-      `t`.`ts` >= CAST('2023-02-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-04-01 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('MONTH', `t`.`ts`) AS DATE)
 ), `frame` /* periods x dimension values */ AS (

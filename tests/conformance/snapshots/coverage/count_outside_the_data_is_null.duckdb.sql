@@ -31,13 +31,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     CAST("t"."opened_at" AS DATE) AS "period",
     COUNT(*) AS "v0"
   FROM "hw_tickets" AS "t"
-  WHERE
-    (
-      "t"."opened_at" >= CAST('2024-03-03 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."opened_at" < CAST('2024-03-12 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST("t"."opened_at" AS DATE)
 ), "frame" /* periods x dimension values */ AS (

@@ -36,20 +36,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     CAST("t"."opened_at" AS DATE) AS "day",
     COUNT(*) AS "c"
   FROM "hw_tickets" AS "t"
-  WHERE
-    (
-      "t"."opened_at" >= CAST('2024-03-04 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."opened_at" < CAST('2024-03-18 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST("t"."opened_at" AS DATE)
 ), "l0" /* metric tickets_7d (metrics/metrics.yml:18) as v0: count over tickets, window */ AS (
   SELECT
     "s"."period" AS "period",
-    SUM("b"."c") AS "v0",
-    SUM("b"."c") AS "n0"
+    SUM("b"."c") AS "v0"
   FROM "spine" AS "s"
   INNER JOIN "l0_days" AS "b"
     ON (
@@ -73,7 +65,7 @@ WITH "spine" /* calendar: every period in range */ AS (
     "f"."requested",
     "f"."compare_period",
     CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
+    COALESCE("l0"."v0", 0) AS "n"
   FROM "frame" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"

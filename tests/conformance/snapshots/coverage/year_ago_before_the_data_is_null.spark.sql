@@ -16,13 +16,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('MONTH', `t`.`opened_at`) AS DATE) AS `period`,
     COUNT(*) AS `v0`
   FROM `hw_tickets` AS `t`
-  WHERE
-    (
-      `t`.`opened_at` >= CAST('2023-03-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`opened_at` < CAST('2024-04-01 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('MONTH', `t`.`opened_at`) AS DATE)
 ), `frame` /* periods x dimension values */ AS (

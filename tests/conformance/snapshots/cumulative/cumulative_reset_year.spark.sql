@@ -21,20 +21,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(`t`.`ts` AS DATE) AS `day`,
     COUNT(*) AS `c`
   FROM `hw_signups` AS `t`
-  WHERE
-    (
-      `t`.`ts` >= CAST('2023-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-05-01 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(`t`.`ts` AS DATE)
 ), `l0` /* metric users_ytd (metrics/metrics.yml:8) as v0: count over signups, cumulative */ AS (
   SELECT
     `s`.`period` AS `period`,
-    SUM(`b`.`c`) AS `v0`,
-    SUM(`b`.`c`) AS `n0`
+    SUM(`b`.`c`) AS `v0`
   FROM `spine` AS `s`
   INNER JOIN `l0_days` AS `b`
     ON (
@@ -58,7 +50,7 @@ WITH `spine` /* calendar: every period in range */ AS (
     `f`.`requested`,
     `f`.`compare_period`,
     CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
+    COALESCE(`l0`.`v0`, 0) AS `n`
   FROM `frame` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`

@@ -23,13 +23,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     "t"."country" AS "d0",
     COUNT(*) AS "v0"
   FROM "hw_events" AS "t"
-  WHERE
-    (
-      "t"."ts" >= CAST('2024-03-04 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-03-25 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE),
     "t"."country"

@@ -28,12 +28,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     ON "t"."account_id" = "j0"."account_id"
   WHERE
     (
-      "t"."ts" >= CAST('2024-03-04 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-03-25 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       "j0"."plan" IS NULL OR "j0"."plan" <> 'enterprise'
     )
   GROUP BY

@@ -26,13 +26,6 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_events" AS "t"
   LEFT JOIN "hw_accounts" AS "j0"
     ON "t"."account_id" = "j0"."account_id"
-  WHERE
-    (
-      "t"."ts" >= CAST('2024-03-04 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-03-25 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE),
     "j0"."plan"

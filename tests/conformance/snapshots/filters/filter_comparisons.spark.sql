@@ -17,12 +17,6 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_orders` AS `t`
   WHERE
     (
-      `t`.`ts` >= CAST('2024-02-05 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-02-12 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       (
         `t`.`amount` >= 55 AND `t`.`qty` > 1 AND `t`.`amount` <> 80
       )

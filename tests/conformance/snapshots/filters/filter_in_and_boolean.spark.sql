@@ -18,12 +18,6 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_orders` AS `t`
   WHERE
     (
-      `t`.`ts` >= CAST('2024-02-05 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-02-07 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       (
         `t`.`status` IN ('paid', 'shipped') AND NOT `t`.`is_test`
       )

@@ -18,13 +18,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     SUM(`t`.`amount`) AS `v0`,
     COUNT(`t`.`amount`) AS `n0`
   FROM `hw_invoices` AS `t`
-  WHERE
-    (
-      CAST(`t`.`issued_on` AS TIMESTAMP) >= CAST('2023-10-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST(`t`.`issued_on` AS TIMESTAMP) < CAST('2024-07-01 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('QUARTER', CAST(`t`.`issued_on` AS TIMESTAMP)) AS DATE)
 ), `frame` /* periods x dimension values */ AS (

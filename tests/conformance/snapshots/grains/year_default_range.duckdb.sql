@@ -22,13 +22,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('YEAR', CAST("t"."issued_on" AS TIMESTAMP)) AS DATE) AS "period",
     COUNT(*) AS "v0"
   FROM "hw_invoices" AS "t"
-  WHERE
-    (
-      CAST("t"."issued_on" AS TIMESTAMP) >= CAST('2023-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST("t"."issued_on" AS TIMESTAMP) < CAST('2025-01-01 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('YEAR', CAST("t"."issued_on" AS TIMESTAMP)) AS DATE)
 ), "frame" /* periods x dimension values */ AS (

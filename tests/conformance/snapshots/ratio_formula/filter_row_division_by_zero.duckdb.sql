@@ -24,12 +24,6 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_ads" AS "t"
   WHERE
     (
-      "t"."ts" >= CAST('2024-04-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-04-06 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       (
         CAST("t"."clicks" AS DOUBLE) / NULLIF(CAST("t"."impressions" AS DOUBLE), 0) >= 0.5
       )

@@ -27,13 +27,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     SUM("t"."clicks") AS "v1",
     COUNT("t"."clicks") AS "n1"
   FROM "hw_ads" AS "t"
-  WHERE
-    (
-      "t"."ts" >= CAST('2024-04-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-04-06 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST("t"."ts" AS DATE)
 ), "frame" /* periods x dimension values */ AS (

@@ -28,13 +28,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     SUM("t"."impressions") AS "v1",
     COUNT("t"."impressions") AS "n1"
   FROM "hw_ads" AS "t"
-  WHERE
-    (
-      "t"."ts" >= CAST('2024-04-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-04-08 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE),
     "t"."campaign"

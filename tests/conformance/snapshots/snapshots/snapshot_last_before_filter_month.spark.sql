@@ -16,13 +16,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('MONTH', CAST(`t`.`day` AS TIMESTAMP)) AS DATE) AS `period`,
     MAX(CAST(`t`.`day` AS TIMESTAMP)) AS `ts`
   FROM `hw_headcount` AS `t`
-  WHERE
-    (
-      CAST(`t`.`day` AS TIMESTAMP) >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST(`t`.`day` AS TIMESTAMP) < CAST('2024-03-01 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('MONTH', CAST(`t`.`day` AS TIMESTAMP)) AS DATE)
 ), `l0` /* metric sales_headcount (metrics/metrics.yml:28) as v0: sum over headcount, snapshot_last */ AS (
@@ -35,12 +28,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     ON CAST(`t`.`day` AS TIMESTAMP) = `s`.`ts`
   WHERE
     (
-      CAST(`t`.`day` AS TIMESTAMP) >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST(`t`.`day` AS TIMESTAMP) < CAST('2024-03-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       (
         `t`.`team` = 'sales'
       )

@@ -16,13 +16,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('WEEK', CAST(`t`.`day` AS TIMESTAMP)) AS DATE) AS `period`,
     MAX(CAST(`t`.`day` AS TIMESTAMP)) AS `ts`
   FROM `hw_headcount` AS `t`
-  WHERE
-    (
-      CAST(`t`.`day` AS TIMESTAMP) >= CAST('2024-01-29 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST(`t`.`day` AS TIMESTAMP) < CAST('2024-02-12 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', CAST(`t`.`day` AS TIMESTAMP)) AS DATE)
 ), `l0` /* metric headcount (metrics/metrics.yml:19) as v0: sum over headcount, snapshot_last */ AS (
@@ -34,13 +27,6 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_headcount` AS `t`
   INNER JOIN `l0_last` AS `s`
     ON CAST(`t`.`day` AS TIMESTAMP) = `s`.`ts`
-  WHERE
-    (
-      CAST(`t`.`day` AS TIMESTAMP) >= CAST('2024-01-29 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST(`t`.`day` AS TIMESTAMP) < CAST('2024-02-12 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     `s`.`period`,
     `t`.`team`

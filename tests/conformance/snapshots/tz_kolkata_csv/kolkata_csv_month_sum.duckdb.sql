@@ -25,18 +25,6 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_payments" AS "t"
   WHERE
     (
-      TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ)) >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ)) < CAST('2024-05-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-05-02 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" >= CAST('2023-12-31 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       (
         NOT "t"."refunded"
       )

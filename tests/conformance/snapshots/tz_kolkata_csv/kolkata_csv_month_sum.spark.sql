@@ -21,18 +21,6 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_payments` AS `t`
   WHERE
     (
-      FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata') >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata') < CAST('2024-05-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-05-02 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` >= CAST('2023-12-31 00:00:00' AS TIMESTAMP)
-    )
-    AND (
       (
         NOT `t`.`refunded`
       )

@@ -22,19 +22,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('QUARTER', TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE) AS "period",
     COUNT(*) AS "v0"
   FROM "hw_payments" AS "t"
-  WHERE
-    (
-      TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ)) >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ)) < CAST('2024-07-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-07-02 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" >= CAST('2023-12-31 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('QUARTER', TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE)
 ), "frame" /* periods x dimension values */ AS (

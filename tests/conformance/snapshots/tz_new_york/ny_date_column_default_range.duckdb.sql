@@ -22,13 +22,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     CAST(CAST("t"."closed_on" AS TIMESTAMP) AS DATE) AS "period",
     COUNT(*) AS "v0"
   FROM "hw_closures" AS "t"
-  WHERE
-    (
-      CAST("t"."closed_on" AS TIMESTAMP) >= CAST('2024-03-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      CAST("t"."closed_on" AS TIMESTAMP) < CAST('2024-03-04 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(CAST("t"."closed_on" AS TIMESTAMP) AS DATE)
 ), "frame" /* periods x dimension values */ AS (

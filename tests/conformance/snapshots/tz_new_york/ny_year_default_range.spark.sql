@@ -15,19 +15,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('YEAR', FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York')) AS DATE) AS `period`,
     COUNT(*) AS `v0`
   FROM `hw_events` AS `t`
-  WHERE
-    (
-      FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York') >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York') < CAST('2025-01-01 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2025-01-02 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` >= CAST('2023-12-31 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('YEAR', FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York')) AS DATE)
 ), `frame` /* periods x dimension values */ AS (

@@ -18,19 +18,6 @@ WITH `spine` /* calendar: every period in range */ AS (
     SUM(`t`.`points`) AS `v0`,
     COUNT(`t`.`points`) AS `n0`
   FROM `hw_events` AS `t`
-  WHERE
-    (
-      FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Tokyo') >= CAST('2023-12-31 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Tokyo') < CAST('2024-01-21 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` < CAST('2024-01-22 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      `t`.`ts` >= CAST('2023-12-30 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Tokyo') - INTERVAL '6' DAY) + INTERVAL '6' DAY AS DATE)
 ), `frame` /* periods x dimension values */ AS (

@@ -25,13 +25,6 @@ WITH "spine" /* calendar: every period in range */ AS (
     "t"."user_id" AS "x",
     COUNT("t"."user_id") AS "c"
   FROM "hw_activity" AS "t"
-  WHERE
-    (
-      "t"."ts" >= CAST('2024-04-08 00:00:00' AS TIMESTAMP)
-    )
-    AND (
-      "t"."ts" < CAST('2024-05-13 00:00:00' AS TIMESTAMP)
-    )
   GROUP BY
     CAST("t"."ts" AS DATE),
     "t"."user_id"

@@ -36,8 +36,7 @@ WITH "spine" /* calendar: every period in range */ AS (
 ), "l0" /* metric events_7d (metrics/metrics.yml:2) as v0: count over activity, window */ AS (
   SELECT
     "s"."period" AS "period",
-    SUM("b"."c") AS "v0",
-    SUM("b"."c") AS "n0"
+    SUM("b"."c") AS "v0"
   FROM "spine" AS "s"
   INNER JOIN "l0_days" AS "b"
     ON (
@@ -61,7 +60,7 @@ WITH "spine" /* calendar: every period in range */ AS (
     "f"."requested",
     "f"."compare_period",
     CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
+    COALESCE("l0"."v0", 0) AS "n"
   FROM "frame" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
