@@ -10,17 +10,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
-from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
 from headway.engine.calendar import Calendar
+from headway.engine.query import Compare, Query
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
+
+if TYPE_CHECKING:  # the engine (SQLGlot, DuckDB) and Rich tables load when a command runs, not for --help
+    from rich.table import Table
+
+    from headway.engine import Engine, Result
 
 
 class OutputFormat(StrEnum):
@@ -81,6 +85,8 @@ def query(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute a metric per period (calendar-complete), optionally sliced and compared."""
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, engine.value if engine else None)
@@ -109,6 +115,8 @@ def sql(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, "duckdb")  # date bounds come from the embedded engine; the dialect is chosen below
@@ -125,6 +133,8 @@ def sql(
 @contextmanager
 def reporting(runner: Engine) -> Iterator[None]:
     """Refusals exit 1, data and engine failures exit 3: a message each, never a traceback."""
+    from headway.engine import DataError, EngineError, QueryError
+
     try:
         yield
     except QueryError as error:
@@ -150,6 +160,8 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None, t
 
 
 def _table(result: Result, label: str, unit: str | None, through: dt.date | None = None) -> Table:
+    from rich.table import Table
+
     title = f"{label} ({unit})" if unit else label
     calendar = Calendar()  # only the period length matters here, not the week start
     unfinished = {
