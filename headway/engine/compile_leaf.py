@@ -99,42 +99,51 @@ class ScanCompiler:
     def dim_aliases(self, exprs: list[exp.Expr]) -> list[exp.Expr]:
         return [alias(e, f"d{i}") for i, e in enumerate(exprs)]
 
-    def own_filter(self, leaf: Leaf) -> exp.Expr | None:
-        return all_of([self.compiled(f.tree, leaf) for f in leaf.filters])
-
-    def filters(self) -> list[exp.Expr]:
-        """The shared --where, plus the leaves' own filters: ANDed for one leaf, ORed as a pre-filter for many.
-
-        Identical filters appear once, so `(NOT is_trial) OR (NOT is_trial)` is `NOT is_trial`; when any leaf
-        reads every row there is no pre-filter at all.
-        """
-        out: list[exp.Expr] = [self.compiled(self.leaf.where.tree, self.leaf)] if self.leaf.where else []
-        own = self.distinct_filters()
-        if len(own) == 1:
-            out.append(own[0])
-        elif own:
-            out.append(exp.or_(*[exp.paren(f, copy=False) for f in own], copy=False))
+    def own_conditions(self, leaf: Leaf) -> list[exp.Expr]:
+        """The leaf's own filter as a list of conditions that must all hold (its top-level ANDs split)."""
+        out: list[exp.Expr] = []
+        for parsed in leaf.filters:
+            out.extend(conjuncts(self.compiled(parsed.tree, leaf)))
         return out
 
-    def distinct_filters(self) -> list[exp.Expr]:
-        """The scan's leaves' own filters, each written once; empty when some leaf has none (it reads every row)."""
-        own = [self.own_filter(leaf) for leaf in self.scan.leaves]
-        if any(f is None for f in own):
-            return []
-        return list({f.sql(): f for f in own if f is not None}.values())
+    def split_filters(self) -> tuple[list[exp.Expr], list[list[exp.Expr]]]:
+        """The conditions every leaf of the scan shares, and what each leaf adds to them.
+
+        NPS's `survey = 'nps'`, `survey = 'nps' AND score >= 9` and `survey = 'nps' AND score <= 6`
+        share `survey = 'nps'` (the scan's WHERE) and add nothing, `score >= 9` and `score <= 6`.
+        """
+        own = [self.own_conditions(leaf) for leaf in self.scan.leaves]
+        keys = [{c.sql() for c in conditions} for conditions in own]
+        common = [c for c in own[0] if all(c.sql() in k for k in keys[1:])]
+        shared = {c.sql() for c in common}
+        return common, [[c for c in conditions if c.sql() not in shared] for conditions in own]
+
+    def filters(self) -> list[exp.Expr]:
+        """The scan's WHERE: the --where, the conditions all leaves share, and the OR of what each adds.
+
+        A condition is written once however many leaves share it (`(NOT is_trial) OR (NOT is_trial)` is
+        `NOT is_trial`), and when some leaf adds nothing there is no OR: that leaf reads every shared row.
+        """
+        out: list[exp.Expr] = [self.compiled(self.leaf.where.tree, self.leaf)] if self.leaf.where else []
+        common, rest = self.split_filters()
+        out.extend(common)
+        if rest and all(rest):
+            distinct = list({c.sql(): c for c in (all_of(r) for r in rest) if c is not None}.values())
+            out.append(distinct[0] if len(distinct) == 1 else exp.or_(*distinct, copy=False))
+        return out
 
     def measures(self) -> list[exp.Expr]:
-        """v<i> and n<i> for each leaf; with several leaves that filter differently, each filtered to its own rows.
+        """v<i> and n<i> for each leaf, each `FILTER`ed to what its leaf adds to the scan's shared conditions.
 
         n<i> is left out where it would repeat v<i> (see `n_is_value`).
         """
         out: list[exp.Expr] = []
-        split = len(self.scan.leaves) > 1 and len(self.distinct_filters()) != 1  # one shared filter: WHERE does it
-        for leaf in self.scan.leaves:
+        _, rest = self.split_filters()
+        for leaf, extra in zip(self.scan.leaves, rest, strict=True):
             measure = leaf.metric.measure
             assert measure is not None
             value, n = aggregate(measure.agg, self.value(leaf), measure.p, self.dialect)
-            condition = self.own_filter(leaf) if split else None
+            condition = all_of(extra) if len(self.scan.leaves) > 1 else None
             if condition is not None:
                 value = exp.Filter(this=value, expression=exp.Where(this=condition))
                 n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
@@ -203,3 +212,12 @@ class ScanCompiler:
 def n_is_value(leaf: Leaf) -> bool:
     """A count's n is the count itself (rows behind it), so it is read from v<i>, not computed twice."""
     return leaf.agg is Agg.COUNT
+
+
+def conjuncts(condition: exp.Expr) -> list[exp.Expr]:
+    """`a AND (b AND c)` as [a, b, c]: the conditions that must all hold."""
+    while isinstance(condition, exp.Paren):
+        condition = condition.this
+    if isinstance(condition, exp.And):
+        return [*conjuncts(condition.this), *conjuncts(condition.expression)]
+    return [condition]

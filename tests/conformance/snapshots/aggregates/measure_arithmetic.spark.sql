@@ -2,17 +2,12 @@
 -- grain=day by=- engine=spark spec=47a915ec6332cc5a
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
-    ('2024-01-01', '2024-01-02', '2024-01-02', 't', '', 't'),
-    ('2024-01-02', '2024-01-03', '2024-01-03', 't', '', 't'),
-    ('2024-01-03', '2024-01-04', '2024-01-04', 't', '', 't'),
-    ('2024-01-04', '2024-01-05', '2024-01-05', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-01-01'),
+    ('2024-01-02'),
+    ('2024-01-03'),
+    ('2024-01-04') AS v(`period`)
 ), `l0` /* metric gross (metrics/metrics.yml:57) as v0: sum over orders, plain */ AS (
   SELECT
     CAST(`t`.`ts` AS DATE) AS `period`,
@@ -21,22 +16,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_orders` AS `t`
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric gross (metrics/metrics.yml:57) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -45,5 +30,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

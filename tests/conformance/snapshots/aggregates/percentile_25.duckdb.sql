@@ -2,18 +2,10 @@
 -- grain=day by=- engine=duckdb spec=47a915ec6332cc5a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
-    "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period"
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03,2024-01-04', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2024-01-02,2024-01-03,2024-01-04,2024-01-05', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2024-01-02,2024-01-03,2024-01-04,2024-01-05', ',')) AS "as_of",
-      UNNEST(STRING_SPLIT('t,t,t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',,,', ',')) AS "compare_period"
+      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03,2024-01-04', ',')) AS "period"
   ) AS v
 ), "l0" /* metric p25_order (metrics/metrics.yml:50) as v0: percentile over orders, plain */ AS (
   SELECT
@@ -23,21 +15,12 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_orders" AS "t"
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period"
-  FROM "spine" AS "s"
 ), "result" /* metric p25_order (metrics/metrics.yml:50) */ AS (
   SELECT
     "f"."period",
-    "f"."requested",
-    "f"."compare_period",
     "l0"."v0" AS "value",
     COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )
@@ -46,5 +29,3 @@ SELECT
   "r"."value",
   "r"."n"
 FROM "result" AS "r"
-WHERE
-  "r"."requested"

@@ -3,19 +3,13 @@
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
     "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
-    "v"."c0" = 't' AS "c0"
+    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period"
   FROM (
     SELECT
       UNNEST(STRING_SPLIT('2024-02-26,2024-03-04,2024-03-11', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',')) AS "as_of",
       UNNEST(STRING_SPLIT('f,t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',2024-02-26,2024-03-04', ',')) AS "compare_period",
-      UNNEST(STRING_SPLIT('t,t,t', ',')) AS "c0"
+      UNNEST(STRING_SPLIT(',2024-02-26,2024-03-04', ',')) AS "compare_period"
   ) AS v
 ), "l0" /* metric visits (metrics/metrics.yml:2) as v0: count over visits, plain */ AS (
   SELECT
@@ -31,22 +25,14 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE)
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0"
-  FROM "spine" AS "s"
 ), "result" /* metric visits (metrics/metrics.yml:2) */ AS (
   SELECT
     "f"."period",
     "f"."requested",
     "f"."compare_period",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+    COALESCE("l0"."v0", 0) AS "value",
     COALESCE("l0"."v0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )

@@ -3,19 +3,13 @@
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
     "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
-    "v"."c0" = 't' AS "c0"
+    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period"
   FROM (
     SELECT
       UNNEST(STRING_SPLIT('2023-03-01,2024-03-01', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2023-04-01,2024-04-01', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2023-04-01,2024-04-01', ',')) AS "as_of",
       UNNEST(STRING_SPLIT('f,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',2023-03-01', ',')) AS "compare_period",
-      UNNEST(STRING_SPLIT('t,t', ',')) AS "c0"
+      UNNEST(STRING_SPLIT(',2023-03-01', ',')) AS "compare_period"
   ) AS v
 ), "l0" /* metric visits (metrics/metrics.yml:2) as v0: count over visits, plain */ AS (
   SELECT
@@ -48,10 +42,8 @@ WITH "spine" /* calendar: every period in range */ AS (
 ), "frame" /* periods x dimension values */ AS (
   SELECT
     "s"."period",
-    "s"."as_of",
     "s"."requested",
     "s"."compare_period",
-    "s"."c0",
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
@@ -61,7 +53,7 @@ WITH "spine" /* calendar: every period in range */ AS (
     "f"."requested",
     "f"."compare_period",
     "f"."d0",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+    COALESCE("l0"."v0", 0) AS "value",
     COALESCE("l0"."v0", 0) AS "n"
   FROM "frame" AS "f"
   LEFT JOIN "l0"

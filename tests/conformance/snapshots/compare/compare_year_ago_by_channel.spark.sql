@@ -3,14 +3,11 @@
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
     `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`
   FROM VALUES
-    ('2023-03-01', '2023-04-01', '2023-04-01', 'f', '', 't'),
-    ('2024-03-01', '2024-04-01', '2024-04-01', 't', '2023-03-01', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2023-03-01', 'f', ''),
+    ('2024-03-01', 't', '2023-03-01') AS v(`period`, `requested`, `compare_period`)
 ), `l0` /* metric visits (metrics/metrics.yml:2) as v0: count over visits, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', `t`.`ts`) AS DATE) AS `period`,
@@ -42,10 +39,8 @@ WITH `spine` /* calendar: every period in range */ AS (
 ), `frame` /* periods x dimension values */ AS (
   SELECT
     `s`.`period`,
-    `s`.`as_of`,
     `s`.`requested`,
     `s`.`compare_period`,
-    `s`.`c0`,
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
@@ -55,7 +50,7 @@ WITH `spine` /* calendar: every period in range */ AS (
     `f`.`requested`,
     `f`.`compare_period`,
     `f`.`d0`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
   FROM `frame` AS `f`
   LEFT JOIN `l0`

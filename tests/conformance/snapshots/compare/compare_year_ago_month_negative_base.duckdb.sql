@@ -3,19 +3,13 @@
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
     "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
-    "v"."c0" = 't' AS "c0"
+    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period"
   FROM (
     SELECT
       UNNEST(STRING_SPLIT('2023-02-01,2023-03-01,2024-02-01,2024-03-01', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2023-03-01,2023-04-01,2024-03-01,2024-04-01', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2023-03-01,2023-04-01,2024-03-01,2024-04-01', ',')) AS "as_of",
       UNNEST(STRING_SPLIT('f,f,t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',,2023-02-01,2023-03-01', ',')) AS "compare_period",
-      UNNEST(STRING_SPLIT('t,t,t,t', ',')) AS "c0"
+      UNNEST(STRING_SPLIT(',,2023-02-01,2023-03-01', ',')) AS "compare_period"
   ) AS v
 ), "l0" /* metric net_delta (metrics/metrics.yml:9) as v0: sum over visits, plain */ AS (
   SELECT
@@ -25,22 +19,14 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_visits" AS "t"
   GROUP BY
     CAST(DATE_TRUNC('MONTH', "t"."ts") AS DATE)
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0"
-  FROM "spine" AS "s"
 ), "result" /* metric net_delta (metrics/metrics.yml:9) */ AS (
   SELECT
     "f"."period",
     "f"."requested",
     "f"."compare_period",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+    COALESCE("l0"."v0", 0) AS "value",
     COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )

@@ -3,16 +3,13 @@
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
     `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`
   FROM VALUES
-    ('2023-03-06', '2023-03-13', '2023-03-13', 'f', '', 't'),
-    ('2023-03-13', '2023-03-20', '2023-03-20', 'f', '', 't'),
-    ('2024-03-04', '2024-03-11', '2024-03-11', 't', '2023-03-06', 't'),
-    ('2024-03-11', '2024-03-18', '2024-03-18', 't', '2023-03-13', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2023-03-06', 'f', ''),
+    ('2023-03-13', 'f', ''),
+    ('2024-03-04', 't', '2023-03-06'),
+    ('2024-03-11', 't', '2023-03-13') AS v(`period`, `requested`, `compare_period`)
 ), `l0` /* metric visits (metrics/metrics.yml:2) as v0: count over visits, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE) AS `period`,
@@ -27,22 +24,14 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric visits (metrics/metrics.yml:2) */ AS (
   SELECT
     `f`.`period`,
     `f`.`requested`,
     `f`.`compare_period`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )

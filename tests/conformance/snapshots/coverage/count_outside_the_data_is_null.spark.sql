@@ -3,21 +3,17 @@
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
     `v`.`c0` = 't' AS `c0`
   FROM VALUES
-    ('2024-03-03', '2024-03-04', '2024-03-04', 't', '', 'f'),
-    ('2024-03-04', '2024-03-05', '2024-03-05', 't', '', 'f'),
-    ('2024-03-05', '2024-03-06', '2024-03-06', 't', '', 't'),
-    ('2024-03-06', '2024-03-07', '2024-03-07', 't', '', 't'),
-    ('2024-03-07', '2024-03-08', '2024-03-08', 't', '', 't'),
-    ('2024-03-08', '2024-03-09', '2024-03-09', 't', '', 't'),
-    ('2024-03-09', '2024-03-10', '2024-03-10', 't', '', 't'),
-    ('2024-03-10', '2024-03-11', '2024-03-11', 't', '', 'f'),
-    ('2024-03-11', '2024-03-12', '2024-03-12', 't', '', 'f') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-03-03', 'f'),
+    ('2024-03-04', 'f'),
+    ('2024-03-05', 't'),
+    ('2024-03-06', 't'),
+    ('2024-03-07', 't'),
+    ('2024-03-08', 't'),
+    ('2024-03-09', 't'),
+    ('2024-03-10', 'f'),
+    ('2024-03-11', 'f') AS v(`period`, `c0`)
 ), `l0` /* metric tickets (metrics/metrics.yml:2) as v0: count over tickets, plain */ AS (
   SELECT
     CAST(`t`.`opened_at` AS DATE) AS `period`,
@@ -25,22 +21,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_tickets` AS `t`
   GROUP BY
     CAST(`t`.`opened_at` AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric tickets (metrics/metrics.yml:2) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -49,5 +35,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

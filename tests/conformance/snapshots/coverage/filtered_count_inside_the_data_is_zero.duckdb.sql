@@ -3,18 +3,10 @@
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
-    "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
     "v"."c0" = 't' AS "c0"
   FROM (
     SELECT
       UNNEST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06,2024-03-07', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2024-03-05,2024-03-06,2024-03-07,2024-03-08', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2024-03-05,2024-03-06,2024-03-07,2024-03-08', ',')) AS "as_of",
-      UNNEST(STRING_SPLIT('t,t,t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',,,', ',')) AS "compare_period",
       UNNEST(STRING_SPLIT('f,t,t,t', ',')) AS "c0"
   ) AS v
 ), "l0" /* metric urgent (metrics/metrics.yml:7) as v0: count over tickets, plain */ AS (
@@ -30,28 +22,16 @@ WITH "spine" /* calendar: every period in range */ AS (
       "t"."opened_at" < CAST('2024-03-08 00:00:00' AS TIMESTAMP)
     )
     AND (
-      (
-        "t"."priority" = 'high'
-      )
+      "t"."priority" = 'high'
     )
   GROUP BY
     CAST("t"."opened_at" AS DATE)
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0"
-  FROM "spine" AS "s"
 ), "result" /* metric urgent (metrics/metrics.yml:7) */ AS (
   SELECT
     "f"."period",
-    "f"."requested",
-    "f"."compare_period",
     CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
     COALESCE("l0"."v0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )
@@ -60,5 +40,3 @@ SELECT
   "r"."value",
   "r"."n"
 FROM "result" AS "r"
-WHERE
-  "r"."requested"

@@ -3,16 +3,12 @@
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
     `v`.`c0` = 't' AS `c0`
   FROM VALUES
-    ('2024-03-04', '2024-03-05', '2024-03-05', 't', '', 'f'),
-    ('2024-03-05', '2024-03-06', '2024-03-06', 't', '', 't'),
-    ('2024-03-06', '2024-03-07', '2024-03-07', 't', '', 't'),
-    ('2024-03-07', '2024-03-08', '2024-03-08', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-03-04', 'f'),
+    ('2024-03-05', 't'),
+    ('2024-03-06', 't'),
+    ('2024-03-07', 't') AS v(`period`, `c0`)
 ), `l0` /* metric urgent (metrics/metrics.yml:7) as v0: count over tickets, plain */ AS (
   SELECT
     CAST(`t`.`opened_at` AS DATE) AS `period`,
@@ -26,28 +22,16 @@ WITH `spine` /* calendar: every period in range */ AS (
       `t`.`opened_at` < CAST('2024-03-08 00:00:00' AS TIMESTAMP)
     )
     AND (
-      (
-        `t`.`priority` = 'high'
-      )
+      `t`.`priority` = 'high'
     )
   GROUP BY
     CAST(`t`.`opened_at` AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric urgent (metrics/metrics.yml:7) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -56,5 +40,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

@@ -3,33 +3,24 @@
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."c0" = 't' AS "c0",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
-    "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
-    CAST(NULLIF("v"."w0", '') AS DATE) AS "w0",
-    "v"."c0" = 't' AS "c0"
+    CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
       UNNEST(STRING_SPLIT(
         '2024-03-10,2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17',
         ','
       )) AS "period",
+      UNNEST(STRING_SPLIT('t,t,t,t,t,t,f,f', ',')) AS "c0",
       UNNEST(STRING_SPLIT(
         '2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17,2024-03-18',
         ','
       )) AS "period_end",
       UNNEST(STRING_SPLIT(
-        '2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17,2024-03-18',
-        ','
-      )) AS "as_of",
-      UNNEST(STRING_SPLIT('t,t,t,t,t,t,t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',,,,,,,', ',')) AS "compare_period",
-      UNNEST(STRING_SPLIT(
         '2024-03-04,2024-03-05,2024-03-06,2024-03-07,2024-03-08,2024-03-09,2024-03-10,2024-03-11',
         ','
-      )) AS "w0",
-      UNNEST(STRING_SPLIT('t,t,t,t,t,t,f,f', ',')) AS "c0"
+      )) AS "w0"
   ) AS v
 ), "l0_days" /* metric tickets_7d (metrics/metrics.yml:18) as v0: count over tickets, window (per-day partials) */ AS (
   SELECT
@@ -51,22 +42,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0"
-  FROM "spine" AS "s"
 ), "result" /* metric tickets_7d (metrics/metrics.yml:18) */ AS (
   SELECT
     "f"."period",
-    "f"."requested",
-    "f"."compare_period",
     CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
     COALESCE("l0"."v0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )
@@ -75,5 +56,3 @@ SELECT
   "r"."value",
   "r"."n"
 FROM "result" AS "r"
-WHERE
-  "r"."requested"

@@ -3,16 +3,12 @@
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
     "v"."requested" = 't' AS "requested",
     CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
     "v"."c0" = 't' AS "c0"
   FROM (
     SELECT
       UNNEST(STRING_SPLIT('2023-03-01,2024-03-01', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2023-04-01,2024-04-01', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2023-04-01,2024-04-01', ',')) AS "as_of",
       UNNEST(STRING_SPLIT('f,t', ',')) AS "requested",
       UNNEST(STRING_SPLIT(',2023-03-01', ',')) AS "compare_period",
       UNNEST(STRING_SPLIT('f,t', ',')) AS "c0"
@@ -24,14 +20,6 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_tickets" AS "t"
   GROUP BY
     CAST(DATE_TRUNC('MONTH', "t"."opened_at") AS DATE)
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0"
-  FROM "spine" AS "s"
 ), "result" /* metric tickets (metrics/metrics.yml:2) */ AS (
   SELECT
     "f"."period",
@@ -39,7 +27,7 @@ WITH "spine" /* calendar: every period in range */ AS (
     "f"."compare_period",
     CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
     COALESCE("l0"."v0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )

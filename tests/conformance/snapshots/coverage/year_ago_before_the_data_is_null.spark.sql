@@ -3,14 +3,12 @@
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
     `v`.`requested` = 't' AS `requested`,
     CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
     `v`.`c0` = 't' AS `c0`
   FROM VALUES
-    ('2023-03-01', '2023-04-01', '2023-04-01', 'f', '', 'f'),
-    ('2024-03-01', '2024-04-01', '2024-04-01', 't', '2023-03-01', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2023-03-01', 'f', '', 'f'),
+    ('2024-03-01', 't', '2023-03-01', 't') AS v(`period`, `requested`, `compare_period`, `c0`)
 ), `l0` /* metric tickets (metrics/metrics.yml:2) as v0: count over tickets, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', `t`.`opened_at`) AS DATE) AS `period`,
@@ -18,14 +16,6 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_tickets` AS `t`
   GROUP BY
     CAST(DATE_TRUNC('MONTH', `t`.`opened_at`) AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric tickets (metrics/metrics.yml:2) */ AS (
   SELECT
     `f`.`period`,
@@ -33,7 +23,7 @@ WITH `spine` /* calendar: every period in range */ AS (
     `f`.`compare_period`,
     CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )

@@ -4,15 +4,11 @@ WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
     CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    CAST(NULLIF(`v`.`w0`, '') AS DATE) AS `w0`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`w0`, '') AS DATE) AS `w0`
   FROM VALUES
-    ('2024-01-01', '2024-02-01', '2024-02-01', 't', '', '', 't'),
-    ('2024-02-01', '2024-03-01', '2024-03-01', 't', '', '', 't'),
-    ('2024-03-01', '2024-04-01', '2024-04-01', 't', '', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `w0`, `c0`)
+    ('2024-01-01', '2024-02-01', ''),
+    ('2024-02-01', '2024-03-01', ''),
+    ('2024-03-01', '2024-04-01', '') AS v(`period`, `period_end`, `w0`)
 ), `l0_days` /* metric total_users (metrics/metrics.yml:2) as v0: count over signups, cumulative (per-day partials) */ AS (
   SELECT
     CAST(`t`.`ts` AS DATE) AS `day`,
@@ -35,22 +31,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     `s`.`period`
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric total_users (metrics/metrics.yml:2) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -59,5 +45,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

@@ -2,16 +2,11 @@
 -- grain=week by=account.plan engine=spark spec=a3d6d4b92078c5b6
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
-    ('2024-03-04', '2024-03-11', '2024-03-11', 't', '', 't'),
-    ('2024-03-11', '2024-03-18', '2024-03-18', 't', '', 't'),
-    ('2024-03-18', '2024-03-25', '2024-03-25', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-03-04'),
+    ('2024-03-11'),
+    ('2024-03-18') AS v(`period`)
 ), `l0` /* metric seconds_used (metrics/metrics.yml:11) as v0: sum over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE) AS `period`,
@@ -33,26 +28,18 @@ WITH `spine` /* calendar: every period in range */ AS (
     FROM `l0`
     INNER JOIN `spine`
       ON `l0`.`period` = `spine`.`period`
-    WHERE
-      `spine`.`requested`
   ) AS k
 ), `frame` /* periods x dimension values */ AS (
   SELECT
     `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`,
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
 ), `result` /* metric seconds_used (metrics/metrics.yml:11) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     `f`.`d0`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
   FROM `frame` AS `f`
   LEFT JOIN `l0`
@@ -64,5 +51,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

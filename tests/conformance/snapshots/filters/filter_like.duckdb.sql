@@ -2,20 +2,10 @@
 -- grain=day by=- engine=duckdb spec=61bd34b74030eb92
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
-    "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
-    "v"."c0" = 't' AS "c0"
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-02-05,2024-02-06', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2024-02-06,2024-02-07', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2024-02-06,2024-02-07', ',')) AS "as_of",
-      UNNEST(STRING_SPLIT('t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',', ',')) AS "compare_period",
-      UNNEST(STRING_SPLIT('t,t', ',')) AS "c0"
+      UNNEST(STRING_SPLIT('2024-02-05,2024-02-06', ',')) AS "period"
   ) AS v
 ), "l0" /* metric acme_revenue (metrics/metrics.yml:8) as v0: sum over orders, plain */ AS (
   SELECT
@@ -25,28 +15,16 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_orders" AS "t"
   WHERE
     (
-      (
-        "t"."email" LIKE '%@acme.com'
-      )
+      "t"."email" LIKE '%@acme.com'
     )
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "frame" /* periods x dimension values */ AS (
-  SELECT
-    "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0"
-  FROM "spine" AS "s"
 ), "result" /* metric acme_revenue (metrics/metrics.yml:8) */ AS (
   SELECT
     "f"."period",
-    "f"."requested",
-    "f"."compare_period",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+    COALESCE("l0"."v0", 0) AS "value",
     COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
+  FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
 )
@@ -55,5 +33,3 @@ SELECT
   "r"."value",
   "r"."n"
 FROM "result" AS "r"
-WHERE
-  "r"."requested"

@@ -2,16 +2,11 @@
 -- grain=day by=- engine=spark spec=2bd9419eb7156cc4
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
-    ('2024-02-28', '2024-02-29', '2024-02-29', 't', '', 't'),
-    ('2024-02-29', '2024-03-01', '2024-03-01', 't', '', 't'),
-    ('2024-03-01', '2024-03-02', '2024-03-02', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-02-28'),
+    ('2024-02-29'),
+    ('2024-03-01') AS v(`period`)
 ), `l0` /* metric invoiced (metrics/metrics.yml:2) as v0: sum over invoices, plain */ AS (
   SELECT
     CAST(CAST(`t`.`issued_on` AS TIMESTAMP) AS DATE) AS `period`,
@@ -27,22 +22,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(CAST(`t`.`issued_on` AS TIMESTAMP) AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric invoiced (metrics/metrics.yml:2) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -51,5 +36,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

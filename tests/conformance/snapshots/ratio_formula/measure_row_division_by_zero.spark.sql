@@ -2,15 +2,11 @@
 -- grain=day by=- engine=spark spec=29821c834b27e810
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
-    ('2024-04-01', '2024-04-02', '2024-04-02', 't', ''),
-    ('2024-04-02', '2024-04-03', '2024-04-03', 't', ''),
-    ('2024-04-03', '2024-04-04', '2024-04-04', 't', '') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`)
+    ('2024-04-01'),
+    ('2024-04-02'),
+    ('2024-04-03') AS v(`period`)
 ), `l0` /* metric avg_row_cpc (metrics/metrics.yml:26) as v0: avg over ads, plain */ AS (
   SELECT
     CAST(`t`.`ts` AS DATE) AS `period`,
@@ -26,21 +22,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`
-  FROM `spine` AS `s`
 ), `result` /* metric avg_row_cpc (metrics/metrics.yml:26) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     `l0`.`v0` AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -49,5 +36,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

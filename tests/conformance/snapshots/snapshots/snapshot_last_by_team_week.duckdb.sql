@@ -2,20 +2,10 @@
 -- grain=week by=team engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
-    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
-    CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of",
-    "v"."requested" = 't' AS "requested",
-    CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
-    "v"."c0" = 't' AS "c0"
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-01-29,2024-02-05', ',')) AS "period",
-      UNNEST(STRING_SPLIT('2024-02-05,2024-02-12', ',')) AS "period_end",
-      UNNEST(STRING_SPLIT('2024-02-05,2024-02-12', ',')) AS "as_of",
-      UNNEST(STRING_SPLIT('t,t', ',')) AS "requested",
-      UNNEST(STRING_SPLIT(',', ',')) AS "compare_period",
-      UNNEST(STRING_SPLIT('t,t', ',')) AS "c0"
+      UNNEST(STRING_SPLIT('2024-01-29,2024-02-05', ',')) AS "period"
   ) AS v
 ), "l0_last" /* metric headcount (metrics/metrics.yml:19) as v0: sum over headcount, snapshot_last (snapshot times) */ AS (
   SELECT
@@ -45,26 +35,18 @@ WITH "spine" /* calendar: every period in range */ AS (
     FROM "l0"
     INNER JOIN "spine"
       ON "l0"."period" = "spine"."period"
-    WHERE
-      "spine"."requested"
   ) AS k
 ), "frame" /* periods x dimension values */ AS (
   SELECT
     "s"."period",
-    "s"."as_of",
-    "s"."requested",
-    "s"."compare_period",
-    "s"."c0",
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
 ), "result" /* metric headcount (metrics/metrics.yml:19) */ AS (
   SELECT
     "f"."period",
-    "f"."requested",
-    "f"."compare_period",
     "f"."d0",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+    COALESCE("l0"."v0", 0) AS "value",
     COALESCE("l0"."n0", 0) AS "n"
   FROM "frame" AS "f"
   LEFT JOIN "l0"
@@ -76,5 +58,3 @@ SELECT
   "r"."value",
   "r"."n"
 FROM "result" AS "r"
-WHERE
-  "r"."requested"

@@ -2,15 +2,10 @@
 -- grain=week by=team engine=spark spec=a93f60dc9f09e77f
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
-    ('2024-01-29', '2024-02-05', '2024-02-05', 't', '', 't'),
-    ('2024-02-05', '2024-02-12', '2024-02-12', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-01-29'),
+    ('2024-02-05') AS v(`period`)
 ), `l0_last` /* metric headcount (metrics/metrics.yml:19) as v0: sum over headcount, snapshot_last (snapshot times) */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', CAST(`t`.`day` AS TIMESTAMP)) AS DATE) AS `period`,
@@ -39,26 +34,18 @@ WITH `spine` /* calendar: every period in range */ AS (
     FROM `l0`
     INNER JOIN `spine`
       ON `l0`.`period` = `spine`.`period`
-    WHERE
-      `spine`.`requested`
   ) AS k
 ), `frame` /* periods x dimension values */ AS (
   SELECT
     `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`,
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
 ), `result` /* metric headcount (metrics/metrics.yml:19) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     `f`.`d0`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
   FROM `frame` AS `f`
   LEFT JOIN `l0`
@@ -70,5 +57,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

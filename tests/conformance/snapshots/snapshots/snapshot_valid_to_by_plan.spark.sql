@@ -3,15 +3,11 @@
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`
   FROM VALUES
-    ('2024-01-01', '2024-02-01', '2024-02-01', 't', '', 't'),
-    ('2024-02-01', '2024-03-01', '2024-03-01', 't', '', 't'),
-    ('2024-03-01', '2024-04-01', '2024-04-01', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-01-01', '2024-02-01'),
+    ('2024-02-01', '2024-03-01'),
+    ('2024-03-01', '2024-04-01') AS v(`period`, `as_of`)
 ), `l0` /* metric mrr (metrics/metrics.yml:9) as v0: sum over subscriptions, snapshot_interval */ AS (
   SELECT
     `s`.`period` AS `period`,
@@ -36,26 +32,18 @@ WITH `spine` /* calendar: every period in range */ AS (
     FROM `l0`
     INNER JOIN `spine`
       ON `l0`.`period` = `spine`.`period`
-    WHERE
-      `spine`.`requested`
   ) AS k
 ), `frame` /* periods x dimension values */ AS (
   SELECT
     `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`,
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
 ), `result` /* metric mrr (metrics/metrics.yml:9) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     `f`.`d0`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
   FROM `frame` AS `f`
   LEFT JOIN `l0`
@@ -67,5 +55,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

@@ -2,15 +2,10 @@
 -- grain=week by=- engine=spark spec=9ba6eb38ad41a3ff
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
-    CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
-    `v`.`c0` = 't' AS `c0`
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
-    ('2024-01-29', '2024-02-05', '2024-02-05', 't', '', 't'),
-    ('2024-02-05', '2024-02-12', '2024-02-06', 't', '', 't') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `c0`)
+    ('2024-01-29'),
+    ('2024-02-05') AS v(`period`)
 ), `l0` /* metric payments (metrics/metrics.yml:2) as v0: count over payments, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata')) AS DATE) AS `period`,
@@ -31,22 +26,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata')) AS DATE)
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`,
-    `s`.`c0`
-  FROM `spine` AS `s`
 ), `result` /* metric payments (metrics/metrics.yml:2) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
     COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -55,5 +40,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`

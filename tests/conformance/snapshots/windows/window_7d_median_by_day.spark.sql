@@ -4,21 +4,18 @@ WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
     CAST(NULLIF(`v`.`period_end`, '') AS DATE) AS `period_end`,
-    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`,
-    `v`.`requested` = 't' AS `requested`,
-    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`,
     CAST(NULLIF(`v`.`w0`, '') AS DATE) AS `w0`
   FROM VALUES
-    ('2024-05-08', '2024-05-09', '2024-05-09', 't', '', '2024-05-02'),
-    ('2024-05-09', '2024-05-10', '2024-05-10', 't', '', '2024-05-03'),
-    ('2024-05-10', '2024-05-11', '2024-05-11', 't', '', '2024-05-04'),
-    ('2024-05-11', '2024-05-12', '2024-05-12', 't', '', '2024-05-05'),
-    ('2024-05-12', '2024-05-13', '2024-05-13', 't', '', '2024-05-06'),
-    ('2024-05-13', '2024-05-14', '2024-05-14', 't', '', '2024-05-07'),
-    ('2024-05-14', '2024-05-15', '2024-05-15', 't', '', '2024-05-08'),
-    ('2024-05-15', '2024-05-16', '2024-05-16', 't', '', '2024-05-09'),
-    ('2024-05-16', '2024-05-17', '2024-05-17', 't', '', '2024-05-10'),
-    ('2024-05-17', '2024-05-18', '2024-05-18', 't', '', '2024-05-11') AS v(`period`, `period_end`, `as_of`, `requested`, `compare_period`, `w0`)
+    ('2024-05-08', '2024-05-09', '2024-05-02'),
+    ('2024-05-09', '2024-05-10', '2024-05-03'),
+    ('2024-05-10', '2024-05-11', '2024-05-04'),
+    ('2024-05-11', '2024-05-12', '2024-05-05'),
+    ('2024-05-12', '2024-05-13', '2024-05-06'),
+    ('2024-05-13', '2024-05-14', '2024-05-07'),
+    ('2024-05-14', '2024-05-15', '2024-05-08'),
+    ('2024-05-15', '2024-05-16', '2024-05-09'),
+    ('2024-05-16', '2024-05-17', '2024-05-10'),
+    ('2024-05-17', '2024-05-18', '2024-05-11') AS v(`period`, `period_end`, `w0`)
 ), `l0_days` /* metric median_seconds_7d (metrics/metrics.yml:15) as v0: median over activity, window (per-day partials) */ AS (
   SELECT
     CAST(`t`.`ts` AS DATE) AS `day`,
@@ -45,21 +42,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     `s`.`period`
-), `frame` /* periods x dimension values */ AS (
-  SELECT
-    `s`.`period`,
-    `s`.`as_of`,
-    `s`.`requested`,
-    `s`.`compare_period`
-  FROM `spine` AS `s`
 ), `result` /* metric median_seconds_7d (metrics/metrics.yml:15) */ AS (
   SELECT
     `f`.`period`,
-    `f`.`requested`,
-    `f`.`compare_period`,
     `l0`.`v0` AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
+  FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`
 )
@@ -68,5 +56,3 @@ SELECT
   `r`.`value`,
   `r`.`n`
 FROM `result` AS `r`
-WHERE
-  `r`.`requested`
