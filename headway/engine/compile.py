@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from headway.engine import spine
+from headway.engine import spine, stats
 from headway.engine.compile_leaf import Scan, ScanCompiler, n_is_value, plan_scans
 from headway.engine.dialects import Dialect
 from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
@@ -30,7 +30,7 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     if dim_names or plan.spine is None:  # without dimensions the frame is the calendar itself
         ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
     ctes.append(("result", _result(plan, scans, home, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
-    query = _final(plan, dim_names)
+    query = _final(plan, dim_names, home)
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         query.args["with_"].expressions[-1].add_comments([comment])
@@ -88,6 +88,7 @@ def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]
         *[col(d, "f") for d in dims],
         alias(_value(plan, home, plan.root), "value"),
         alias(_n(plan, home, plan.root), "n"),
+        *stats.result_columns(plan, home),
     ).from_(table(frame, "f"))
     for scan in scans:
         name = scan.name
@@ -143,11 +144,12 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     raise AssertionError(node)  # pragma: no cover
 
 
-def _final(plan: Plan, dims: list[str]) -> exp.Select:
+def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
     out_dims = [col(d, "r") for d in dims]
+    extra = [col(name, "r") for name in stats.names(plan, home)]
     if plan.spine is None:
-        return exp.select(*out_dims, col("value", "r"), col("n", "r")).from_(table("result", "r"))
-    base = [col("period", "r"), *out_dims, col("value", "r"), col("n", "r")]
+        return exp.select(*out_dims, col("value", "r"), col("n", "r"), *extra).from_(table("result", "r"))
+    base = [col("period", "r"), *out_dims, col("value", "r"), col("n", "r"), *extra]
     requested = spine.ref(plan, "requested", "r")
     if plan.query.compare is None:
         query = exp.select(*base).from_(table("result", "r"))
