@@ -83,11 +83,15 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
 def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]) -> exp.Select:
     spine_cols = [c for c in spine.carried(plan) if not spine.is_cover(c)] if plan.spine is not None else []
     frame = "spine" if plan.spine is not None and not dims else "frame"
+    values = [
+        e
+        for k, (_, node) in enumerate(plan.roots)
+        for e in (alias(_value(plan, home, node), suffixed("value", k)), alias(_n(plan, home, node), suffixed("n", k)))
+    ]
     query = exp.select(
         *[col(c, "f") for c in spine_cols],
         *[col(d, "f") for d in dims],
-        alias(_value(plan, home, plan.root), "value"),
-        alias(_n(plan, home, plan.root), "n"),
+        *values,
         *stats.result_columns(plan, home),
     ).from_(table(frame, "f"))
     for scan in scans:
@@ -144,12 +148,18 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     raise AssertionError(node)  # pragma: no cover
 
 
+def suffixed(name: str, k: int) -> str:
+    """The column of the k-th metric of a plan: `value`, `n`… for the first, `value_1`, `n_1`… after it."""
+    return name if k == 0 else f"{name}_{k}"
+
+
 def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
     out_dims = [col(d, "r") for d in dims]
     extra = [col(name, "r") for name in stats.names(plan, home)]
+    values = [col(suffixed(c, k), "r") for k in range(len(plan.roots)) for c in ("value", "n")]
     if plan.spine is None:
-        return exp.select(*out_dims, col("value", "r"), col("n", "r"), *extra).from_(table("result", "r"))
-    base = [col("period", "r"), *out_dims, col("value", "r"), col("n", "r"), *extra]
+        return exp.select(*out_dims, *values, *extra).from_(table("result", "r"))
+    base = [col("period", "r"), *out_dims, *values, *extra]
     requested = spine.ref(plan, "requested", "r")
     if plan.query.compare is None:
         query = exp.select(*base).from_(table("result", "r"))
@@ -159,16 +169,18 @@ def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
         exp.EQ(this=col("period", "c"), expression=compare_period),
         *[null_safe_eq(col(d, "c"), col(d, "r")) for d in dims],
     )
-    change = exp.Sub(this=col("value", "r"), expression=col("value", "c"))
-    pct = safe_divide(change.copy(), exp.Abs(this=col("value", "c")))
+    compared: list[exp.Expr] = [alias(compare_period.copy(), "compare_period")]
+    for k in range(len(plan.roots)):
+        value = suffixed("value", k)
+        change = exp.Sub(this=col(value, "r"), expression=col(value, "c"))
+        pct = safe_divide(change.copy(), exp.Abs(this=col(value, "c")))
+        compared += [
+            alias(col(value, "c"), suffixed("compare_value", k)),
+            alias(change, suffixed("change", k)),
+            alias(pct, suffixed("change_pct", k)),
+        ]
     return (
-        exp.select(
-            *base,
-            alias(compare_period.copy(), "compare_period"),
-            alias(col("value", "c"), "compare_value"),
-            alias(change, "change"),
-            alias(pct, "change_pct"),
-        )
+        exp.select(*base, *compared)
         .from_(table("result", "r"))
         .join(table("result", "c"), on=on, join_type="left")
         .where(requested)
