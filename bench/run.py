@@ -34,6 +34,7 @@ from compile_bench import run as compile_run  # noqa: E402
 from floor import floor, geometric_means  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
 from http_load import overview_load  # noqa: E402
+from memory import memory_burst  # noqa: E402
 from peer_sql import PEER_CASES, peer_workspace  # noqa: E402
 
 from headway.engine import Actor, Engine  # noqa: E402
@@ -154,6 +155,8 @@ def main() -> int:
     if os.environ.get("BENCH_SKIP_HTTP") != "1":
         results["http"] = overview_load(HEADWAY, DEMO)
         table("HTTP load: hey, 20 clients, GET /api/v1/overview on `headway serve` (warm)", [results["http"]])
+        results["memory"] = memory_burst(HEADWAY, DEMO)
+        table("server memory after 12 large answers (cache bound 16 MB)", [results["memory"]])
     baseline = {r["case"]: r["hand_ms"] for r in results["floor"]}
     if os.environ.get("BENCH_SKIP_SPARK") != "1":
         results["spark"] = spark(ws, baseline)
