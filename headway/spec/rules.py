@@ -285,7 +285,7 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
                     "Use count or count_distinct for non-numeric columns.",
                 )
             )
-        for message, hint in type_errors(parsed.tree, types.get):
+        for message, hint in type_errors(parsed.tree, types.get, condition=key == "filter") if resolved else []:
             issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues
 

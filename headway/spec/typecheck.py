@@ -1,13 +1,15 @@
-"""Catch comparisons between a column and a value of the wrong type before any engine runs.
+"""Infer the type of every part of an expression and refuse what no engine can run.
 
-`mrr > 'abc'` or `plan = 1` would otherwise fail deep in the engine (or, worse,
-be cast silently); here they become a spec or query error that says what to write.
+`mrr > 'abc'`, `not plan`, `merged_at - opened_at` or `upper(length(plan))` would otherwise
+fail deep in the engine, and be reported as a data error. Here each becomes a spec or query
+error that names the operand, its type and the type expected, before any engine runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlglot import exp
 
@@ -16,38 +18,353 @@ from headway.spec.models import ColumnType
 
 NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
 TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
+INT64_MAX = 2**63 - 1
+TypeOf = Callable[[str], ColumnType | None]
+Problem = tuple[str, str]
+
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%", exp.Neg: "-"}
+_CAST_TYPES = {
+    exp.DataType.Type.VARCHAR: ColumnType.STRING,
+    exp.DataType.Type.TEXT: ColumnType.STRING,
+    exp.DataType.Type.BIGINT: ColumnType.INTEGER,
+    exp.DataType.Type.INT: ColumnType.INTEGER,
+    exp.DataType.Type.DOUBLE: ColumnType.DOUBLE,
+    exp.DataType.Type.BOOLEAN: ColumnType.BOOLEAN,
+    exp.DataType.Type.TIMESTAMP: ColumnType.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPNTZ: ColumnType.TIMESTAMP,
+    exp.DataType.Type.DATE: ColumnType.DATE,
+}
+_COMPARE_HINT = "Compare like with like: numbers with numbers, text with 'quoted text', times with an ISO date in quotes."
+_TIME_MATH_HINT = (
+    "Times cannot be added or subtracted in an expression; store the duration as a number column "
+    "(e.g. hours_to_merge) in the source."
+)
+_DECLARE_HINT = "Declare the column with the type you need in its source; Headway converts it when reading the files."
 
 
-def type_errors(tree: exp.Expr, type_of: Callable[[str], ColumnType | None]) -> list[tuple[str, str]]:
-    """(message, hint) for each column compared with a literal it cannot equal."""
-    problems = []
-    for column, literal in _pairs(tree):
-        kind = type_of(field_name(column))
-        if kind is not None:
-            problem = _mismatch(field_name(column), kind, literal)
-            if problem is not None:
-                problems.append(problem)
-    return problems
+@dataclass(frozen=True)
+class Typed:
+    """What an expression yields: a column type (None: unknown or NULL) and, for a text literal, its text."""
+
+    kind: ColumnType | None
+    literal: str | None = None
 
 
-def _pairs(tree: exp.Expr) -> list[tuple[exp.Column, exp.Expr]]:
-    pairs: list[tuple[exp.Column, exp.Expr]] = []
-    for compared in tree.find_all(*_COMPARISONS):
-        left, right = compared.this, compared.expression
-        if isinstance(left, exp.Column) and _is_value(right):
-            pairs.append((left, right))
-        elif isinstance(right, exp.Column) and _is_value(left):
-            pairs.append((right, left))
-    for member in tree.find_all(exp.In):
-        if isinstance(member.this, exp.Column):
-            pairs += [(member.this, v) for v in member.expressions if _is_value(v)]
-    for span in tree.find_all(exp.Between):
-        if isinstance(span.this, exp.Column):
-            pairs += [
-                (span.this, v) for v in (span.args.get("low"), span.args.get("high")) if v is not None and _is_value(v)
-            ]
-    return pairs
+def type_errors(tree: exp.Expr, type_of: TypeOf, *, condition: bool = True) -> list[Problem]:
+    """(message, hint) for every type mistake; with `condition`, the whole must be true or false."""
+    checker = _Checker(type_of)
+    try:
+        typed = checker.infer(tree)
+    except RecursionError:
+        return [("the expression is nested too deeply", "Write it with fewer levels of nesting.")]
+    if condition and typed.kind not in (None, ColumnType.BOOLEAN) and not checker.problems:
+        checker.problems.append(
+            (
+                f"'{_show(tree)}' is {_a(typed.kind)}, not a condition",
+                "A condition is true or false for each row, e.g. plan = 'pro', mrr > 0 or is_trial.",
+            )
+        )
+    return list(dict.fromkeys(checker.problems))
+
+
+def infer_type(tree: exp.Expr, type_of: TypeOf) -> ColumnType | None:
+    """The type an expression yields, when it can be told from its shape; None when it cannot."""
+    try:
+        return _Checker(type_of).infer(tree).kind
+    except RecursionError:
+        return None
+
+
+def _show(node: exp.Expr) -> str:
+    text = node.sql(dialect="duckdb")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _a(kind: ColumnType) -> str:
+    return f"an {kind.value}" if kind.value[0] in "aeiou" else f"a {kind.value}"
+
+
+def _family(kind: ColumnType | None) -> str | None:
+    if kind in NUMERIC:
+        return "number"
+    if kind in TEMPORAL:
+        return "time"
+    return kind.value if kind is not None else None
+
+
+class _Checker:
+    def __init__(self, type_of: TypeOf):
+        self.type_of = type_of
+        self.problems: list[Problem] = []
+
+    def infer(self, node: exp.Expr) -> Typed:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        for kinds, method in self._DISPATCH:
+            if isinstance(node, kinds):
+                return method(self, node)  # type: ignore[operator]
+        return Typed(None)
+
+    # -- atoms ---------------------------------------------------------------
+
+    def _column(self, node: exp.Column) -> Typed:
+        return Typed(self.type_of(field_name(node)))
+
+    def _literal(self, node: exp.Literal) -> Typed:
+        if node.is_string:
+            return Typed(ColumnType.STRING, node.name)
+        text = node.name
+        if text.isdigit():
+            if int(text) > INT64_MAX:
+                self.problems.append(
+                    (
+                        f"the number {text} is beyond the 64-bit integer range",
+                        f"Integers must lie within ±{INT64_MAX}; write a decimal (e.g. {text[0]}.{text[1:3]}e{len(text) - 1}) "
+                        "for larger magnitudes.",
+                    )
+                )
+            return Typed(ColumnType.INTEGER)
+        return Typed(ColumnType.DOUBLE)
+
+    def _boolean(self, _: exp.Expr) -> Typed:
+        return Typed(ColumnType.BOOLEAN)
+
+    def _null(self, _: exp.Expr) -> Typed:
+        return Typed(None)
+
+    # -- operators -----------------------------------------------------------
+
+    def _need(self, node: exp.Expr, typed: Typed, wanted: set[ColumnType], role: str) -> bool:
+        """Record a problem when `typed` is known and not in `wanted`; True when it fits."""
+        if typed.kind is None or typed.kind in wanted:
+            return True
+        expected = " or ".join(sorted({_family(k) or "" for k in wanted}))
+        hint = _TIME_MATH_HINT if typed.kind in TEMPORAL and expected == "number" else ""
+        if typed.kind is ColumnType.STRUCT:
+            hint = f"'{_show(node)}' is a struct: use one of its fields, e.g. {_show(node)}.<field>."
+        elif not hint and expected == "boolean":
+            hint = f"Write a comparison, e.g. {_show(node)} = 'x', or {_show(node)} is not null."
+        elif not hint and typed.kind is ColumnType.STRING and expected == "number":
+            hint = "Text is not a number. " + _DECLARE_HINT
+        self.problems.append((f"{role} needs {_article(expected)}, but '{_show(node)}' is {_a(typed.kind)}", hint))
+        return False
+
+    def _negate(self, node: exp.Neg) -> Typed:
+        inner = self.infer(node.this)
+        self._need(node.this, inner, NUMERIC, "'-'")
+        return Typed(inner.kind if inner.kind in NUMERIC else None)
+
+    def _arith(self, node: exp.Binary) -> Typed:
+        symbol = f"'{_SYMBOLS[type(node)]}'"
+        left, right = self.infer(node.this), self.infer(node.expression)
+        fits = self._need(node.this, left, NUMERIC, symbol) & self._need(node.expression, right, NUMERIC, symbol)
+        divisor = node.expression
+        while isinstance(divisor, exp.Paren):
+            divisor = divisor.this
+        if isinstance(node, exp.Div | exp.Mod) and isinstance(divisor, exp.Literal) and _is_zero(divisor):
+            self.problems.append(
+                (f"'{_show(node)}' divides by the number 0", "Division by zero has no value; remove it or divide by a column.")
+            )
+        if not fits or left.kind is None or right.kind is None:
+            return Typed(None if not fits else ColumnType.DOUBLE)
+        both_int = left.kind is ColumnType.INTEGER and right.kind is ColumnType.INTEGER
+        return Typed(ColumnType.INTEGER if both_int and not isinstance(node, exp.Div) else ColumnType.DOUBLE)
+
+    def _logic(self, node: exp.Expr) -> Typed:
+        word = {exp.And: "'and'", exp.Or: "'or'", exp.Not: "'not'"}[type(node)]  # type: ignore[index]
+        for part in (node.this, node.args.get("expression")):
+            if part is not None:
+                self._need(part, self.infer(part), {ColumnType.BOOLEAN}, word)
+        return Typed(ColumnType.BOOLEAN)
+
+    def _compare(self, node: exp.Binary) -> Typed:
+        self._comparable(node.this, node.expression)
+        return Typed(ColumnType.BOOLEAN)
+
+    def _in(self, node: exp.In) -> Typed:
+        for value in node.expressions:
+            self._comparable(node.this, value)
+        return Typed(ColumnType.BOOLEAN)
+
+    def _between(self, node: exp.Between) -> Typed:
+        for bound in (node.args.get("low"), node.args.get("high")):
+            if bound is not None:
+                self._comparable(node.this, bound)
+        return Typed(ColumnType.BOOLEAN)
+
+    def _is(self, node: exp.Is) -> Typed:
+        self.infer(node.this)
+        return Typed(ColumnType.BOOLEAN)
+
+    def _like(self, node: exp.Binary) -> Typed:
+        word = "'like'" if isinstance(node, exp.Like) else "'ilike'"
+        for part in (node.this, node.expression):
+            self._need(part, self.infer(part), {ColumnType.STRING}, word)
+        return Typed(ColumnType.BOOLEAN)
+
+    def _comparable(self, left: exp.Expr, right: exp.Expr) -> Typed:
+        """Both sides of a comparison (or branches of coalesce, case): one family, or a problem."""
+        a, b = self.infer(left), self.infer(right)
+        for column, value, typed in ((left, right, a), (right, left, b)):
+            if isinstance(column, exp.Column) and _is_value(value) and typed.kind is not None:
+                problem = _mismatch(field_name(column), typed.kind, value)
+                if problem is not None:
+                    self.problems.append(problem)
+                return a if a.kind is not None else b
+        if a.kind is None or b.kind is None:
+            return a if a.kind is not None else b
+        if ColumnType.STRUCT in (a.kind, b.kind):
+            struct = left if a.kind is ColumnType.STRUCT else right
+            self.problems.append(
+                (
+                    f"'{_show(struct)}' is a struct and cannot be compared",
+                    f"Use one of its fields, e.g. {_show(struct)}.<field>.",
+                )
+            )
+            return Typed(None)
+        if _family(a.kind) == _family(b.kind):
+            return a
+        for time, text in ((a, b), (b, a)):
+            if time.kind in TEMPORAL and text.literal is not None and _is_time(text.literal):
+                return time
+        self.problems.append(
+            (f"compares {_a(a.kind)} '{_show(left)}' with {_a(b.kind)} '{_show(right)}'", _COMPARE_HINT)
+        )
+        return Typed(None)
+
+    # -- functions -----------------------------------------------------------
+
+    def _text_function(self, node: exp.Func) -> Typed:
+        name = node.sql_name().lower()
+        self._need(node.this, self.infer(node.this), {ColumnType.STRING}, f"{name}()")
+        return Typed(ColumnType.INTEGER if isinstance(node, exp.Length) else ColumnType.STRING)
+
+    def _number_function(self, node: exp.Func) -> Typed:
+        name = node.sql_name().lower()
+        inner = self.infer(node.this)
+        for extra in node.args.get("decimals"), node.args.get("expression"):
+            if isinstance(extra, exp.Expr):
+                self._need(extra, self.infer(extra), NUMERIC, f"{name}()")
+        if not self._need(node.this, inner, NUMERIC, f"{name}()"):
+            return Typed(None)
+        return Typed(inner.kind if isinstance(node, exp.Abs) else ColumnType.DOUBLE)
+
+    def _same_type(self, node: exp.Func) -> Typed:
+        args = [node.this, *node.expressions]
+        if isinstance(node, exp.Nullif):
+            args = [node.this, node.expression]
+        first = args[0]
+        result = self.infer(first)
+        for other in args[1:]:
+            found = self._comparable(first, other)
+            result = result if result.kind is not None else found
+        return Typed(result.kind)
+
+    def _cast(self, node: exp.Cast) -> Typed:
+        target = _CAST_TYPES.get(node.to.this)
+        inner = self.infer(node.this)
+        if target is None or inner.kind is None or target is ColumnType.STRING and inner.kind is not ColumnType.STRUCT:
+            return Typed(target)
+        problem = _cast_problem(node, inner, target)
+        if problem is not None:
+            self.problems.append(problem)
+        return Typed(target)
+
+    def _case(self, node: exp.Case) -> Typed:
+        subject = node.this
+        branches: list[exp.Expr] = []
+        for when in node.args.get("ifs") or []:
+            if subject is not None:
+                self._comparable(subject, when.this)
+            else:
+                self._need(when.this, self.infer(when.this), {ColumnType.BOOLEAN}, "'when'")
+            branches.append(when.args["true"])
+        if node.args.get("default") is not None:
+            branches.append(node.args["default"])
+        return self._branches(branches)
+
+    def _if(self, node: exp.If) -> Typed:
+        self._need(node.this, self.infer(node.this), {ColumnType.BOOLEAN}, "'if'")
+        return self._branches([b for b in (node.args.get("true"), node.args.get("false")) if b is not None])
+
+    def _branches(self, branches: list[exp.Expr]) -> Typed:
+        known = [b for b in branches if self.infer(b).kind is not None]
+        if not known:
+            return Typed(None)
+        for other in known[1:]:
+            self._comparable(known[0], other)
+        return Typed(self.infer(known[0]).kind)
+
+    _DISPATCH: tuple[tuple[type | tuple[type, ...], Callable[..., Typed]], ...] = (
+        (exp.Column, _column),
+        (exp.Literal, _literal),
+        (exp.Boolean, _boolean),
+        (exp.Null, _null),
+        (exp.Neg, _negate),
+        (_ARITH, _arith),
+        ((exp.And, exp.Or, exp.Not), _logic),
+        (_COMPARISONS, _compare),
+        (exp.In, _in),
+        (exp.Between, _between),
+        (exp.Is, _is),
+        ((exp.Like, exp.ILike), _like),
+        ((exp.Lower, exp.Upper, exp.Trim, exp.Length), _text_function),
+        ((exp.Abs, exp.Round, exp.Floor, exp.Ceil), _number_function),
+        ((exp.Coalesce, exp.Greatest, exp.Least, exp.Nullif), _same_type),
+        (exp.Cast, _cast),
+        (exp.Case, _case),
+        (exp.If, _if),
+    )
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _is_zero(literal: exp.Literal) -> bool:
+    try:
+        return not literal.is_string and float(literal.name) == 0
+    except ValueError:
+        return False
+
+
+def _cast_problem(node: exp.Cast, inner: Typed, target: ColumnType) -> Problem | None:
+    """Casts that fail on ordinary data: text columns to other types, times to numbers and back."""
+    source = inner.kind
+    assert source is not None
+    if _family(source) == _family(target):
+        return None
+    if {source, target} <= {ColumnType.BOOLEAN, *NUMERIC}:
+        return None
+    shown = f"'{_show(node)}'"
+    if inner.literal is not None:
+        if _literal_converts(inner.literal, target):
+            return None
+        return f"{shown}: the text '{inner.literal}' is not {_a(target)}", f"Write {_a(target)} value."
+    if source is ColumnType.STRING:
+        return f"{shown} can fail on the data: '{_show(node.this)}' is text, not {_a(target)}", _DECLARE_HINT
+    if source is ColumnType.STRUCT:
+        return f"{shown}: '{_show(node.this)}' is a struct", "Cast one of its fields instead."
+    return (
+        f"{shown}: {_a(source)} cannot be converted to {_a(target)}",
+        "A time is not a number: compare it with an ISO date in quotes, e.g. ts >= '2026-01-31'."
+        if source in TEMPORAL or target in TEMPORAL
+        else _DECLARE_HINT,
+    )
+
+
+def _literal_converts(text: str, target: ColumnType) -> bool:
+    if target in TEMPORAL:
+        return _is_time(text)
+    if target is ColumnType.BOOLEAN:
+        return text.strip().lower() in {"true", "false", "t", "f", "1", "0", "yes", "no"}
+    try:
+        value = float(text) if target is ColumnType.DOUBLE else int(text.strip())
+    except ValueError:
+        return False
+    return abs(value) <= INT64_MAX if target is ColumnType.INTEGER else True
 
 
 def _is_value(node: exp.Expr) -> bool:
@@ -56,7 +373,7 @@ def _is_value(node: exp.Expr) -> bool:
     return isinstance(node, exp.Literal | exp.Boolean)
 
 
-def _mismatch(name: str, kind: ColumnType, value: exp.Expr) -> tuple[str, str] | None:
+def _mismatch(name: str, kind: ColumnType, value: exp.Expr) -> Problem | None:
     text = value.sql()
     is_text = isinstance(value, exp.Literal) and value.is_string
     is_number = not is_text and not isinstance(value, exp.Boolean)
@@ -71,6 +388,11 @@ def _mismatch(name: str, kind: ColumnType, value: exp.Expr) -> tuple[str, str] |
             f"compares {kind.value} column '{name}' with {text}, which is not a date or time",
             f"Write an ISO date or time in quotes, e.g. {name} >= '2026-01-31'.",
         )
+    if kind is ColumnType.STRUCT:
+        return (
+            f"compares struct column '{name}' with {text}",
+            f"A struct cannot be compared; use one of its fields, e.g. {name}.<field>.",
+        )
     return None
 
 
@@ -80,55 +402,3 @@ def _is_time(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-_TEXT_FUNCTIONS = (exp.Lower, exp.Upper, exp.Trim)
-_NUMBER_NODES = (
-    exp.Add,
-    exp.Sub,
-    exp.Mul,
-    exp.Div,
-    exp.Mod,
-    exp.Neg,
-    exp.Abs,
-    exp.Round,
-    exp.Floor,
-    exp.Ceil,
-    exp.Length,
-)
-_BOOLEAN_NODES = (*_COMPARISONS, exp.And, exp.Or, exp.Not, exp.In, exp.Between, exp.Is, exp.Like, exp.ILike)
-_CAST_TYPES = {
-    exp.DataType.Type.VARCHAR: ColumnType.STRING,
-    exp.DataType.Type.TEXT: ColumnType.STRING,
-    exp.DataType.Type.BIGINT: ColumnType.INTEGER,
-    exp.DataType.Type.INT: ColumnType.INTEGER,
-    exp.DataType.Type.DOUBLE: ColumnType.DOUBLE,
-    exp.DataType.Type.BOOLEAN: ColumnType.BOOLEAN,
-    exp.DataType.Type.TIMESTAMP: ColumnType.TIMESTAMP,
-    exp.DataType.Type.DATE: ColumnType.DATE,
-}
-
-
-def infer_type(tree: exp.Expr, type_of: Callable[[str], ColumnType | None]) -> ColumnType | None:
-    """The type an expression yields, when it can be told from its shape; None when it cannot."""
-    while isinstance(tree, exp.Paren):
-        tree = tree.this
-    if isinstance(tree, exp.Column):
-        return type_of(field_name(tree))
-    if isinstance(tree, exp.Literal):
-        return ColumnType.STRING if tree.is_string else ColumnType.DOUBLE
-    if isinstance(tree, (exp.Boolean, *_BOOLEAN_NODES)):
-        return ColumnType.BOOLEAN
-    if isinstance(tree, _TEXT_FUNCTIONS):
-        return ColumnType.STRING
-    if isinstance(tree, _NUMBER_NODES):
-        return ColumnType.DOUBLE
-    if isinstance(tree, exp.Cast):
-        return _CAST_TYPES.get(tree.to.this)
-    if isinstance(tree, exp.Case):
-        branches = [i.args.get("true") for i in tree.args.get("ifs", [])] + [tree.args.get("default")]
-        kinds = {infer_type(b, type_of) for b in branches if b is not None and not isinstance(b, exp.Null)}
-        return kinds.pop() if len(kinds) == 1 else None
-    if isinstance(tree, exp.Coalesce | exp.Greatest | exp.Least | exp.Nullif):
-        return infer_type(tree.this, type_of)
-    return None
