@@ -11,6 +11,7 @@ import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, errors
 from headway.spec import Severity, check_workspace
+from headway.spec.source_rules import data_issues
 
 
 class IssueFormat(StrEnum):
@@ -26,6 +27,8 @@ def validate(
 ) -> None:
     """Check the workspace spec and report every problem as file:line path: message. hint"""
     ws, issues = check_workspace(workspace)
+    if ws is not None:  # the data is not part of the spec: a missing file is a warning here, an error when queried
+        issues = sorted([*issues, *data_issues(ws)])
     failed = any(i.severity is Severity.ERROR for i in issues)
     if format is IssueFormat.JSON:
         payload = {"ok": not failed, "workspace": str(workspace), "issues": [i.to_json() for i in issues]}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from headway.spec.models import Source
+from headway.spec.paths import allowed_roots, is_confined, shown
 from headway.spec.workspace import Workspace
 
 
@@ -37,6 +38,7 @@ def source_files(ws: Workspace, source: Source) -> SourceFiles:
         else ([pattern] if Path(pattern).is_file() else [])
     )
     files = [m for m in matches if Path(m).is_file()]
+    _confine(ws, source, files)
     if not files:
         origin = ws.source_origins.get(source.name)
         where = f" ({origin.file}:{origin.line_of('path')})" if origin else ""
@@ -46,3 +48,14 @@ def source_files(ws: Workspace, source: Source) -> SourceFiles:
         stat = Path(path).stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return SourceFiles(source.name, source_format(source), tuple(files), digest.hexdigest()[:16])
+
+
+def _confine(ws: Workspace, source: Source, files: list[str]) -> None:
+    """Refuse a file outside the workspace and its data_roots, even one reached through a symlink."""
+    roots = allowed_roots(ws.root, ws.config.data_roots)
+    for path in files:
+        if not is_confined(path, roots):
+            raise DataError(
+                f"source '{source.name}': '{shown(path, ws.root)}' resolves outside the workspace; "
+                "list its folder under `data_roots:` in headway.yml to read it"
+            )

@@ -10,6 +10,7 @@ from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
+from headway.spec.source_rules import check_entity_types, check_source_paths
 from headway.spec.typecheck import NUMERIC, TEMPORAL, infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
 
@@ -398,6 +399,8 @@ def check_lifecycle(ws: Workspace) -> list[Issue]:
 
 RULES: list[Rule] = [
     check_sources,
+    check_source_paths,
+    check_entity_types,
     check_metric_shape,
     check_references,
     check_metric_fields,
