@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from headway.cli.common import WorkspaceOption, console, open_workspace
 from headway.spec.describe import describe
-from headway.spec.models import Kind, MetricsFile, SourcesFile, WorkspaceConfig
+from headway.spec.graph import drivers, tree_roots
+from headway.spec.models import Contribution, Kind, MetricsFile, SourcesFile, WorkspaceConfig
 from headway.spec.workspace import Workspace
 
 
@@ -47,27 +49,33 @@ def tree(workspace: WorkspaceOption = Path(".")) -> None:
 
 
 def build_tree(ws: Workspace) -> Tree:
-    drivers: dict[str, list[tuple[str, str]]] = {}
-    for m in ws.metrics.values():
-        for link in m.contributes_to:
-            lag = f", lag {link.lag}" if link.lag else ""
-            drivers.setdefault(link.metric, []).append((m.id, f"{link.sign.value}{lag}"))
+    """Every root from `tree_roots` (north star first), its drivers, and every node's counter-metrics."""
+    moved = drivers(ws.metrics)
     root = Tree(f"[bold]{ws.config.name}[/] metric tree")
-    kpis = [m for m in ws.metrics.values() if m.kind is Kind.KPI]
-    for kpi in sorted(kpis, key=lambda m: (m.id != ws.config.north_star, m.id)):
-        star = " [yellow]★ north star[/]" if kpi.id == ws.config.north_star else ""
-        node = root.add(f"[bold]{kpi.id}[/] ({kpi.label}){star}")
-        _add_drivers(node, kpi.id, drivers, {kpi.id})
-        for counter in kpi.counter_metrics:
-            node.add(f"[magenta]guarded by[/] {counter}")
+    for top in tree_roots(ws.metrics, ws.config.north_star):
+        metric = ws.metrics[top]
+        star = " [yellow]★ north star[/]" if top == ws.config.north_star else ""
+        kind = "" if metric.kind is Kind.KPI else f" [dim]{metric.kind.value}[/]"
+        node = root.add(f"[bold]{top}[/] ({escape(metric.label)}){kind}{star}")
+        _add_drivers(node, top, ws, moved, {top})
+        _add_counters(node, top, ws)
     return root
 
 
-def _add_drivers(node: Tree, metric_id: str, drivers: dict[str, list[tuple[str, str]]], seen: set[str]) -> None:
-    for driver, how in sorted(drivers.get(metric_id, [])):
-        child = node.add(f"{driver} [dim]({how})[/]")
+def _add_drivers(
+    node: Tree, metric_id: str, ws: Workspace, moved: dict[str, list[tuple[str, Contribution]]], seen: set[str]
+) -> None:
+    for driver, link in moved.get(metric_id, []):
+        lag = f", lag {link.lag}" if link.lag else ""
+        child = node.add(f"{driver} [dim]({link.sign.value}{lag})[/]")
         if driver not in seen:
-            _add_drivers(child, driver, drivers, seen | {driver})
+            _add_drivers(child, driver, ws, moved, seen | {driver})
+            _add_counters(child, driver, ws)
+
+
+def _add_counters(node: Tree, metric_id: str, ws: Workspace) -> None:
+    for counter in ws.metrics[metric_id].counter_metrics:
+        node.add(f"[magenta]guarded by[/] {counter}")
 
 
 def schema(

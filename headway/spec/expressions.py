@@ -114,7 +114,7 @@ def parse(text: str, purpose: Purpose) -> Parsed:
     return Parsed(text, tree, fields)
 
 
-MAX_DEPTH = 64
+MAX_DEPTH = 32  # levels of parentheses every stage (parse, check, compile, both engines) is tested to handle
 
 
 def _check_depth(text: str, purpose: Purpose) -> None:
@@ -148,7 +148,9 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expr:
             f"cannot parse {purpose.value} '{text}': {_first_line(error)}", _syntax_hint(purpose)
         ) from None
     except RecursionError:
-        raise ExpressionError(f"the {purpose.value} is nested too deeply") from None
+        raise ExpressionError(
+            f"the {purpose.value} is nested too deeply", "Write it with fewer nested parentheses, NOTs or CASEs."
+        ) from None
     if not statements:  # nothing but a comment, e.g. `-- plan = 'pro'`
         raise ExpressionError(f"the {purpose.value} holds only a comment", "Write an expression such as plan = 'pro'.")
     if len(statements) != 1:
