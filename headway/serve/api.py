@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Annotated, Any
 
@@ -12,7 +11,8 @@ from headway import __version__
 from headway.analysis import summarize_all
 from headway.engine import Compare, QueryError
 from headway.engine import Query as MetricQuery
-from headway.serve.errors import ERROR_RESPONSES
+from headway.serve.errors import ERROR_RESPONSES, public_message
+from headway.serve.params import IsoDate
 from headway.serve.state import ServerState, get_state
 from headway.spec.describe import describe
 from headway.spec.graph import available_dimensions
@@ -46,7 +46,7 @@ def overview(state: State) -> dict[str, Any]:
         "north_star": ws.config.north_star,
         "engine": state.engine.engine_name,
         "spec_hash": ws.spec_hash,
-        "metrics": [s.to_json() for s in summarize_all(state.engine)],
+        "metrics": [_public(s.to_json(), ws.root) for s in summarize_all(state.engine)],
     }
 
 
@@ -80,8 +80,8 @@ def metric_query(
     state: State,
     grain: Grain | None = None,
     by: Annotated[list[Annotated[str, Query(max_length=200)]], Query(max_length=6)] = [],  # noqa: B006
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[IsoDate | None, Query(alias="from")] = None,
+    end: Annotated[IsoDate | None, Query(alias="to")] = None,
     where: Annotated[str | None, Query(max_length=4000)] = None,
     compare: Compare | None = None,
 ) -> MetricQuery:
@@ -109,6 +109,13 @@ def metric_sql(
     q: MetricQueryParams, state: State, engine: Annotated[str | None, Query(pattern="^(duckdb|spark)$")] = None
 ) -> dict[str, Any]:
     return {"metric": q.metric, "engine": engine or state.engine.engine_name, "sql": state.engine.sql(q, engine)}
+
+
+def _public(summary: dict[str, Any], root: Any) -> dict[str, Any]:
+    """A summary whose `reason` names the source and the relative file, never a server path or SQL."""
+    if summary.get("reason"):
+        summary["reason"] = public_message(summary["reason"], root)
+    return summary
 
 
 def _known(state: ServerState, metric_id: str) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import secrets
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -11,6 +15,12 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from headway.engine import DataError, EngineError, QueryError
+from headway.errors import HeadwayError
+from headway.spec.paths import without_paths
+
+log = logging.getLogger("headway.serve")
+# where an engine's message turns into SQL or its own context: "LINE 1: SELECT ...", "SQL: ...", "\n\n"
+_SQL_TAIL = re.compile(r"\s(?:LINE \d+:|SQL:|\[SQL|SELECT\s|WITH\s|FROM\s\w+\()", re.IGNORECASE)
 
 
 class ErrorBody(BaseModel):
@@ -48,13 +58,19 @@ def install(app: FastAPI) -> None:
         status = 404 if exc.code == "unknown_metric" else 400
         return _respond(status, exc.message, hint=exc.hint, code=exc.code)
 
+    @app.exception_handler(HeadwayError)
+    async def _headway(request: Request, exc: HeadwayError) -> JSONResponse:
+        if exc.status < 500:
+            return _respond(exc.status, exc.message, hint=exc.hint, code=exc.code)
+        return _logged(request, exc, exc.status, exc.code, exc.hint)
+
     @app.exception_handler(DataError)
-    async def _data(_: Request, exc: DataError) -> JSONResponse:
-        return _respond(500, str(exc), code="data_error", hint="Check the source's files and its declaration.")
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        return _logged(request, exc, 500, "data_error", "Check the source's files and its declaration.")
 
     @app.exception_handler(EngineError)
-    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
-        return _respond(500, str(exc), code="engine_error", hint="Check that the data matches its declared types.")
+    async def _engine(request: Request, exc: EngineError) -> JSONResponse:
+        return _logged(request, exc, 500, "engine_error", "Check that the data matches its declared types.")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -70,8 +86,25 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # Starlette still re-raises after this response, so the server log keeps the traceback.
-        lines = str(exc).strip().splitlines()
-        message = f"internal error: {type(exc).__name__}: {lines[0] if lines else 'no message'}"
-        return _respond(500, message, code="internal_error", hint="The server log holds the traceback.")
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette still re-raises after this response, so the server log keeps the traceback too.
+        return _logged(request, exc, 500, "internal_error", "", prefix=f"internal error: {type(exc).__name__}: ")
+
+
+def public_message(text: str, root: Path) -> str:
+    """The first line of an error, without absolute paths or the SQL an engine quotes after it."""
+    first = text.strip().splitlines()[0] if text.strip() else "no message"
+    first = _SQL_TAIL.split(first, maxsplit=1)[0].rstrip(" :;,")
+    return without_paths(first, root)[:500]
+
+
+def _logged(request: Request, exc: Exception, status: int, code: str, hint: str, prefix: str = "") -> JSONResponse:
+    """Answer with the public part of the error; log the whole of it under an id the answer quotes."""
+    error_id = secrets.token_hex(6)
+    log.error("error %s (%s): %s", error_id, code, exc)
+    root = request.app.state.headway.workspace.root
+    message = public_message(prefix + str(exc), root)
+    where = f"The server log has the details under error id {error_id}."
+    response = _respond(status, message, code=code, hint=f"{hint} {where}".strip())
+    response.headers["x-headway-error-id"] = error_id
+    return response
