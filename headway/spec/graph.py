@@ -94,7 +94,7 @@ def tree_roots(metrics: Mapping[str, Metric], north_star: str | None = None) -> 
     A chain that loops back on itself has no top; its smallest id not yet shown becomes a root.
     """
     moved = drivers(metrics)
-    roots = [north_star] if north_star in metrics else []
+    roots: list[str] = [north_star] if north_star is not None and north_star in metrics else []
     roots += sorted(m.id for m in metrics.values() if m.kind is Kind.KPI and m.id not in roots)
     linked = {m.id for m in metrics.values() if m.contributes_to or m.counter_metrics} | set(moved)
     tops = sorted(mid for mid in linked if not any(link.metric in metrics for link in metrics[mid].contributes_to))

@@ -106,7 +106,9 @@ def _duration(value: Any) -> Any:
     if isinstance(value, str) and not DURATION_PATTERN.match(value.strip()):
         raise ValueError(f"'{value}' is not a duration; write a number of days or weeks such as 7d, 28d or 4w")
     if isinstance(value, str) and not 1 <= duration_days(value.strip()) <= MAX_DURATION_DAYS:
-        raise ValueError(f"'{value}' is out of range; a duration is 1d to {MAX_DURATION_DAYS}d ({MAX_DURATION_DAYS // 365} years)")
+        raise ValueError(
+            f"'{value}' is out of range; a duration is 1d to {MAX_DURATION_DAYS}d ({MAX_DURATION_DAYS // 365} years)"
+        )
     return value.strip() if isinstance(value, str) else value
 
 

@@ -50,14 +50,22 @@ def decode(raw: bytes, shown: str) -> tuple[str | None, list[Issue]]:
             return None, [_issue(shown, 1, f"the file is {name} text, not UTF-8", _SAVE_HINT, "encoding")]
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
-        return None, [_issue(shown, line, "the file holds binary data (a NUL byte), not YAML text", _SAVE_HINT, "encoding")]
+        return None, [
+            _issue(shown, line, "the file holds binary data (a NUL byte), not YAML text", _SAVE_HINT, "encoding")
+        ]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start]
         return None, [
-            _issue(shown, line, f"the file is not UTF-8: byte 0x{byte:02X} on this line cannot be read", _SAVE_HINT, "encoding")
+            _issue(
+                shown,
+                line,
+                f"the file is not UTF-8: byte 0x{byte:02X} on this line cannot be read",
+                _SAVE_HINT,
+                "encoding",
+            )
         ]
 
 

@@ -8,6 +8,7 @@ where its data is not, and the engine reports a missing file as a data error nam
 from __future__ import annotations
 
 import glob
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,8 +57,11 @@ def data_issues(ws: Workspace) -> list[Issue]:
 
 def _outside(written: str, pattern: Path, roots: list[Path], root: Path) -> str | None:
     """What the path reaches outside the allowed folders, or None when it stays inside."""
-    if not is_confined(Path(fixed_prefix(str(pattern))), roots):
-        return f"'{written}'"
+    prefix = Path(fixed_prefix(str(pattern)))
+    if not is_confined(prefix, roots):
+        lexical = Path(os.path.normpath(prefix))  # `..` removed, symlinks not followed
+        through = " (through a symlink)" if any(lexical.is_relative_to(r) for r in roots) else ""
+        return f"'{written}'{through}"
     for match in _glob(pattern):
         if not is_confined(match, roots):
             return f"'{shown(match, root)}' (through a symlink)"
@@ -88,8 +92,7 @@ def check_entity_types(ws: Workspace) -> list[Issue]:
                 issues.append(
                     ws.source_origins[name].issue(
                         ("columns", col_name, "type"),
-                        f"entity '{column.entity}' is {column.type.value} here but {first[0]} in "
-                        f"{first[1]}.{first[2]}",
+                        f"entity '{column.entity}' is {column.type.value} here but {first[0]} in {first[1]}.{first[2]}",
                         "Declare every key column of one entity with the same type, or joins on it fail.",
                         code="entity_type",
                     )

@@ -36,7 +36,9 @@ _CAST_TYPES = {
     exp.DataType.Type.TIMESTAMPNTZ: ColumnType.TIMESTAMP,
     exp.DataType.Type.DATE: ColumnType.DATE,
 }
-_COMPARE_HINT = "Compare like with like: numbers with numbers, text with 'quoted text', times with an ISO date in quotes."
+_COMPARE_HINT = (
+    "Compare like with like: numbers with numbers, text with 'quoted text', times with an ISO date in quotes."
+)
 _TIME_MATH_HINT = (
     "Times cannot be added or subtracted in an expression; store the duration as a number column "
     "(e.g. hours_to_merge) in the source."
@@ -121,8 +123,8 @@ class _Checker:
                 self.problems.append(
                     (
                         f"the number {text} is beyond the 64-bit integer range",
-                        f"Integers must lie within ±{INT64_MAX}; write a decimal (e.g. {text[0]}.{text[1:3]}e{len(text) - 1}) "
-                        "for larger magnitudes.",
+                        f"Integers must lie within ±{INT64_MAX}; "
+                        f"write a decimal (e.g. {text[0]}.{text[1:3]}e{len(text) - 1}) for larger magnitudes.",
                     )
                 )
             return Typed(ColumnType.INTEGER)
@@ -159,13 +161,16 @@ class _Checker:
     def _arith(self, node: exp.Binary) -> Typed:
         symbol = f"'{_SYMBOLS[type(node)]}'"
         left, right = self.infer(node.this), self.infer(node.expression)
-        fits = self._need(node.this, left, NUMERIC, symbol) & self._need(node.expression, right, NUMERIC, symbol)
+        fits = self._need(node.this, left, NUMERIC, symbol) and self._need(node.expression, right, NUMERIC, symbol)
         divisor = node.expression
         while isinstance(divisor, exp.Paren):
             divisor = divisor.this
         if isinstance(node, exp.Div | exp.Mod) and isinstance(divisor, exp.Literal) and _is_zero(divisor):
             self.problems.append(
-                (f"'{_show(node)}' divides by the number 0", "Division by zero has no value; remove it or divide by a column.")
+                (
+                    f"'{_show(node)}' divides by the number 0",
+                    "Division by zero has no value; remove it or divide by a column.",
+                )
             )
         if not fits or left.kind is None or right.kind is None:
             return Typed(None if not fits else ColumnType.DOUBLE)
@@ -265,7 +270,8 @@ class _Checker:
     def _cast(self, node: exp.Cast) -> Typed:
         target = _CAST_TYPES.get(node.to.this)
         inner = self.infer(node.this)
-        if target is None or inner.kind is None or target is ColumnType.STRING and inner.kind is not ColumnType.STRUCT:
+        to_text = target is ColumnType.STRING and inner.kind is not ColumnType.STRUCT
+        if target is None or inner.kind is None or to_text:
             return Typed(target)
         problem = _cast_problem(node, inner, target)
         if problem is not None:

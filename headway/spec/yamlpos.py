@@ -134,7 +134,14 @@ def load_yaml(file: str, text: str) -> tuple[Located | None, list[Issue]]:
         return None, [Issue(file, 1, "", f"YAML error: {exc}", code="yaml_syntax")]
     except RecursionError:
         return None, [
-            Issue(file, 1, "", f"nested more than {MAX_DEPTH} levels deep", "A spec needs only a few levels.", code="yaml_limit")
+            Issue(
+                file,
+                1,
+                "",
+                f"nested more than {MAX_DEPTH} levels deep",
+                "A spec needs only a few levels.",
+                code="yaml_limit",
+            )
         ]
     if node is None:
         return Located(file, None, {(): 1}), []
