@@ -119,7 +119,8 @@ def test_validate_refuses_what_the_engine_cannot_run(ws: Path) -> None:
         "Times cannot be added or subtracted in an expression; store the duration as a number column "
         "(e.g. hours_to_merge) in the source.",
         "error metrics/extra.yml:9 metrics[1].measure.expr: 'CAST(started_at AS DOUBLE)': a timestamp cannot be "
-        "converted to a double. A time is not a number: compare it with an ISO date in quotes, e.g. ts >= '2026-01-31'.",
+        "converted to a double. A time is not a number: compare it with an ISO date in quotes, "
+        "e.g. ts >= '2026-01-31'.",
         "error metrics/extra.yml:19 metrics[3].window: '0d' is out of range; a duration is 1d to 36500d (100 years).",
         "3 error(s)",
     ]
@@ -128,10 +129,8 @@ def test_validate_refuses_what_the_engine_cannot_run(ws: Path) -> None:
 def test_entity_key_types_must_agree(ws: Path) -> None:
     billing = ws / "sources" / "billing.yml"
     text = billing.read_text(encoding="utf-8")
-    billing.write_text(
-        text.replace("account_id: {type: string, entity: account}\n      segment", "account_id: {type: integer, entity: account}\n      segment"),
-        encoding="utf-8",
-    )  # fmt: skip
+    old, new = "{type: string, entity: account}\n      segment", "{type: integer, entity: account}\n      segment"
+    billing.write_text(text.replace(old, new), encoding="utf-8")
     line = (
         billing.read_text(encoding="utf-8").splitlines().index("      account_id: {type: integer, entity: account}") + 1
     )
@@ -240,8 +239,12 @@ def test_non_utf8_spec_is_a_message(ws: Path, raw: bytes, says: str) -> None:
 
 
 def test_non_ascii_utf8_spec_is_fine(ws: Path) -> None:
-    add_file(ws, "metrics/accents.yml", "metrics:\n  - id: signups_fr\n    name: Inscriptions réussies ✓\n"
-             "    kind: input\n    source: subscriptions\n    measure: {agg: count}\n    filter: region = 'É'\n")  # fmt: skip
+    add_file(
+        ws,
+        "metrics/accents.yml",
+        "metrics:\n  - id: signups_fr\n    name: Inscriptions réussies ✓\n    kind: input\n"
+        "    source: subscriptions\n    measure: {agg: count}\n    filter: region = 'É'\n",
+    )
     headway("validate", "-w", ws, code=0)
 
 
