@@ -110,8 +110,22 @@ def parse(text: str, purpose: Purpose) -> Parsed:
         )
     for node in tree.walk():
         node.comments = None
+    if purpose is not Purpose.FORMULA:
+        _null_on_zero(tree)
     fields = tuple(dict.fromkeys(field_name(c) for c in tree.find_all(exp.Column)))
     return Parsed(text, tree, fields)
+
+
+ZERO_GUARD = "headway_zero_guard"
+
+
+def _null_on_zero(tree: exp.Expr) -> None:
+    """`a / b` and `a % b` become `a / NULLIF(b, 0)`: a zero divisor in the data gives null (TENETS),
+    on every engine, where DuckDB 2 and Spark's ANSI mode would fail the whole query."""
+    for node in list(tree.find_all(exp.Div, exp.Mod)):
+        guard = exp.Nullif(this=node.expression, expression=exp.Literal.number(0))
+        guard.meta[ZERO_GUARD] = True
+        node.set("expression", guard)
 
 
 MAX_DEPTH = 32  # levels of parentheses every stage (parse, check, compile, both engines) is tested to handle

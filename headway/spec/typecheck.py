@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from headway.spec.expressions import field_name
+from headway.spec.expressions import ZERO_GUARD, field_name
 from headway.spec.models import ColumnType
 
 NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
@@ -100,14 +100,15 @@ class _Checker:
     def __init__(self, type_of: TypeOf):
         self.type_of = type_of
         self.problems: list[Problem] = []
+        self._seen: dict[int, Typed] = {}  # each node is typed once: rules ask again, the tree is not re-walked
 
     def infer(self, node: exp.Expr) -> Typed:
         while isinstance(node, exp.Paren):
             node = node.this
-        for kinds, method in self._DISPATCH:
-            if isinstance(node, kinds):
-                return method(self, node)  # type: ignore[operator]
-        return Typed(None)
+        if id(node) not in self._seen:
+            method = next((m for kinds, m in self._DISPATCH if isinstance(node, kinds)), None)
+            self._seen[id(node)] = method(self, node) if method is not None else Typed(None)
+        return self._seen[id(node)]
 
     # -- atoms ---------------------------------------------------------------
 
@@ -160,15 +161,17 @@ class _Checker:
 
     def _arith(self, node: exp.Binary) -> Typed:
         symbol = f"'{_SYMBOLS[type(node)]}'"
-        left, right = self.infer(node.this), self.infer(node.expression)
-        fits = self._need(node.this, left, NUMERIC, symbol) and self._need(node.expression, right, NUMERIC, symbol)
         divisor = node.expression
+        if isinstance(divisor, exp.Nullif) and divisor.meta.get(ZERO_GUARD):  # added by parse, not written
+            divisor = divisor.this
+        left, right = self.infer(node.this), self.infer(divisor)
+        fits = self._need(node.this, left, NUMERIC, symbol) and self._need(divisor, right, NUMERIC, symbol)
         while isinstance(divisor, exp.Paren):
             divisor = divisor.this
         if isinstance(node, exp.Div | exp.Mod) and isinstance(divisor, exp.Literal) and _is_zero(divisor):
             self.problems.append(
                 (
-                    f"'{_show(node)}' divides by the number 0",
+                    f"'{_show(node.this)} {_SYMBOLS[type(node)]} {_show(divisor)}' divides by the number 0",
                     "Division by zero has no value; remove it or divide by a column.",
                 )
             )
@@ -189,15 +192,25 @@ class _Checker:
         return Typed(ColumnType.BOOLEAN)
 
     def _in(self, node: exp.In) -> Typed:
-        for value in node.expressions:
-            self._comparable(node.this, value)
+        self._all_comparable([node.this, *node.expressions])
         return Typed(ColumnType.BOOLEAN)
 
     def _between(self, node: exp.Between) -> Typed:
-        for bound in (node.args.get("low"), node.args.get("high")):
-            if bound is not None:
-                self._comparable(node.this, bound)
+        bounds = [b for b in (node.args.get("low"), node.args.get("high")) if b is not None]
+        self._all_comparable([node.this, *bounds])
         return Typed(ColumnType.BOOLEAN)
+
+    def _all_comparable(self, parts: list[exp.Expr]) -> Typed:
+        """Engines unify every part to one type (IN lists, BETWEEN, COALESCE, CASE): each must fit the first
+        part whose type is known, and NULL fits anything."""
+        anchor = next((p for p in parts if self.infer(p).kind is not None), None)
+        if anchor is None:
+            return Typed(None)
+        before = len(self.problems)
+        for other in parts:
+            if other is not anchor and len(self.problems) == before:
+                self._comparable(anchor, other)
+        return Typed(self.infer(anchor).kind)
 
     def _is(self, node: exp.Is) -> Typed:
         self.infer(node.this)
@@ -257,15 +270,8 @@ class _Checker:
         return Typed(inner.kind if isinstance(node, exp.Abs) else ColumnType.DOUBLE)
 
     def _same_type(self, node: exp.Func) -> Typed:
-        args = [node.this, *node.expressions]
-        if isinstance(node, exp.Nullif):
-            args = [node.this, node.expression]
-        first = args[0]
-        result = self.infer(first)
-        for other in args[1:]:
-            found = self._comparable(first, other)
-            result = result if result.kind is not None else found
-        return Typed(result.kind)
+        args = [node.this, node.expression] if isinstance(node, exp.Nullif) else [node.this, *node.expressions]
+        return self._all_comparable(args)
 
     def _cast(self, node: exp.Cast) -> Typed:
         target = _CAST_TYPES.get(node.to.this)
@@ -296,12 +302,7 @@ class _Checker:
         return self._branches([b for b in (node.args.get("true"), node.args.get("false")) if b is not None])
 
     def _branches(self, branches: list[exp.Expr]) -> Typed:
-        known = [b for b in branches if self.infer(b).kind is not None]
-        if not known:
-            return Typed(None)
-        for other in known[1:]:
-            self._comparable(known[0], other)
-        return Typed(self.infer(known[0]).kind)
+        return self._all_comparable(branches)
 
     _DISPATCH: tuple[tuple[type | tuple[type, ...], Callable[..., Typed]], ...] = (
         (exp.Column, _column),
