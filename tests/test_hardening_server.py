@@ -296,3 +296,18 @@ def test_unwritable_state_folder_serves_read_only_with_one_warning(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and warnings[0].startswith("warning: cannot create the state folder ")
     assert "serving read-only, without a query log" in warnings[0]
+
+
+def test_overview_reason_names_source_and_relative_file_not_the_server_path(tmp_path: Path) -> None:
+    root = build_workspace(tmp_path / "tiny")
+    (root / "data" / "events.parquet").write_bytes(b"garbage")
+    with Server(create_app(root, warm=False)) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        overview = http.get("/api/v1/overview")
+        page = http.get("/")
+    assert overview.status_code == 200 and page.status_code == 200
+    reasons = {m["id"]: m["reason"] for m in overview.json()["metrics"]}
+    for metric in ("active_users", "active_users_7d", "avg_duration"):
+        assert reasons[metric].startswith("data_error: source 'events': cannot read data/events.parquet"), reasons
+    assert reasons["new_mrr"] is None  # the other source's metrics are untouched
+    assert str(tmp_path) not in overview.text and str(tmp_path) not in page.text
+    assert "LINE 1" not in overview.text and "READ_PARQUET" not in overview.text.upper()
