@@ -14,12 +14,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from headway.engine import DataError, EngineError, QueryError
 from headway.errors import HeadwayError
 from headway.spec.paths import without_paths
 
+_DEFAULT_HINTS = {"data_error": "Check the source's files and its declaration."}
 log = logging.getLogger("headway.serve")
-# where an engine's message turns into SQL or its own context: "LINE 1: SELECT ...", "SQL: ...", "\n\n"
+# where an engine's message turns into SQL or its own context: "LINE 1: SELECT ...", "SQL: ..."
 _SQL_TAIL = re.compile(r"\s(?:LINE \d+:|SQL:|\[SQL|SELECT\s|WITH\s|FROM\s\w+\()", re.IGNORECASE)
 
 
@@ -35,10 +35,12 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The query was refused (unknown dimension, --where, date range)."},
+    400: {"model": ErrorBody, "description": "The query was refused (unknown dimension, where, date range)."},
+    403: {"model": ErrorBody, "description": "The metric is restricted and the actor may not read it."},
     404: {"model": ErrorBody, "description": "Unknown metric."},
     422: {"model": ErrorBody, "description": "A parameter is malformed or out of bounds."},
     500: {"model": ErrorBody, "description": "The data or the engine failed."},
+    503: {"model": ErrorBody, "description": "The data changed while it was read; retry (Retry-After)."},
 }
 
 
@@ -53,24 +55,16 @@ def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(QueryError)
-    async def _query(_: Request, exc: QueryError) -> JSONResponse:
-        status = 404 if exc.code == "unknown_metric" else 400
-        return _respond(status, exc.message, hint=exc.hint, code=exc.code)
-
     @app.exception_handler(HeadwayError)
     async def _headway(request: Request, exc: HeadwayError) -> JSONResponse:
-        if exc.status < 500:
-            return _respond(exc.status, exc.message, hint=exc.hint, code=exc.code)
-        return _logged(request, exc, exc.status, exc.code, exc.hint)
-
-    @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> JSONResponse:
-        return _logged(request, exc, 500, "data_error", "Check the source's files and its declaration.")
-
-    @app.exception_handler(EngineError)
-    async def _engine(request: Request, exc: EngineError) -> JSONResponse:
-        return _logged(request, exc, 500, "engine_error", "Check that the data matches its declared types.")
+        hint = exc.hint or _DEFAULT_HINTS.get(exc.code, "")
+        if exc.status >= 500:  # the data or the engine: public part in the body, details in the log
+            response = _logged(request, exc, exc.status, exc.code, hint, message=exc.message)
+        else:
+            response = JSONResponse(error_body(exc.status, exc.message, hint=hint, code=exc.code), exc.status)
+        if exc.retryable:
+            response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -88,7 +82,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Starlette still re-raises after this response, so the server log keeps the traceback too.
-        return _logged(request, exc, 500, "internal_error", "", prefix=f"internal error: {type(exc).__name__}: ")
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        return _logged(request, exc, 500, "internal_error", "", message=message)
 
 
 def public_message(text: str, root: Path) -> str:
@@ -98,13 +93,12 @@ def public_message(text: str, root: Path) -> str:
     return without_paths(first, root)[:500]
 
 
-def _logged(request: Request, exc: Exception, status: int, code: str, hint: str, prefix: str = "") -> JSONResponse:
+def _logged(request: Request, exc: Exception, status: int, code: str, hint: str, *, message: str) -> JSONResponse:
     """Answer with the public part of the error; log the whole of it under an id the answer quotes."""
     error_id = secrets.token_hex(6)
     log.error("error %s (%s): %s", error_id, code, exc)
     root = request.app.state.headway.workspace.root
-    message = public_message(prefix + str(exc), root)
     where = f"The server log has the details under error id {error_id}."
-    response = _respond(status, message, code=code, hint=f"{hint} {where}".strip())
+    response = _respond(status, public_message(message, root), code=code, hint=f"{hint} {where}".strip())
     response.headers["x-headway-error-id"] = error_id
     return response

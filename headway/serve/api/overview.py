@@ -1,0 +1,40 @@
+"""GET /api/v1/overview: every metric's latest complete value, KPIs first (the `/` page's data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+
+from headway.engine import Actor
+from headway.serve.api.params import CurrentActor, State
+from headway.serve.errors import public_message
+from headway.serve.state import ServerState
+
+router = APIRouter()
+
+
+@router.get("/overview")
+def overview(state: State, actor: CurrentActor) -> dict[str, Any]:
+    """Every metric with its latest complete period's value; a metric that fails carries its reason alone."""
+    return overview_json(state, actor)
+
+
+def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
+    ws = state.workspace
+    return {
+        "workspace": ws.config.name,
+        "description": ws.config.description,
+        "north_star": ws.config.north_star,
+        "engine": state.engine.engine_name,
+        "spec_hash": ws.spec_hash,
+        "metrics": [_public(s.to_json(), ws.root) for s in state.overview.summaries(actor)],
+    }
+
+
+def _public(summary: dict[str, Any], root: Path) -> dict[str, Any]:
+    """A summary whose `reason` names the source and the relative file, never a server path or SQL."""
+    if summary.get("reason"):
+        summary["reason"] = public_message(summary["reason"], root)
+    return summary
