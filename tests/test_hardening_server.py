@@ -305,9 +305,10 @@ def test_overview_reason_names_source_and_relative_file_not_the_server_path(tmp_
         overview = http.get("/api/v1/overview")
         page = http.get("/")
     assert overview.status_code == 200 and page.status_code == 200
-    reasons = {m["id"]: m["reason"] for m in overview.json()["metrics"]}
+    metrics = {m["id"]: m for m in overview.json()["metrics"]}
     for metric in ("active_users", "active_users_7d", "avg_duration"):
-        assert reasons[metric].startswith("data_error: source 'events': cannot read data/events.parquet"), reasons
-    assert reasons["new_mrr"] is None  # the other source's metrics are untouched
+        assert metrics[metric]["reason"] == "data_error"
+        assert metrics[metric]["detail"].startswith("source 'events': cannot read data/events.parquet"), metrics
+    assert metrics["new_mrr"]["reason"] is None  # the other source's metrics are untouched
     assert str(tmp_path) not in overview.text and str(tmp_path) not in page.text
     assert "LINE 1" not in overview.text and "READ_PARQUET" not in overview.text.upper()

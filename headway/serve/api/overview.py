@@ -34,7 +34,7 @@ def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
 
 
 def _public(summary: dict[str, Any], root: Path) -> dict[str, Any]:
-    """A summary whose `reason` names the source and the relative file, never a server path or SQL."""
-    if summary.get("reason"):
-        summary["reason"] = public_message(summary["reason"], root)
+    """A summary whose `detail` names the source and the relative file, never a server path or SQL."""
+    if summary.get("detail"):
+        summary["detail"] = public_message(summary["detail"], root)
     return summary
