@@ -68,7 +68,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]
+        details = [
+            {"loc": list(e.get("loc", ())), "message": str(e.get("msg", "")).removeprefix("Value error, ")}
+            for e in exc.errors()
+        ]
         first = details[0] if details else {"loc": [], "message": "invalid request"}
         where = ".".join(str(p) for p in first["loc"][1:]) or "request"
         return _respond(422, f"{where}: {first['message']}", code="invalid_request", errors=details)

@@ -43,8 +43,10 @@ def check_source_paths(ws: Workspace) -> list[Issue]:
 def data_issues(ws: Workspace) -> list[Issue]:
     """Warnings for sources whose path matches no file (run by `headway validate`, not by every load)."""
     issues = []
+    roots = allowed_roots(ws.root, ws.config.data_roots)
     for name, source in ws.sources.items():
-        if not _matches(ws.path_of(source.path)):
+        pattern = ws.path_of(source.path)
+        if _outside(source.path, pattern, roots, ws.root) is None and not _matches(pattern):
             warning = ws.source_origins[name].issue(
                 ("path",),
                 f"no data file matches '{source.path}'; queries on source '{name}' fail until one exists",
