@@ -27,7 +27,7 @@ from headway.cli.common import (
     open_workspace,
 )
 from headway.engine import Actor, Compare, Engine, Failure, Query, Result
-from headway.engine.results import json_row
+from headway.engine.results import csv_row
 from headway.errors import HeadwayError
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
@@ -143,7 +143,7 @@ def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) 
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n", restval="")
         writer.writeheader()
         for r in results:
-            writer.writerows({"metric": r.metric, **json_row(row)} for row in r.rows)
+            writer.writerows({"metric": r.metric, **csv_row(row)} for row in r.rows)
     else:
         for a in answers:
             if isinstance(a, Result):
@@ -203,7 +203,7 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -
     elif format is OutputFormat.CSV:
         writer = csv.DictWriter(sys.stdout, fieldnames=result.columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(json_row(row) for row in result.rows)
+        writer.writerows(csv_row(row) for row in result.rows)
     else:
         console.print(_table(result, label, unit))
 
@@ -217,7 +217,7 @@ def _table(result: Result, label: str, unit: str | None) -> Table:
     uneven = any(row.get("compare_period") and row["complete"] != row["compare_complete"] for row in result.rows)
     notes = []
     if unfinished:
-        notes.append(f"* period not fully covered by the data (data through {result.data_through})")
+        notes.append(f"* period not over: data through {result.data_through}")
     if uneven:
         notes.append("† compared with a period of different completeness: read the change with care")
     caption = "\n".join(notes) or None

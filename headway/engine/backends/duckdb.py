@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from headway.engine.dialects import DUCKDB
 from headway.engine.files import DataError, SourceFiles
+from headway.engine.query import complaint
 from headway.engine.sql import col, ident
 from headway.engine.views import typed_select, view_name
 from headway.spec.models import DuckDBSettings, Source
@@ -72,7 +73,9 @@ class DuckDBBackend:
             try:
                 self._con.execute(self.view_sql(source, files))
             except duckdb.Error as error:
-                raise DataError(f"source '{source.name}': cannot read {files.paths[0]}: {error}") from None
+                raise DataError(
+                    f"source '{source.name}': cannot read its files: {complaint(error, files.root)}"
+                ) from None
             self._versions[source.name] = files.version
 
     def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
