@@ -193,7 +193,7 @@ def test_symlink_out_of_the_workspace_is_refused_and_data_roots_allows_it(ws: Pa
     # signups by segment in Feb: #5 a5 smb->small, #6 a1 small, #7 a6 small -> small 3 (enterprise 0)
     done = headway("query", "signups", "--grain", "month", "--by", "account.segment", "--from", "2026-02-01",
                    "--to", "2026-02-28", "-f", "csv", "-w", ws, code=0)  # fmt: skip
-    assert "2026-02-01,small,3,3,True," in done.stdout.splitlines()
+    assert "2026-02-01,small,3,3,true," in done.stdout.splitlines()
 
 
 # -- 6. YAML bombs and huge specs -------------------------------------------------------------------------------
