@@ -264,6 +264,8 @@ def test_demo_into_an_impossible_folder_is_exit_3(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     done = headway("demo", tmp_path / "file" / "sub", code=3)
     assert "Not a directory" in done.stderr
+    done = headway("schema", "-o", "/proc/headway-schemas", code=3)
+    assert done.stderr.startswith("error: cannot write the schemas: /proc/headway-schemas: ")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from headway.cli.common import WorkspaceOption, console, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 from headway.spec.describe import describe
 from headway.spec.graph import drivers, tree_roots
 from headway.spec.models import Contribution, Kind, MetricsFile, SourcesFile, WorkspaceConfig
@@ -92,7 +92,10 @@ def schema(
     if out is None:
         print(json.dumps(schemas, indent=2))
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, body in schemas.items():
-        (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-        console.print(f"wrote {out / name}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in schemas.items():
+            (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+            console.print(f"wrote {out / name}")
+    except OSError as error:  # not writable, not a folder, disk full
+        fail(f"cannot write the schemas: {error.filename or out}: {error.strerror or error}", Exit.FAILED)
