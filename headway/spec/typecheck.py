@@ -7,20 +7,35 @@ error that names the operand, its type and the type expected, before any engine 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlglot import exp
 
 from headway.spec.expressions import ZERO_GUARD, field_name
 from headway.spec.models import ColumnType
+from headway.spec.typewords import (
+    COMPARE_HINT,
+    DECLARE_HINT,
+    INT64_MAX,
+    NUMERIC,
+    TEMPORAL,
+    TIME_MATH_HINT,
+    Problem,
+    Typed,
+    a_type,
+    article,
+    cast_problem,
+    family,
+    is_time,
+    is_value,
+    is_zero,
+    mismatch,
+    show,
+)
 
-NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
-TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
-INT64_MAX = 2**63 - 1
+__all__ = ["NUMERIC", "TEMPORAL", "infer_type", "type_errors"]
+
 TypeOf = Callable[[str], ColumnType | None]
-Problem = tuple[str, str]
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
@@ -36,22 +51,6 @@ _CAST_TYPES = {
     exp.DataType.Type.TIMESTAMPNTZ: ColumnType.TIMESTAMP,
     exp.DataType.Type.DATE: ColumnType.DATE,
 }
-_COMPARE_HINT = (
-    "Compare like with like: numbers with numbers, text with 'quoted text', times with an ISO date in quotes."
-)
-_TIME_MATH_HINT = (
-    "Times cannot be added or subtracted in an expression; store the duration as a number column "
-    "(e.g. hours_to_merge) in the source."
-)
-_DECLARE_HINT = "Declare the column with the type you need in its source; Headway converts it when reading the files."
-
-
-@dataclass(frozen=True)
-class Typed:
-    """What an expression yields: a column type (None: unknown or NULL) and, for a text literal, its text."""
-
-    kind: ColumnType | None
-    literal: str | None = None
 
 
 def type_errors(tree: exp.Expr, type_of: TypeOf, *, condition: bool = True) -> list[Problem]:
@@ -64,7 +63,7 @@ def type_errors(tree: exp.Expr, type_of: TypeOf, *, condition: bool = True) -> l
     if condition and typed.kind not in (None, ColumnType.BOOLEAN) and not checker.problems:
         checker.problems.append(
             (
-                f"'{_show(tree)}' is {_a(typed.kind)}, not a condition",
+                f"'{show(tree)}' is {a_type(typed.kind)}, not a condition",
                 "A condition is true or false for each row, e.g. plan = 'pro', mrr > 0 or is_trial.",
             )
         )
@@ -77,23 +76,6 @@ def infer_type(tree: exp.Expr, type_of: TypeOf) -> ColumnType | None:
         return _Checker(type_of).infer(tree).kind
     except RecursionError:
         return None
-
-
-def _show(node: exp.Expr) -> str:
-    text = node.sql(dialect="duckdb")
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _a(kind: ColumnType) -> str:
-    return f"an {kind.value}" if kind.value[0] in "aeiou" else f"a {kind.value}"
-
-
-def _family(kind: ColumnType | None) -> str | None:
-    if kind in NUMERIC:
-        return "number"
-    if kind in TEMPORAL:
-        return "time"
-    return kind.value if kind is not None else None
 
 
 class _Checker:
@@ -143,15 +125,15 @@ class _Checker:
         """Record a problem when `typed` is known and not in `wanted`; True when it fits."""
         if typed.kind is None or typed.kind in wanted:
             return True
-        expected = " or ".join(sorted({_family(k) or "" for k in wanted}))
-        hint = _TIME_MATH_HINT if typed.kind in TEMPORAL and expected == "number" else ""
+        expected = " or ".join(sorted({family(k) or "" for k in wanted}))
+        hint = TIME_MATH_HINT if typed.kind in TEMPORAL and expected == "number" else ""
         if typed.kind is ColumnType.STRUCT:
-            hint = f"'{_show(node)}' is a struct: use one of its fields, e.g. {_show(node)}.<field>."
+            hint = f"'{show(node)}' is a struct: use one of its fields, e.g. {show(node)}.<field>."
         elif not hint and expected == "boolean":
-            hint = f"Write a comparison, e.g. {_show(node)} = 'x', or {_show(node)} is not null."
+            hint = f"Write a comparison, e.g. {show(node)} = 'x', or {show(node)} is not null."
         elif not hint and typed.kind is ColumnType.STRING and expected == "number":
-            hint = "Text is not a number. " + _DECLARE_HINT
-        self.problems.append((f"{role} needs {_article(expected)}, but '{_show(node)}' is {_a(typed.kind)}", hint))
+            hint = "Text is not a number. " + DECLARE_HINT
+        self.problems.append((f"{role} needs {article(expected)}, but '{show(node)}' is {a_type(typed.kind)}", hint))
         return False
 
     def _negate(self, node: exp.Neg) -> Typed:
@@ -168,10 +150,10 @@ class _Checker:
         fits = self._need(node.this, left, NUMERIC, symbol) and self._need(divisor, right, NUMERIC, symbol)
         while isinstance(divisor, exp.Paren):
             divisor = divisor.this
-        if isinstance(node, exp.Div | exp.Mod) and isinstance(divisor, exp.Literal) and _is_zero(divisor):
+        if isinstance(node, exp.Div | exp.Mod) and isinstance(divisor, exp.Literal) and is_zero(divisor):
             self.problems.append(
                 (
-                    f"'{_show(node.this)} {_SYMBOLS[type(node)]} {_show(divisor)}' divides by the number 0",
+                    f"'{show(node.this)} {_SYMBOLS[type(node)]} {show(divisor)}' divides by the number 0",
                     "Division by zero has no value; remove it or divide by a column.",
                 )
             )
@@ -226,8 +208,8 @@ class _Checker:
         """Both sides of a comparison (or branches of coalesce, case): one family, or a problem."""
         a, b = self.infer(left), self.infer(right)
         for column, value, typed in ((left, right, a), (right, left, b)):
-            if isinstance(column, exp.Column) and _is_value(value) and typed.kind is not None:
-                problem = _mismatch(field_name(column), typed.kind, value)
+            if isinstance(column, exp.Column) and is_value(value) and typed.kind is not None:
+                problem = mismatch(field_name(column), typed.kind, value)
                 if problem is not None:
                     self.problems.append(problem)
                 return a if a.kind is not None else b
@@ -237,18 +219,18 @@ class _Checker:
             struct = left if a.kind is ColumnType.STRUCT else right
             self.problems.append(
                 (
-                    f"'{_show(struct)}' is a struct and cannot be compared",
-                    f"Use one of its fields, e.g. {_show(struct)}.<field>.",
+                    f"'{show(struct)}' is a struct and cannot be compared",
+                    f"Use one of its fields, e.g. {show(struct)}.<field>.",
                 )
             )
             return Typed(None)
-        if _family(a.kind) == _family(b.kind):
+        if family(a.kind) == family(b.kind):
             return a
         for time, text in ((a, b), (b, a)):
-            if time.kind in TEMPORAL and text.literal is not None and _is_time(text.literal):
+            if time.kind in TEMPORAL and text.literal is not None and is_time(text.literal):
                 return time
         self.problems.append(
-            (f"compares {_a(a.kind)} '{_show(left)}' with {_a(b.kind)} '{_show(right)}'", _COMPARE_HINT)
+            (f"compares {a_type(a.kind)} '{show(left)}' with {a_type(b.kind)} '{show(right)}'", COMPARE_HINT)
         )
         return Typed(None)
 
@@ -279,7 +261,7 @@ class _Checker:
         to_text = target is ColumnType.STRING and inner.kind is not ColumnType.STRUCT
         if target is None or inner.kind is None or to_text:
             return Typed(target)
-        problem = _cast_problem(node, inner, target)
+        problem = cast_problem(node, inner, target)
         if problem is not None:
             self.problems.append(problem)
         return Typed(target)
@@ -324,88 +306,3 @@ class _Checker:
         (exp.Case, _case),
         (exp.If, _if),
     )
-
-
-def _article(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
-
-
-def _is_zero(literal: exp.Literal) -> bool:
-    try:
-        return not literal.is_string and float(literal.name) == 0
-    except ValueError:
-        return False
-
-
-def _cast_problem(node: exp.Cast, inner: Typed, target: ColumnType) -> Problem | None:
-    """Casts that fail on ordinary data: text columns to other types, times to numbers and back."""
-    source = inner.kind
-    assert source is not None
-    if _family(source) == _family(target):
-        return None
-    if {source, target} <= {ColumnType.BOOLEAN, *NUMERIC}:
-        return None
-    shown = f"'{_show(node)}'"
-    if inner.literal is not None:
-        if _literal_converts(inner.literal, target):
-            return None
-        return f"{shown}: the text '{inner.literal}' is not {_a(target)}", f"Write {_a(target)} value."
-    if source is ColumnType.STRING:
-        return f"{shown} can fail on the data: '{_show(node.this)}' is text, not {_a(target)}", _DECLARE_HINT
-    if source is ColumnType.STRUCT:
-        return f"{shown}: '{_show(node.this)}' is a struct", "Cast one of its fields instead."
-    return (
-        f"{shown}: {_a(source)} cannot be converted to {_a(target)}",
-        "A time is not a number: compare it with an ISO date in quotes, e.g. ts >= '2026-01-31'."
-        if source in TEMPORAL or target in TEMPORAL
-        else _DECLARE_HINT,
-    )
-
-
-def _literal_converts(text: str, target: ColumnType) -> bool:
-    if target in TEMPORAL:
-        return _is_time(text)
-    if target is ColumnType.BOOLEAN:
-        return text.strip().lower() in {"true", "false", "t", "f", "1", "0", "yes", "no"}
-    try:
-        value = float(text) if target is ColumnType.DOUBLE else int(text.strip())
-    except ValueError:
-        return False
-    return abs(value) <= INT64_MAX if target is ColumnType.INTEGER else True
-
-
-def _is_value(node: exp.Expr) -> bool:
-    if isinstance(node, exp.Neg):
-        node = node.this
-    return isinstance(node, exp.Literal | exp.Boolean)
-
-
-def _mismatch(name: str, kind: ColumnType, value: exp.Expr) -> Problem | None:
-    text = value.sql()
-    is_text = isinstance(value, exp.Literal) and value.is_string
-    is_number = not is_text and not isinstance(value, exp.Boolean)
-    if kind in NUMERIC and not is_number:
-        return f"compares {kind.value} column '{name}' with {text}", f"Write a number, e.g. {name} > 100."
-    if kind is ColumnType.STRING and not is_text:
-        return f"compares text column '{name}' with {text}", f"Quote text in single quotes, e.g. {name} = '{text}'."
-    if kind is ColumnType.BOOLEAN and not isinstance(value, exp.Boolean):
-        return f"compares boolean column '{name}' with {text}", f"Write {name} = true, or just {name} / not {name}."
-    if kind in TEMPORAL and not (is_text and _is_time(value.name)):
-        return (
-            f"compares {kind.value} column '{name}' with {text}, which is not a date or time",
-            f"Write an ISO date or time in quotes, e.g. {name} >= '2026-01-31'.",
-        )
-    if kind is ColumnType.STRUCT:
-        return (
-            f"compares struct column '{name}' with {text}",
-            f"A struct cannot be compared; use one of its fields, e.g. {name}.<field>.",
-        )
-    return None
-
-
-def _is_time(text: str) -> bool:
-    try:
-        dt.datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
