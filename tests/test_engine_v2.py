@@ -352,3 +352,20 @@ def test_mixed_line_ends_are_the_same_failure_in_the_cli_and_the_api(ws: Path) -
     else:
         assert done.returncode == 3 and answer.status_code == 500
         assert answer.json()["code"] in {"data_error", "engine_error"}  # a named data failure, never internal_error
+
+
+# -- a resolved spec, built once ----------------------------------------------------------------------
+
+
+def test_planning_reads_the_resolved_spec_and_parses_nothing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import headway.spec.expressions as expressions
+
+    assert engine.workspace.resolved["avg_new_mrr"].parts == ("new_mrr", "signups", "trials")
+    calls: list[str] = []
+    original = expressions._parse_one
+    monkeypatch.setattr(expressions, "_parse_one", lambda text, purpose: calls.append(text) or original(text, purpose))
+    for metric in ("avg_new_mrr", "trial_share", "mrr", "active_users_7d"):
+        engine.plan(Query(metric, Grain.MONTH, by=("plan",) if metric != "active_users_7d" else ()))
+    assert calls == []  # filters, measures and formulas were parsed once, when the spec was resolved
+    engine.plan(Query("signups", Grain.MONTH, where="region = 'EU'"))
+    assert calls == ["region = 'EU'"]  # only the query's own --where is parsed per query
