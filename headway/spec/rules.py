@@ -10,6 +10,7 @@ from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
+from headway.spec.source_rules import check_entity_types, check_source_paths
 from headway.spec.typecheck import NUMERIC, TEMPORAL, infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
 
@@ -285,7 +286,7 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
                     "Use count or count_distinct for non-numeric columns.",
                 )
             )
-        for message, hint in type_errors(parsed.tree, types.get):
+        for message, hint in type_errors(parsed.tree, types.get, condition=key == "filter") if resolved else []:
             issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues
 
@@ -398,6 +399,8 @@ def check_lifecycle(ws: Workspace) -> list[Issue]:
 
 RULES: list[Rule] = [
     check_sources,
+    check_source_paths,
+    check_entity_types,
     check_metric_shape,
     check_references,
     check_metric_fields,
