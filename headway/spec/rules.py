@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from headway.spec.expressions import ExpressionError, Purpose, parse
-from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
@@ -171,7 +169,7 @@ def check_references(ws: Workspace) -> list[Issue]:
                         o.issue(("ratio", key), f"unknown metric '{ref}'", choices_hint(ref, ids, "a metric id"))
                     )
         if m.formula is not None:
-            issues += _formula_issues(m, o, ids)
+            issues += _formula_issues(ws, m, o, ids)
         for i, link in enumerate(m.contributes_to):
             if link.metric not in ids:
                 issues.append(
@@ -207,12 +205,13 @@ def check_references(ws: Workspace) -> list[Issue]:
 _FORMULA_HINT = "A formula is computed from metric ids, e.g. (signups - churned) / signups."
 
 
-def _formula_issues(m: Metric, o: Origin, ids: object) -> list[Issue]:
+def _formula_issues(ws: Workspace, m: Metric, o: Origin, ids: object) -> list[Issue]:
     assert m.formula is not None
-    try:
-        parsed = parse(m.formula, Purpose.FORMULA)
-    except ExpressionError as error:
-        return [o.issue(("formula",), error.message, error.hint, code="bad_expression")]
+    resolved = ws.resolved[m.id]
+    parsed, error = resolved.formula, resolved.problem("formula")
+    if error is not None or parsed is None:
+        message, hint = (error.message, error.hint) if error else ("the formula cannot be read", "")
+        return [o.issue(("formula",), message, hint, code="bad_expression")]
     if not parsed.fields:
         return [
             o.issue(("formula",), f"the formula '{m.formula}' uses no metric", _FORMULA_HINT, code="bad_expression")
@@ -231,10 +230,10 @@ def check_metric_fields(ws: Workspace) -> list[Issue]:
     issues = []
     for m, o, source in _measure_metrics(ws):
         issues += _expression_issues(ws, m, o, source)
+        resolved = ws.resolved[m.id]
         for i, dim in enumerate(m.dimensions):
-            try:
-                resolve(ws.sources, source, dim)
-            except FieldError as error:
+            error = resolved.problem(f"field:{dim}")
+            if error is not None:
                 issues.append(o.issue(("dimensions", i), error.message, error.hint, code="unknown_dimension"))
         if m.time is not None:
             issues += _time_column_issue(o, ("time",), source, m.time)
@@ -254,29 +253,33 @@ def check_metric_fields(ws: Workspace) -> list[Issue]:
 
 
 def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> list[Issue]:
+    """Parse, column and type problems of the filter and the measure, read from the resolved spec."""
     issues = []
-    checks = [("filter", m.filter, Purpose.FILTER)]
+    resolved = ws.resolved[m.id]
+    checks = [("filter", m.filter, resolved.filter)]
     if m.measure is not None and m.measure.expr is not None:
-        checks.append(("measure", m.measure.expr, Purpose.MEASURE))
-    for key, text, purpose in checks:
+        checks.append(("measure", m.measure.expr, resolved.measure))
+    for key, text, parsed in checks:
         at = (key,) if key == "filter" else ("measure", "expr")
         if text is None:
             continue
-        try:
-            parsed = parse(text, purpose)
-        except ExpressionError as error:
-            issues.append(o.issue(at, error.message, error.hint, code="bad_expression"))
+        error = resolved.problem(key)
+        if error is not None or parsed is None:
+            message, hint = (error.message, error.hint) if error else ("the expression cannot be read", "")
+            issues.append(o.issue(at, message, hint, code="bad_expression"))
             continue
         types: dict[str, ColumnType] = {}
         for name in parsed.fields:
-            try:
-                ref = resolve(ws.sources, source, name)
-            except FieldError as error:
-                issues.append(o.issue(at, error.message, _quote_hint(text, name) or error.hint, code="unknown_column"))
+            ref = resolved.fields.get(name)
+            if ref is None:
+                error = resolved.problem(f"field:{name}")
+                hint = _quote_hint(text, name) or (error.hint if error else "")
+                message = error.message if error else f"unknown column '{name}'"
+                issues.append(o.issue(at, message, hint, code="unknown_column"))
                 continue
             types[name] = ref.type
-        resolved = len(types) == len(parsed.fields)
-        kind = infer_type(parsed.tree, types.get) if resolved else None
+        typed = len(types) == len(parsed.fields)
+        kind = infer_type(parsed.tree, types.get) if typed else None
         if key == "measure" and _needs_number(m) and kind is not None and kind not in NUMERIC:
             assert m.measure is not None
             issues.append(
@@ -286,7 +289,7 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
                     "Use count or count_distinct for non-numeric columns.",
                 )
             )
-        for message, hint in type_errors(parsed.tree, types.get, condition=key == "filter") if resolved else []:
+        for message, hint in type_errors(parsed.tree, types.get, condition=key == "filter") if typed else []:
             issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues
 
