@@ -20,7 +20,7 @@ DURATION_PATTERN = re.compile(r"^(\d+)([dw])$")
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Engine(StrEnum):
