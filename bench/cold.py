@@ -22,8 +22,10 @@ from typing import Any
 
 from hand_sql import Case
 
-from headway.engine import Engine
+from headway.engine import Actor, Engine
 from headway.spec.graph import leaves
+
+OWNER = Actor.owner()  # the bench reads as the workspace owner, like the CLI
 
 BARE = (
     "import duckdb, json, sys; c = duckdb.connect(config={'memory_limit': sys.argv[2]}); "
@@ -43,7 +45,7 @@ def statements(engine: Engine, case: Case) -> list[str]:
     """The view definitions a query reads, then the query: what the bare process runs."""
     ws = engine.workspace
     names = dict.fromkeys(ws.metrics[leaf].source for leaf in leaves(ws.metrics, case.query.metric))
-    return [*(engine.view_sql(ws.sources[n]) for n in names if n), engine.sql(case.query)]
+    return [*(engine.view_sql(ws.sources[n]) for n in names if n), engine.sql(case.query, actor=OWNER)]
 
 
 def cold(

@@ -17,7 +17,9 @@ from typing import Any
 
 from hand_sql import Case
 
-from headway.engine import Engine
+from headway.engine import Actor, Engine
+
+OWNER = Actor.owner()  # the bench reads as the workspace owner, like the CLI
 
 KINDS = ("hand", "generated", "query")
 
@@ -34,14 +36,16 @@ def floor(engine: Engine, cases: list[Case], data: str, runs: int) -> list[dict[
     hand = {c.label: c.sql.format(data=data) for c in cases}
     generated = {}
     for case in cases:
-        engine.query(case.query, use_cache=False)  # views, file facts, first touch of the files
-        generated[case.label] = engine.sql(case.query)
+        engine.query(case.query, use_cache=False, actor=OWNER)  # views, file facts, first touch of the files
+        generated[case.label] = engine.sql(case.query, actor=OWNER)
         backend.execute(hand[case.label])
     jobs: dict[str, Callable[[], Any]] = {}
     for case in cases:
         jobs[f"{case.label}|hand"] = lambda c=case: backend.execute(hand[c.label])[1]
         jobs[f"{case.label}|generated"] = lambda c=case: backend.execute(generated[c.label])[1]
-        jobs[f"{case.label}|query"] = lambda c=case: engine.query(c.query, use_cache=False, use_plan_cache=False)
+        jobs[f"{case.label}|query"] = lambda c=case: engine.query(
+            c.query, use_cache=False, use_plan_cache=False, actor=OWNER
+        )
     wall: dict[str, list[float]] = {k: [] for k in jobs}
     cpu: dict[str, list[float]] = {k: [] for k in jobs}
     last: dict[str, Any] = {}

@@ -34,10 +34,13 @@ from compile_bench import run as compile_run  # noqa: E402
 from floor import floor, geometric_means  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
 from http_load import overview_load  # noqa: E402
+from memory import memory_burst  # noqa: E402
 from peer_sql import PEER_CASES, peer_workspace  # noqa: E402
 
-from headway.engine import Engine  # noqa: E402
+from headway.engine import Actor, Engine  # noqa: E402
 from headway.spec import load_workspace  # noqa: E402
+
+OWNER = Actor.owner()  # the bench reads as the workspace owner, like the CLI
 
 ROOT = HERE.parent
 DEMO = ROOT / ".bench" / "demo-medium"
@@ -78,11 +81,11 @@ def spark(ws: Any, baseline: dict[str, float]) -> list[dict[str, Any]]:
     out = []
     try:
         for case in CASES:
-            engine.query(case.query, use_cache=False)
+            engine.query(case.query, use_cache=False, actor=OWNER)
             times = []
             for _ in range(SPARK_RUNS):
                 started = time.perf_counter()
-                result = engine.query(case.query, use_cache=False)
+                result = engine.query(case.query, use_cache=False, actor=OWNER)
                 times.append(time.perf_counter() - started)
             seconds = sorted(times)[len(times) // 2]
             out.append(
@@ -153,6 +156,8 @@ def main() -> int:
     if os.environ.get("BENCH_SKIP_HTTP") != "1":
         results["http"] = overview_load(HEADWAY, DEMO)
         table("HTTP load: hey, 20 clients, GET /api/v1/overview on `headway serve` (warm)", [results["http"]])
+        results["memory"] = memory_burst(HEADWAY, DEMO)
+        table("server memory after 12 large answers (cache bound 16 MB)", [results["memory"]])
     baseline = {r["case"]: r["hand_ms"] for r in results["floor"]}
     if os.environ.get("BENCH_SKIP_SPARK") != "1":
         results["spark"] = spark(ws, baseline)

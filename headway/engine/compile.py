@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from headway.engine import spine
+from headway.engine import spine, stats
 from headway.engine.compile_leaf import Scan, ScanCompiler, n_is_value, plan_scans
 from headway.engine.dialects import Dialect
 from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
@@ -30,7 +30,7 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     if dim_names or plan.spine is None:  # without dimensions the frame is the calendar itself
         ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
     ctes.append(("result", _result(plan, scans, home, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
-    query = _final(plan, dim_names)
+    query = _final(plan, dim_names, home)
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         query.args["with_"].expressions[-1].add_comments([comment])
@@ -80,11 +80,16 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
 def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]) -> exp.Select:
     spine_cols = [c for c in spine.carried(plan) if not spine.is_cover(c)] if plan.spine is not None else []
     frame = "spine" if plan.spine is not None and not dims else "frame"
+    values = [
+        e
+        for k, (_, node) in enumerate(plan.roots)
+        for e in (alias(_value(plan, home, node), suffixed("value", k)), alias(_n(plan, home, node), suffixed("n", k)))
+    ]
     query = exp.select(
         *[col(c, "f") for c in spine_cols],
         *[col(d, "f") for d in dims],
-        alias(_value(plan, home, plan.root), "value"),
-        alias(_n(plan, home, plan.root), "n"),
+        *values,
+        *stats.result_columns(plan, home),
     ).from_(table(frame, "f"), copy=False)
     for scan in scans:
         name = scan.name
@@ -140,11 +145,18 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     raise AssertionError(node)  # pragma: no cover
 
 
-def _final(plan: Plan, dims: list[str]) -> exp.Select:
+def suffixed(name: str, k: int) -> str:
+    """The column of the k-th metric of a plan: `value`, `n`… for the first, `value_1`, `n_1`… after it."""
+    return name if k == 0 else f"{name}_{k}"
+
+
+def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
     out_dims = [col(d, "r") for d in dims]
+    extra = [col(name, "r") for name in stats.names(plan, home)]
+    values = [col(suffixed(c, k), "r") for k in range(len(plan.roots)) for c in ("value", "n")]
     if plan.spine is None:
-        return exp.select(*out_dims, col("value", "r"), col("n", "r")).from_(table("result", "r"), copy=False)
-    base = [col("period", "r"), *out_dims, col("value", "r"), col("n", "r")]
+        return exp.select(*out_dims, *values, *extra).from_(table("result", "r"), copy=False)
+    base = [col("period", "r"), *out_dims, *values, *extra]
     requested = spine.ref(plan, "requested", "r")
     if plan.query.compare is None:
         query = exp.select(*base).from_(table("result", "r"), copy=False)
@@ -154,13 +166,15 @@ def _final(plan: Plan, dims: list[str]) -> exp.Select:
         exp.EQ(this=col("period", "c"), expression=compare_period),
         *[null_safe_eq(col(d, "c"), col(d, "r")) for d in dims],
     )
-    change = exp.Sub(this=col("value", "r"), expression=col("value", "c"))
-    pct = safe_divide(change.copy(), exp.Abs(this=col("value", "c")))
-    query = exp.select(
-        *base,
-        alias(compare_period.copy(), "compare_period"),
-        alias(col("value", "c"), "compare_value"),
-        alias(change, "change"),
-        alias(pct, "change_pct"),
-    ).from_(table("result", "r"), copy=False)
+    compared: list[exp.Expr] = [alias(compare_period.copy(), "compare_period")]
+    for k in range(len(plan.roots)):
+        value = suffixed("value", k)
+        change = exp.Sub(this=col(value, "r"), expression=col(value, "c"))
+        pct = safe_divide(change.copy(), exp.Abs(this=col(value, "c")))
+        compared += [
+            alias(col(value, "c"), suffixed("compare_value", k)),
+            alias(change, suffixed("change", k)),
+            alias(pct, suffixed("change_pct", k)),
+        ]
+    query = exp.select(*base, *compared).from_(table("result", "r"), copy=False)
     return joined(query, table("result", "c"), on).where(requested, copy=False)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from headway.engine import scan_plain, scan_rolling, scan_snapshot
+from headway.engine import scan_plain, scan_rolling, scan_snapshot, stats
 from headway.engine.dialects import Dialect
 from headway.engine.plan import Leaf, Mode, Plan
 from headway.engine.sql import (
@@ -143,18 +143,21 @@ class ScanCompiler:
         """
         out: list[exp.Expr] = []
         _, rest = self.split_filters()
+        conditions: dict[int, exp.Expr | None] = {}
         for leaf, extra in zip(self.scan.leaves, rest, strict=True):
             measure = leaf.metric.measure
             assert measure is not None
             value, n = aggregate(measure.agg, self.value(leaf), measure.p, self.dialect)
             condition = all_of(extra) if len(self.scan.leaves) > 1 else None
+            conditions[leaf.index] = condition
+            out.extend(stats.leaf_moments(self, leaf, condition))
             if condition is not None:
                 value = exp.Filter(this=value, expression=exp.Where(this=condition))
                 n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
             out.append(alias(value, f"v{leaf.index}"))
             if not n_is_value(leaf):
                 out.append(alias(n, f"n{leaf.index}"))
-        return out
+        return out + stats.pair_moments(self, conditions)
 
     def source(self) -> exp.Select:
         return self.with_joins(exp.select().from_(table(view_name(self.leaf.source.name), "t"), copy=False))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from headway.engine import Engine
+from headway.engine import Actor, Engine
 from headway.spec.workspace import Workspace
 
 from .harness import ENGINES, CaseQuery, load_cases
@@ -38,7 +38,7 @@ def test_generated_sql_matches_snapshot(
 ) -> None:
     planner = Engine(workspaces(q.case.name), "duckdb")  # the Spark text needs no Spark: only the data's range
     try:
-        sql = planner.sql(q.query, engine) + "\n"
+        sql = planner.sql(q.query, engine, actor=Actor.owner()) + "\n"
     finally:
         planner.close()
     path = snapshot_path(q, engine)
