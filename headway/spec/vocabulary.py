@@ -15,7 +15,7 @@ MAX_DURATION_DAYS = 36500  # beyond a century the calendar arithmetic overflows,
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Engine(StrEnum):
