@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
-from rich.tree import Tree
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.spec.describe import describe
-from headway.spec.graph import drivers, tree_roots
-from headway.spec.models import Contribution, Kind, MetricsFile, SourcesFile, WorkspaceConfig
-from headway.spec.workspace import Workspace
+from headway.spec.models import Kind
+
+if TYPE_CHECKING:  # Rich renderables and the spec helpers load when a command runs, not for --help
+    from rich.tree import Tree
+
+    from headway.spec.models import Contribution
+    from headway.spec.workspace import Workspace
 
 
 def metrics(
@@ -30,6 +30,10 @@ def metrics(
         out = [{**m.model_dump(mode="json", exclude_none=True), "defined_at": ws.where(m.id)} for m in chosen]
         print(json.dumps(out, indent=2))
         return
+    from rich.table import Table
+
+    from headway.spec.describe import describe
+
     table = Table(title=f"{ws.config.name}: {len(chosen)} metrics", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)
@@ -50,6 +54,11 @@ def tree(workspace: WorkspaceOption = Path(".")) -> None:
 
 def build_tree(ws: Workspace) -> Tree:
     """Every root from `tree_roots` (north star first), its drivers, and every node's counter-metrics."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from headway.spec.graph import drivers, tree_roots
+
     moved = drivers(ws.metrics)
     root = Tree(f"[bold]{ws.config.name}[/] metric tree")
     for top in tree_roots(ws.metrics, ws.config.north_star):
@@ -84,6 +93,8 @@ def schema(
     ] = None,
 ) -> None:
     """JSON Schemas of headway.yml, sources/*.yml and metrics/*.yml, for editor autocompletion."""
+    from headway.spec.models import MetricsFile, SourcesFile, WorkspaceConfig
+
     schemas = {
         "headway.schema.json": WorkspaceConfig.model_json_schema(),
         "sources.schema.json": SourcesFile.model_json_schema(),

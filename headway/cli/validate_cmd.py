@@ -10,8 +10,6 @@ from typing import Annotated
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, errors
-from headway.spec import Severity, check_workspace
-from headway.spec.source_rules import data_issues
 
 
 class IssueFormat(StrEnum):
@@ -26,6 +24,9 @@ def validate(
     ] = IssueFormat.TEXT,
 ) -> None:
     """Check the workspace spec and report every problem as file:line path: message. hint"""
+    from headway.spec import Severity, check_workspace
+    from headway.spec.source_rules import data_issues
+
     ws, issues = check_workspace(workspace)
     if ws is not None:  # the data is not part of the spec: a missing file is a warning here, an error when queried
         issues = sorted([*issues, *data_issues(ws)])
