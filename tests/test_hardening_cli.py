@@ -325,3 +325,17 @@ def test_tree_starts_from_a_north_star_of_any_kind_and_keeps_every_link(ws: Path
         "        └── ping (positive)",
     ]
     assert lines.index("├── deploys (deploys) delivery ★ north star") == 1  # the north star comes first
+
+
+def test_min_and_max_need_numbers(ws: Path) -> None:
+    """The change from the previous period is a difference: a max over text or time could never be shown."""
+    add_file(ws, "metrics/max.yml", "metrics:\n  - id: last_plan\n    kind: health\n    source: subscriptions\n"
+             "    measure: {agg: max, expr: plan}\n  - id: first_start\n    kind: health\n"
+             "    source: subscriptions\n    measure: {agg: min, expr: started_at}\n")  # fmt: skip
+    assert headway("validate", "-w", ws, code=1).stderr.splitlines() == [
+        "error metrics/max.yml:5 metrics[0].measure.expr: max needs a number but 'plan' is string. "
+        "Use count or count_distinct for non-numeric columns.",
+        "error metrics/max.yml:9 metrics[1].measure.expr: min needs a number but 'started_at' is timestamp. "
+        "Use count or count_distinct for non-numeric columns.",
+        "2 error(s)",
+    ]

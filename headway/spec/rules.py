@@ -302,7 +302,9 @@ def _quote_hint(text: str, name: str) -> str:
 
 
 def _needs_number(m: Metric) -> bool:
-    return m.measure is not None and m.measure.agg in {Agg.SUM, Agg.AVG, Agg.MEDIAN, Agg.PERCENTILE}
+    # min and max too: a metric's value is a number, and its change from the previous period is a difference
+    numeric = {Agg.SUM, Agg.AVG, Agg.MEDIAN, Agg.PERCENTILE, Agg.MIN, Agg.MAX}
+    return m.measure is not None and m.measure.agg in numeric
 
 
 # -- derived metrics --------------------------------------------------------
