@@ -1,0 +1,74 @@
+"""`intervals_for`: add ci_low, ci_high and status to a metric's rows, from the statistics columns.
+
+The engine adds sufficient statistics to `Result.rows` when a query asks for them (the columns
+named in each `from_row` below). This module picks the interval that fits the metric's
+aggregate and applies its `min_sample`. Counts and sums are totals of the whole population
+unless `sampled=True`; a fully observed total has no interval, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from headway.analysis import intervals as ci
+from headway.analysis.reasons import Reason
+from headway.analysis.statistics import ProportionStatistic, QuantileStatistic, RatioStatistic, SampleMeanStatistic
+from headway.spec.models import Agg, Metric
+
+COUNT_LIKE = {Agg.COUNT, Agg.COUNT_DISTINCT, Agg.SUM}
+
+
+def _num(row: dict[str, Any], *names: str) -> list[float] | None:
+    values = [row.get(name) for name in names]
+    return None if any(v is None for v in values) else [float(v) for v in values]  # type: ignore[arg-type]
+
+
+def interval_for_row(
+    row: dict[str, Any], metric: Metric, level: float = ci.LEVEL, sampled: bool = False
+) -> ci.Interval:
+    """The interval that fits this metric's value in one row (before min_sample)."""
+    if row.get("value") is None:
+        return ci.Interval.none("none", Reason.NO_DATA)
+    if metric.ratio is not None:
+        if (r := _num(row, "n", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")) is not None:
+            return ci.delta_ratio(RatioStatistic(int(r[0]), *r[1:]), level)
+        if (p := _num(row, "n", "sum")) is not None:
+            return ci.wilson(ProportionStatistic(int(p[0]), p[1]), level)
+        return ci.Interval.none("delta", Reason.NO_STATISTICS)
+    agg = metric.measure.agg if metric.measure else None
+    if agg in (Agg.MEDIAN, Agg.PERCENTILE):
+        q = 0.5 if agg is Agg.MEDIAN else float(metric.measure.p or 0.5)  # type: ignore[union-attr]
+        low, high = row.get("ci_low_value"), row.get("ci_high_value")
+        return ci.quantile_interval(QuantileStatistic(int(row.get("n") or 0), q, row["value"], low, high), level)
+    if agg is Agg.AVG:
+        if (m := _num(row, "n", "sum", "sum_sq")) is None:
+            return ci.Interval.none("t", Reason.NO_STATISTICS)
+        return ci.t_interval(SampleMeanStatistic(int(m[0]), m[1], m[2]), level)
+    if agg in COUNT_LIKE:
+        if not sampled:
+            return ci.Interval.none("none", Reason.FULLY_OBSERVED)
+        if agg is not Agg.SUM:
+            return ci.poisson_count(float(row["value"]), level)
+        if (m := _num(row, "n", "sum", "sum_sq")) is None:
+            return ci.Interval.none("normal", Reason.NO_STATISTICS)
+        return ci.sampled_total(SampleMeanStatistic(int(m[0]), m[1], m[2]), level)
+    return ci.Interval.none("none", Reason.NOT_ESTIMABLE)  # min, max, formula
+
+
+def intervals_for(
+    rows: Iterable[dict[str, Any]], metric: Metric, *, level: float = ci.LEVEL, sampled: bool = False
+) -> list[dict[str, Any]]:
+    """Each row with `ci_low`, `ci_high` and `status` (a `Reason` value) added.
+
+    A row below the metric's `min_sample` keeps its value but gets no interval and
+    `status: insufficient_sample`, so charts can draw it hollow.
+    """
+    out = []
+    for row in rows:
+        found = interval_for_row(row, metric, level, sampled)
+        n, floor = row.get("n"), metric.min_sample
+        if found.reason is not Reason.NO_DATA and floor is not None and (n is None or n < floor):
+            found = ci.Interval.none(found.method, Reason.INSUFFICIENT_SAMPLE)
+        out.append({**row, "ci_low": found.low, "ci_high": found.high, "status": found.reason.value})
+    return out

@@ -1,0 +1,49 @@
+"""`intervals_for`: the right interval per aggregate, min_sample, and 'no interval, because'."""
+
+from __future__ import annotations
+
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from headway.analysis.uncertainty import intervals_for
+from headway.spec.models import Metric
+
+
+def metric(**fields: object) -> Metric:
+    return Metric.model_validate({"id": "m", "kind": "kpi", **fields})
+
+
+def test_ratio_rows_with_successes_get_wilson_and_min_sample() -> None:
+    m = metric(ratio={"numerator": "a", "denominator": "b"}, min_sample=50)
+    rows = [
+        {"period": "2026-01-01", "value": 12 / 80, "n": 80, "sum": 12},
+        {"period": "2026-02-01", "value": 3 / 20, "n": 20, "sum": 3},
+        {"period": "2026-03-01", "value": None, "n": 0, "sum": 0},
+    ]
+    out = intervals_for(rows, m)
+    low, high = proportion_confint(12, 80, method="wilson")
+    assert out[0]["status"] == "ok" and out[0]["ci_low"] == pytest.approx(low, abs=1e-12)
+    assert out[0]["ci_high"] == pytest.approx(high, abs=1e-12)
+    assert out[1] == {**rows[1], "ci_low": None, "ci_high": None, "status": "insufficient_sample"}
+    assert out[2]["status"] == "no_data"
+
+
+def test_totals_are_fully_observed_unless_sampled() -> None:
+    m = metric(source="s", measure={"agg": "count"})
+    rows = [{"period": "2026-01-01", "value": 7, "n": 7}]
+    assert intervals_for(rows, m)[0]["status"] == "fully_observed"
+    sampled = intervals_for(rows, m, sampled=True)[0]
+    assert sampled["status"] == "ok" and sampled["ci_low"] == pytest.approx(2.8143630515198654, abs=1e-9)
+
+
+def test_avg_without_statistics_says_so_and_min_max_are_not_estimable() -> None:
+    rows = [{"period": "2026-01-01", "value": 3.5, "n": 4}]
+    assert intervals_for(rows, metric(source="s", measure={"agg": "avg", "expr": "x"}))[0]["status"] == "no_statistics"
+    assert intervals_for(rows, metric(source="s", measure={"agg": "max", "expr": "x"}))[0]["status"] == "not_estimable"
+
+
+def test_median_uses_the_order_statistics_the_engine_returns() -> None:
+    m = metric(source="s", measure={"agg": "median", "expr": "x"})
+    row = {"period": "2026-01-01", "value": 5.0, "n": 30, "ci_low_value": 4.0, "ci_high_value": 6.5}
+    out = intervals_for([row], m)[0]
+    assert (out["ci_low"], out["ci_high"], out["status"]) == (4.0, 6.5, "ok")
