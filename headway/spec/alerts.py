@@ -257,13 +257,13 @@ def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
             if channel not in spec.channels:
                 hint = choices_hint(channel, spec.channels, "a channel")
                 issues.append(origin.issue(("channels", i), f"unknown channel '{channel}'", hint))
-    for name, channel in spec.channels.items():
+    for name, chan in spec.channels.items():
         origin = spec.origins[("channels", name)]
-        if channel.type is ChannelType.EMAIL and not channel.to:
+        if chan.type is ChannelType.EMAIL and not chan.to:
             issues.append(origin.issue(("to",), "an email channel needs recipients", "Add `to: [team@acme.example]`."))
-        elif channel.type is not ChannelType.EMAIL and not (channel.url or channel.url_env):
+        elif chan.type is not ChannelType.EMAIL and not (chan.url or chan.url_env):
             issues.append(
-                origin.issue(("url",), f"a {channel.type.value} channel needs a URL", "Add `url_env: SLACK_URL`.")
+                origin.issue(("url",), f"a {chan.type.value} channel needs a URL", "Add `url_env: SLACK_URL`.")
             )
     return issues
 
