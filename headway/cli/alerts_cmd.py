@@ -1,0 +1,90 @@
+"""`headway alerts`: backtest a rule over history, or evaluate every rule once (for cron)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from headway.cli.common import Exit, WorkspaceOption, console, errors, fail, open_workspace
+from headway.cli.query_cmd import FromOption, ToOption, reporting
+from headway.engine import Engine
+from headway.spec import SpecError, Workspace
+from headway.spec.alerts import AlertSpec, load_alerts
+from headway.spec.issues import choices_hint
+
+app = typer.Typer(help="Alert rules: backtest them over history, evaluate them once for cron.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _alert_spec(ws: Workspace, path: Path) -> AlertSpec:
+    try:
+        return load_alerts(ws)
+    except SpecError as error:
+        for issue in error.issues:
+            errors.print(issue.render(), highlight=False, soft_wrap=True, markup=False)
+        fail(f"{len(error.issues)} problem(s) in the alert files; run `headway validate -w {path}`", Exit.INVALID)
+
+
+@app.command("test")
+def test_rule(
+    rule: Annotated[str, typer.Argument(help="Alert rule id (from alerts/*.yml).")],
+    start: FromOption = None,
+    end: ToOption = None,
+    metric: Annotated[str | None, typer.Option("--metric", help="Run the rule against another metric.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")] = Format.TABLE,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Backtest a rule: every alert it would have raised between --from and --to."""
+    from headway.analysis.alerts.series import run_rule
+
+    ws = open_workspace(workspace)
+    spec = _alert_spec(ws, workspace)
+    if rule not in spec.rules:
+        fail(f"unknown alert rule '{rule}'", Exit.INVALID, choices_hint(rule, spec.rules, "a rule id"))
+    if metric is not None and metric not in ws.metrics:
+        fail(f"unknown metric '{metric}'", Exit.INVALID, choices_hint(metric, ws.metrics, "a metric id"))
+    if start and end and start > end:
+        fail("--from is after --to", Exit.USAGE, "Swap them.")
+    runner = Engine(ws)
+    with reporting(runner):
+        span = runner.data_range(metric or spec.rules[rule].metric)
+        if span is None:
+            fail(f"metric '{metric or spec.rules[rule].metric}' has no data", Exit.FAILED)
+        first = start.date() if start else span[0]
+        last = end.date() if end else span[1]
+        result = run_rule(runner, spec.rules[rule], first, last, metric).to_json()
+    if format is Format.JSON:
+        print(json.dumps(result, separators=(",", ":")))
+        return
+    console.print(_table(result, first, last))
+
+
+def _table(result: dict[str, Any], first: dt.date, last: dt.date) -> Table:
+    count = len(result["alerts"])
+    title = f"{result['rule']} on {result['metric']} · {result['grain']} · {result['baseline']}"
+    caption = f"{count} alert(s) from {first} to {last}" + (f"; {result['note']}" if result["note"] else "")
+    table = Table(title=escape(title), title_justify="left", caption=escape(caption), caption_justify="left")
+    for name in ("period", "value", "expected", "low", "high", "direction"):
+        table.add_column(name, justify="left" if name in ("period", "direction") else "right")
+    for alert in result["alerts"]:
+        table.add_row(*[_cell(alert[k]) for k in ("period", "value", "expected", "low", "high", "direction")])
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    return escape(str(value))
