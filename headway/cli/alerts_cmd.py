@@ -88,3 +88,46 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
     return escape(str(value))
+
+
+@app.command("run")
+def run_rules(
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")] = Format.TABLE,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Evaluate every rule once, open or resolve incidents, notify and escalate (for cron)."""
+    from headway.alerts.lifecycle import Alerting
+    from headway.store import StateError, StateStore, state_url
+
+    ws = open_workspace(workspace)
+    spec = _alert_spec(ws, workspace)
+    runner = Engine(ws)
+    try:
+        store = StateStore.open(state_url(ws.root))
+    except StateError as error:
+        fail(str(error), Exit.FAILED)
+    with reporting(runner):
+        report = Alerting(runner, store, spec).run()
+    store.dispose()
+    failed = [d for d in report.deliveries if d.outcome.value != "sent"]
+    if format is Format.JSON:
+        body = {
+            "evaluated": report.evaluated,
+            "outcomes": report.outcomes,
+            "opened": report.opened,
+            "resolved": report.resolved,
+            "deliveries": [
+                {"channel": d.channel, "outcome": d.outcome.value, "detail": d.detail} for d in report.deliveries
+            ],
+        }
+        print(json.dumps(body, separators=(",", ":")))
+    else:
+        for rule_id, outcome in report.outcomes.items():
+            console.print(f"{escape(rule_id)}: {outcome}", highlight=False)
+        console.print(
+            f"{report.evaluated} rule(s) evaluated, {len(report.opened)} opened, {len(report.resolved)} resolved, "
+            f"{len(report.deliveries) - len(failed)} message(s) sent, {len(failed)} failed",
+            highlight=False,
+        )
+    if failed or "evaluation_error" in report.outcomes.values():
+        raise typer.Exit(int(Exit.FAILED))
