@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.analysis import summarize
 from headway.engine import Engine
-from headway.serve import api, errors, pages
+from headway.serve import alerts_api, api, errors, pages
+from headway.serve.alerts_service import AlertOptions, AlertService
 from headway.serve.recorder import Recorder
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
@@ -30,6 +31,7 @@ def create_app(
     *,
     warm: bool = True,
     state: StateStore | None = None,
+    alerts: AlertOptions | None = None,
 ) -> FastAPI:
     """The app for one workspace.
 
@@ -45,11 +47,14 @@ def create_app(
         store = state or StateStore.open(state_url(ws.root))
         server.recorder = Recorder(ws, store)
         server.recorder.spec_loaded()
+        app.state.alerts = AlertService(runner, store, alerts or AlertOptions())
+        app.state.alerts.start()
         stop = threading.Event()
         warmer = threading.Thread(target=_warm, args=(runner, stop), name="headway-warm", daemon=True)
         if warm:
             warmer.start()
         yield
+        app.state.alerts.stop()
         stop.set()  # the engine closes below: let the warm-up finish its current metric first
         if warmer.is_alive():
             warmer.join(timeout=60)
@@ -70,6 +75,7 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(alerts_api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
