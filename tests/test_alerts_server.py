@@ -72,6 +72,8 @@ def test_feed_ack_and_signed_link(served: tuple[Server, AlertService, Clock, Pat
 
         forged = client.get(f"/api/v1/alerts/{driver['id']}/ack", params={"token": sign(b"other", driver["id"])})
         assert forged.status_code == 403 and forged.json()["code"] == "invalid_token"
+        hostile = client.get(f"/api/v1/alerts/{driver['id']}/ack", params={"token": "ключ' OR 1=1 --"})
+        assert hostile.status_code == 403
         link = client.get(f"/api/v1/alerts/{driver['id']}/ack", params={"token": sign(SECRET.encode(), driver["id"])})
         assert link.status_code == 200 and link.json()["acknowledged_by"] == "signed link"
 

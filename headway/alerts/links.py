@@ -40,7 +40,7 @@ def sign(secret: bytes, incident_id: int) -> str:
 
 
 def verify(secret: bytes, incident_id: int, token: str) -> bool:
-    return hmac.compare_digest(sign(secret, incident_id), token)
+    return hmac.compare_digest(sign(secret, incident_id).encode(), token.encode("utf-8", "surrogatepass"))
 
 
 def ack_url(base: str, secret: bytes, incident_id: int) -> str:

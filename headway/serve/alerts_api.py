@@ -12,9 +12,15 @@ from headway.alerts.feed import MAX_LIMIT, history, incidents
 from headway.alerts.lifecycle import AckError
 from headway.alerts.links import verify
 from headway.serve.alerts_service import AlertService
-from headway.serve.errors import ERROR_RESPONSES, error_body
+from headway.serve.errors import ERROR_RESPONSES, ErrorBody, error_body
 
-router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=ERROR_RESPONSES)
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    403: {"model": ErrorBody, "description": "The acknowledgement link's token is not valid."},
+    409: {"model": ErrorBody, "description": "The incident is already resolved."},
+    503: {"model": ErrorBody, "description": "Alerts are not running (the server is starting)."},
+}
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=RESPONSES)
 IncidentId = Annotated[int, Path(ge=1, le=2**62)]
 
 
