@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -86,8 +87,8 @@ def seasonal(x: np.ndarray, season: int, window: int = 28, k: float = 3.0, seaso
     return Bands(pick, pick - half, pick + half, note, use_rolling & ~np.isnan(fallback.expected))
 
 
-def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int = 182, train: int = 730) -> Bands:
-    """Holt-Winters (additive ETS, damped trend) one-step-ahead prediction intervals.
+def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int = 182, train: int = 365) -> Bands:
+    """Holt-Winters (additive ETS: level, trend, season) one-step-ahead prediction intervals.
 
     Parameters are fitted on the points before each block of `refit` points and then run
     forward over the block without refitting, so no point sees its own future. The
@@ -103,7 +104,7 @@ def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int
     z = float(stats.norm.ppf(0.5 + level / 2))
     for block in range(minimum, n, refit):
         history = filled[max(0, block - train) : block]
-        options = {"error": "add", "trend": "add", "damped_trend": True}
+        options: dict[str, Any] = {"error": "add", "trend": "add"}
         if seasonal_ok and len(history) >= 2 * (season or 0) + 2:
             options |= {"seasonal": "add", "seasonal_periods": season}
         with warnings.catch_warnings():
@@ -113,7 +114,8 @@ def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int
             run = ETSModel(filled[max(0, block - train) : upto], **options).smooth(fit.params)
         forecast = np.asarray(run.fittedvalues)[len(history) :]
         resid = np.asarray(fit.resid)
-        sigma = MAD_SCALE * float(np.median(np.abs(resid - np.median(resid))))
+        dof = max(len(resid) - len(fit.params), 1)  # in-sample residuals understate the next point's error
+        sigma = MAD_SCALE * float(np.median(np.abs(resid - np.median(resid)))) * np.sqrt(len(resid) / dof)
         expected[block:upto] = forecast
         half[block:upto] = z * sigma
     return Bands(expected, expected - half, expected + half)
