@@ -25,6 +25,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from alerts import main as alerts_run  # noqa: E402
 from compile_bench import run as compile_run  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
 
@@ -179,6 +180,7 @@ def main() -> int:
         results["spark"] = spark(ws, baseline)
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
+    results["alerts"] = alerts_run()
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
     (ROOT / ".bench").mkdir(exist_ok=True)
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2))

@@ -99,7 +99,7 @@ def test_a_drop_fires_one_incident_naming_its_driver(harness: Harness, receiver:
     assert "was 400 EUR in the period 2026-03-01, expected 1,010" in text
     assert "change: -610 (-60.4%)" in text
     assert "baseline: rolling (rule revenue_drop), band 1,010 to 1,010" in text
-    assert "chart: http://headway.test/metrics/revenue?from=2026-03-01" in text
+    assert "chart: http://headway.test/api/v1/metrics/revenue/query?grain=day&from=2026-03-01" in text
     assert "owner: cfo@shop.example" in text and "counter-metrics to check: refunds" in text
     assert "suspected drivers: signups (down, consistent)" in text
     assert f"acknowledge: http://headway.test/api/v1/alerts/{kpi['id']}/ack?token=" in text

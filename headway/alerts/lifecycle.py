@@ -231,6 +231,7 @@ class Alerting:
             drivers=drivers,
             recipients=who.people,
             level=max(level, 0),
+            grain=(rule.grain or self.engine.workspace.grain_of(rule.metric)).value,
         )
         self._deliver(who.channels, message, report, s, incident.get("key"), incident["id"])
 

@@ -42,13 +42,17 @@ def compose(
     drivers: list[Driver] | None = None,
     recipients: tuple[str, ...] = (),
     level: int = 0,
+    grain: str = "day",
 ) -> Message:
     value, expected = incident.get("value"), incident.get("expected")
     change = None if value is None or expected is None else value - expected
     rel = None if change is None or not expected else change / abs(expected)
     moved = {"up": "rose above", "down": "fell below"}.get(incident.get("direction") or "", "left")
     subject = f"[{state.upper()}] {metric.label} {moved} its band on {incident['period']}"
-    chart = f"{base_url.rstrip('/')}/metrics/{quote(metric.id)}?from={quote(incident['period'])}"
+    # the series behind the alert; a chart page can take over this link once the dashboard has one per metric
+    chart = (
+        f"{base_url.rstrip('/')}/api/v1/metrics/{quote(metric.id)}/query?grain={grain}&from={quote(incident['period'])}"
+    )
     lines = [
         f"{metric.label} ({metric.id}) was {_fmt(value)}{' ' + metric.unit if metric.unit else ''} "
         f"in the period {incident['period']}, expected {_fmt(expected)}",
