@@ -320,3 +320,18 @@ def test_alerts_run_command(shop: Path, receiver: Receiver) -> None:
     assert {d["channel"] for d in body["deliveries"]} == {"hook", "slack"}
     again = CliRunner().invoke(app, ["alerts", "run", "-w", str(shop)])
     assert "2 rule(s) evaluated, 0 opened, 0 resolved, 0 message(s) sent, 0 failed" in again.stdout
+
+
+def test_alerts_run_exits_3_when_a_rule_cannot_be_evaluated(shop: Path, receiver: Receiver) -> None:
+    (shop / "data" / "orders.parquet").unlink()
+    result = CliRunner().invoke(app, ["alerts", "run", "-w", str(shop)])
+    assert result.exit_code == 3
+    assert "revenue_drop: evaluation_error" in result.stdout
+
+
+def test_alerts_run_refuses_a_broken_alert_file(shop: Path) -> None:
+    path = shop / "alerts" / "shop.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("metric: revenue\n", "metric: revenu\n"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["alerts", "run", "-w", str(shop)])
+    assert result.exit_code == 1
+    assert "alerts/shop.yml:3 alerts[0].metric: unknown metric 'revenu'. Did you mean 'revenue'?" in result.stderr

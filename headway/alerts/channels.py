@@ -70,7 +70,7 @@ def _post(channel: Channel, body: dict[str, Any], context: Context, ok: Callable
     for _ in range(RETRIES):
         try:
             response = httpx.post(url, json=body, timeout=context.timeout)
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             return Delivery(channel.name, Outcome.FAILED, f"{type(error).__name__}: {error}")
         if response.status_code in (404, 410):
             return Delivery(channel.name, Outcome.GONE, f"HTTP {response.status_code}")

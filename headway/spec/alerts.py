@@ -36,6 +36,12 @@ def _span(value: Any) -> Any:
 Span = Annotated[str, BeforeValidator(_span)]
 
 
+def _http_url(value: Any) -> Any:
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"'{value}' is not an http(s) URL; write https://host/path, or url_env: VARIABLE")
+    return value
+
+
 def span_seconds(text: str) -> int:
     match = _SPAN.match(text)
     if not match:  # pragma: no cover - guarded by the model
@@ -106,7 +112,7 @@ class AlertRule(Model):
 class Channel(Model):
     name: Ident
     type: ChannelType
-    url: str | None = Field(default=None, pattern=r"^https?://")
+    url: Annotated[str, BeforeValidator(_http_url)] | None = None
     url_env: str | None = None  # read the URL from this environment variable (keeps secrets out of git)
     to: list[str] = Field(default_factory=list)  # email recipients
     owner: str | None = None  # told when the channel is disabled
