@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from headway.analysis import changes
 from headway.analysis import intervals as ci
 from headway.analysis.reasons import Reason
 from headway.analysis.statistics import ProportionStatistic, QuantileStatistic, RatioStatistic, SampleMeanStatistic
@@ -71,4 +72,48 @@ def intervals_for(
         if found.reason is not Reason.NO_DATA and floor is not None and (n is None or n < floor):
             found = ci.Interval.none(found.method, Reason.INSUFFICIENT_SAMPLE)
         out.append({**row, "ci_low": found.low, "ci_high": found.high, "status": found.reason.value})
+    return out
+
+
+def _statistic(row: dict[str, Any], metric: Metric, prefix: str = "") -> changes.Statistic | float | None:
+    """The statistic a change test needs, from `prefix`ed columns (`compare_` for the earlier period)."""
+
+    def get(*names: str) -> list[float] | None:
+        return _num(row, *(prefix + name for name in names))
+
+    if metric.ratio is not None:
+        if (r := get("n", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")) is not None:
+            return RatioStatistic(int(r[0]), *r[1:])
+        p = get("n", "sum")
+        return ProportionStatistic(int(p[0]), p[1]) if p is not None else None
+    agg = metric.measure.agg if metric.measure else None
+    if agg is Agg.AVG and (m := get("n", "sum", "sum_sq")) is not None:
+        return SampleMeanStatistic(int(m[0]), m[1], m[2])
+    if agg in (Agg.COUNT, Agg.COUNT_DISTINCT) and (v := get("value")) is not None:
+        return v[0]
+    return None
+
+
+def changes_for(
+    rows: Iterable[dict[str, Any]], metric: Metric, *, alpha: float = changes.ALPHA, sampled: bool = False
+) -> list[dict[str, Any]]:
+    """Each compared row with `change_test`, `p_value` and `significant` added.
+
+    The earlier period's statistics are read from `compare_`-prefixed columns (`compare_n`,
+    `compare_sum`, ...). A fully observed total changed exactly as shown, so it gets no test.
+    """
+    out = []
+    for row in rows:
+        now, before = _statistic(row, metric), _statistic(row, metric, "compare_")
+        if isinstance(now, float) and isinstance(before, float):
+            test = (
+                changes.two_counts(now, before) if sampled else changes.ChangeTest("none", None, Reason.FULLY_OBSERVED)
+            )
+        elif now is None or before is None or isinstance(now, float) or isinstance(before, float):
+            reason = Reason.NO_DATA if row.get("value") is None else Reason.NO_STATISTICS
+            test = changes.ChangeTest("none", None, reason)
+        else:
+            test = changes.compare(now, before)
+        extra = {"change_test": test.test, "p_value": test.p_value, "significant": test.significant(alpha)}
+        out.append({**row, **extra, "change_status": test.reason.value})
     return out

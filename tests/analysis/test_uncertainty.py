@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from headway.analysis.uncertainty import intervals_for
+from headway.analysis.uncertainty import changes_for, intervals_for
 from headway.spec.models import Metric
 
 
@@ -47,3 +47,30 @@ def test_median_uses_the_order_statistics_the_engine_returns() -> None:
     row = {"period": "2026-01-01", "value": 5.0, "n": 30, "ci_low_value": 4.0, "ci_high_value": 6.5}
     out = intervals_for([row], m)[0]
     assert (out["ci_low"], out["ci_high"], out["status"]) == (4.0, 6.5, "ok")
+
+
+def test_changes_for_tests_each_comparison() -> None:
+    from statsmodels.stats.proportion import proportions_ztest
+
+    m = metric(ratio={"numerator": "a", "denominator": "b"})
+    rows = [
+        {"period": "2026-02-01", "value": 60 / 110, "n": 110, "sum": 60, "compare_n": 100, "compare_sum": 30},
+        {"period": "2026-03-01", "value": 31 / 100, "n": 100, "sum": 31, "compare_n": 100, "compare_sum": 30},
+        {"period": "2026-04-01", "value": None, "n": 0, "sum": 0},
+    ]
+    out = changes_for(rows, m)
+    reference = proportions_ztest([60, 30], [110, 100])[1]  # 54.5% vs 30.0%
+    assert out[0]["p_value"] == pytest.approx(reference, abs=1e-12) and reference < 0.05
+    assert out[0]["significant"] is True
+    assert out[1]["p_value"] == pytest.approx(proportions_ztest([31, 30], [100, 100])[1], abs=1e-12)
+    assert out[1]["significant"] is False and out[1]["change_test"] == "two_proportion_z"
+    assert out[2]["p_value"] is None and out[2]["change_status"] == "no_data"
+
+
+def test_changes_for_counts_are_exact_unless_sampled() -> None:
+    m = metric(source="s", measure={"agg": "count"})
+    row = {"period": "2026-02-01", "value": 30, "n": 30, "compare_value": 12}
+    assert changes_for([row], m)[0]["change_status"] == "fully_observed"
+    sampled = changes_for([row], m, sampled=True)[0]
+    assert sampled["change_test"] == "poisson_exact" and sampled["significant"] is True
+    assert sampled["p_value"] == pytest.approx(0.007915897334896727, abs=1e-12)  # scipy binomtest(30, 42, 0.5)
