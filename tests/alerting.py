@@ -2,7 +2,7 @@
 
 The workspace holds 60 days of orders: revenue 1000 a day (+10 on weekdays 0-4) and 50 signups
 a day, both flat, so every baseline expects exactly those numbers. `drop_last` makes the last
-day's revenue 400 and signups 20: a clear drop that any rule below must catch.
+day's revenue 400 and signups 20 (none from the Zürich shop): a clear drop that any rule below must catch.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ SOURCES_YML = """sources:
       ts: {type: timestamp}
       amount: {type: double}
       kind: {type: string}
+      shop: {type: string}
 """
 METRICS_YML = """metrics:
   - id: revenue
@@ -54,6 +55,7 @@ METRICS_YML = """metrics:
     source: orders
     measure: {agg: count}
     filter: "kind = 'signup'"
+    dimensions: [shop]
     contributes_to: [{metric: revenue, sign: positive, lag: 7d}]
   - id: refunds
     name: Refunds
@@ -100,21 +102,24 @@ groups:
 
 
 def write_orders(path: Path, drop_last: bool) -> None:
-    rows: list[tuple[dt.datetime, float, str]] = []
+    """Sign-ups come from two shops, 30 and 20 a day; on the dropped day all 20 are from Ōsaka."""
+    rows: list[tuple[dt.datetime, float, str, str]] = []
     for i in range(DAYS):
         day = FIRST_DAY + dt.timedelta(days=i)
         noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
         last = drop_last and i == DAYS - 1
         revenue = 400.0 if last else 1000.0 + (10.0 if day.weekday() < 5 else 0.0)
-        rows.append((noon, revenue, "order"))
-        rows += [(noon, 0.0, "signup")] * (20 if last else 50)
-        rows.append((noon, 0.0, "refund"))
+        rows.append((noon, revenue, "order", "Zürich"))
+        rows += [(noon, 0.0, "signup", "Zürich")] * (0 if last else 30)
+        rows += [(noon, 0.0, "signup", "Ōsaka")] * 20
+        rows.append((noon, 0.0, "refund", "Zürich"))
     columns = list(zip(*rows, strict=True))
     table = pa.table(
         {
             "ts": pa.array(columns[0], pa.timestamp("us", tz="UTC")),
             "amount": pa.array(columns[1], pa.float64()),
             "kind": pa.array(columns[2], pa.string()),
+            "shop": pa.array(columns[3], pa.string()),
         }
     )
     pq.write_table(table, path)

@@ -20,8 +20,9 @@ from alerting import Clock, Receiver, SmtpServer, build_shop, write_orders
 from typer.testing import CliRunner
 
 from headway.alerts.channels import Context
+from headway.alerts.delivery import dedupe_key
 from headway.alerts.feed import history, incidents
-from headway.alerts.lifecycle import AckError, Alerting, dedupe_key
+from headway.alerts.lifecycle import AckError, Alerting
 from headway.cli.main import app
 from headway.engine import Engine
 from headway.spec import load_workspace
@@ -335,3 +336,40 @@ def test_alerts_run_refuses_a_broken_alert_file(shop: Path) -> None:
     result = CliRunner().invoke(app, ["alerts", "run", "-w", str(shop)])
     assert result.exit_code == 1
     assert "alerts/shop.yml:3 alerts[0].metric: unknown metric 'revenu'. Did you mean 'revenue'?" in result.stderr
+
+
+BY_SHOP = """  - id: signups_by_shop
+    metric: signups
+    by: [shop]
+    window: 14
+    channels: [hook]
+"""
+
+
+def test_a_rule_with_by_watches_each_slice(tmp_path: Path, receiver: Receiver, smtp: SmtpServer) -> None:
+    root = build_shop(tmp_path / "s", receiver.url("/hook"), receiver.url("/slack"), extra_rules=BY_SHOP)
+    args = ["alerts", "test", "signups_by_shop", "--from", "2026-02-01", "--format", "json", "-w", str(root)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["alerts"] == [
+        {
+            "period": "2026-03-01",
+            "value": 0,
+            "expected": 30.0,
+            "low": 30.0,
+            "high": 30.0,
+            "direction": "down",
+            "series": {"shop": "Zürich"},
+        }
+    ]
+    h = Harness(root, smtp, Clock(), [])
+    try:
+        report = h.alerting.run()
+        assert report.outcomes["signups_by_shop[shop=Zürich]"] == "firing"
+        assert report.outcomes["signups_by_shop[shop=Ōsaka]"] == "normal"
+        [sliced] = [i for i in incidents(h.store) if i["rule"] == "signups_by_shop"]
+        assert sliced["series"] == {"shop": "Zürich"}
+        subjects = [m["subject"] for m in receiver.at("/hook")]
+        assert "[FIRING] Sign-ups (shop=Zürich) fell below its band on 2026-03-01" in subjects
+    finally:
+        h.close()

@@ -8,7 +8,6 @@ series' state, each incident and every event. The clock is injected so tests can
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,16 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from headway.alerts import escalation as esc
-from headway.alerts.channels import Context, Delivery, Message, Outcome, send
+from headway.alerts.channels import Context, Delivery
 from headway.alerts.correlate import suspected
-from headway.alerts.links import ack_url, alert_secret, base_url
-from headway.alerts.message import Driver, compose
+from headway.alerts.delivery import Notifier, dedupe_key
+from headway.alerts.links import alert_secret, base_url
 from headway.analysis.alerts.evaluate import Skip, State
-from headway.analysis.alerts.series import run_latest
+from headway.analysis.alerts.series import RuleRun, run_latest
 from headway.engine import Engine
-from headway.spec.alerts import AlertRule, AlertSpec, ChannelType
+from headway.spec.alerts import AlertRule, AlertSpec
 from headway.store import StateStore
-from headway.store.alert_models import AlertChannelStatus, AlertEvent, AlertIncident, AlertSeries
+from headway.store.alert_models import AlertEvent, AlertIncident, AlertSeries
 from headway.store.models import utc_now
 
 Clock = Callable[[], dt.datetime]
@@ -37,11 +36,6 @@ class AckError(ValueError):
     def __init__(self, message: str, code: str):
         super().__init__(message)
         self.code = code
-
-
-def dedupe_key(rule_id: str, metric_id: str, series: str = "") -> str:
-    """Stable per rule and series: the same problem never opens two incidents."""
-    return hashlib.sha256(f"{rule_id}\0{metric_id}\0{series}".encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -65,6 +59,7 @@ class Alerting:
     def __post_init__(self) -> None:
         self.secret = alert_secret(self.engine.workspace.root, self.context.env)
         self.base = self.base or base_url(self.context.env)
+        self.notifier = Notifier(self.engine.workspace, self.spec, self.context, self.secret, self.base, self.clock)
 
     # -- one pass -------------------------------------------------------------
     def run(self) -> RunReport:
@@ -81,21 +76,36 @@ class Alerting:
         key, now = dedupe_key(rule.id, rule.metric), self.clock()
         report.evaluated += 1
         try:
-            run = run_latest(self.engine, rule, periods=rule.trigger.of + rule.recover)
+            runs = run_latest(self.engine, rule, periods=rule.trigger.of + rule.recover)
         except Exception as error:  # any failure is an outcome the owner hears about, never silence
             detail = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
             report.outcomes[rule.id] = "evaluation_error"
-            if self._set_series(key, rule, None, "evaluation_error", None, detail, now):
-                self._tell_owner(rule, f"[ERROR] alert rule {rule.id} cannot be evaluated", detail, report)
+            if self._set_series(key, rule, {}, None, "evaluation_error", None, detail, now):
+                subject = f"[ERROR] alert rule {rule.id} cannot be evaluated"
+                with self.store.session() as s:
+                    self.notifier.tell_owner(rule, subject, detail, report.deliveries, s)
             return
-        last = run.evaluation.points[-1] if run and run.evaluation.points else None
-        if run is None or last is None or last.skip is Skip.NO_DATA:
+        if not runs:
             report.outcomes[rule.id] = "no_data"
-            self._set_series(key, rule, None, "no_data", last.period if last else None, None, now)
+            self._set_series(key, rule, {}, None, "no_data", None, None, now)
+            return
+        for run in runs:
+            self._track(rule, run, report, firing, now)
+
+    def _track(
+        self, rule: AlertRule, run: RuleRun, report: RunReport, firing: dict[str, str | None], now: dt.datetime
+    ) -> None:
+        """One series of one rule: record its state, open or resolve its incident."""
+        key = dedupe_key(rule.id, rule.metric, run.label)
+        name = f"{rule.id}[{run.label}]" if run.label else rule.id
+        last = run.evaluation.points[-1] if run.evaluation.points else None
+        if last is None or last.skip is Skip.NO_DATA:
+            report.outcomes[name] = "no_data"
+            self._set_series(key, rule, run.series, None, "no_data", last.period if last else None, None, now)
             return
         state = run.evaluation.states[-1]
-        report.outcomes[rule.id] = state.value
-        self._set_series(key, rule, state, "ok", last.period, None, now)
+        report.outcomes[name] = state.value
+        self._set_series(key, rule, run.series, state, "ok", last.period, None, now)
         with self.store.session() as s:
             incident = _open_incident(s, key)
             if state is State.FIRING and incident is None and run.evaluation.fired:
@@ -104,6 +114,7 @@ class Alerting:
                     key=key,
                     rule_id=rule.id,
                     metric_id=rule.metric,
+                    series=run.series,
                     state="firing",
                     opened_at=now,
                     period=start.period,
@@ -124,14 +135,15 @@ class Alerting:
                 s.add(AlertEvent(at=now, key=key, incident_id=incident.id, kind="resolved", detail={}))
                 report.resolved.append(incident.id)
                 if incident.level >= 0 and incident.parent_id is None:
-                    self._notify(rule, _as_dict(incident), "resolved", 0, report, s)
-            if state is State.FIRING and incident is not None:
-                firing[rule.metric] = incident.direction
+                    self.notifier.notify(rule, _as_dict(incident), "resolved", 0, report.deliveries, s)
+            if state is State.FIRING and incident is not None and not run.series:
+                firing[rule.metric] = incident.direction  # the tree links whole metrics, not slices
 
     def _set_series(
         self,
         key: str,
         rule: AlertRule,
+        series: dict[str, Any],
         state: State | None,
         outcome: str,
         period: str | None,
@@ -144,7 +156,7 @@ class Alerting:
             new_state = state.value if state else (row.state if row else State.NORMAL.value)
             changed = row is None or row.outcome != outcome or row.state != new_state
             if row is None:
-                row = AlertSeries(key=key, rule_id=rule.id, metric_id=rule.metric, since=now)
+                row = AlertSeries(key=key, rule_id=rule.id, metric_id=rule.metric, series=series, since=now)
                 s.add(row)
             if changed:
                 row.since = now
@@ -159,7 +171,8 @@ class Alerting:
     def _correlate(self, opened: list[int], firing: dict[str, str | None]) -> None:
         metrics = self.engine.workspace.metrics
         with self.store.session() as s:
-            new = {i.metric_id: i for i in s.scalars(select(AlertIncident).where(AlertIncident.id.in_(opened)))}
+            found = s.scalars(select(AlertIncident).where(AlertIncident.id.in_(opened)))
+            new = {i.metric_id: i for i in found if not i.series}  # the tree links whole metrics, not slices
             for metric_id, incident in new.items():
                 drivers = suspected(metrics, metric_id, incident.direction, firing)
                 if not drivers:
@@ -192,7 +205,7 @@ class Alerting:
                             at=now, key=incident.key, incident_id=incident.id, kind=kind, detail={"level": level}
                         )
                     )
-                    self._notify(rule, _as_dict(incident), "firing", incident.level, report, s)
+                    self.notifier.notify(rule, _as_dict(incident), "firing", incident.level, report.deliveries, s)
         return report
 
     def acknowledge(self, incident_id: int, by: str) -> dict[str, Any]:
@@ -212,79 +225,6 @@ class Alerting:
                 )
             return _as_dict(incident)
 
-    # -- delivery -------------------------------------------------------------
-    def _notify(
-        self, rule: AlertRule, incident: dict[str, Any], state: str, level: int, report: RunReport, s: Session
-    ) -> None:
-        metric = self.engine.workspace.metrics[rule.metric]
-        policy = esc.policy_for(rule, self.spec)
-        who = esc.audience(rule, metric, self.spec, policy.levels[min(max(level, 0), len(policy.levels) - 1)])
-        drivers = [Driver(d["metric"], d["direction"], d["sign"], d["evidence"]) for d in incident.get("drivers") or []]
-        message = compose(
-            state=state,
-            incident=incident,
-            rule=rule,
-            metric=metric,
-            owner=rule.owner or metric.owner,
-            base_url=self.base or "",
-            ack_url=ack_url(self.base or "", self.secret, incident["id"]),
-            drivers=drivers,
-            recipients=who.people,
-            level=max(level, 0),
-            grain=(rule.grain or self.engine.workspace.grain_of(rule.metric)).value,
-        )
-        self._deliver(who.channels, message, report, s, incident.get("key"), incident["id"])
-
-    def _tell_owner(self, rule: AlertRule, subject: str, text: str, report: RunReport) -> None:
-        metric = self.engine.workspace.metrics.get(rule.metric)
-        owner = rule.owner or (metric.owner if metric else None)
-        message = Message(subject, text, {"state": "evaluation_error", "rule": rule.id}, (owner,) if owner else ())
-        with self.store.session() as s:
-            self._deliver(tuple(rule.channels), message, report, s, dedupe_key(rule.id, rule.metric), None)
-
-    def _deliver(
-        self,
-        names: tuple[str, ...],
-        message: Message,
-        report: RunReport,
-        s: Session,
-        key: str | None,
-        incident: int | None,
-    ) -> None:
-        now = self.clock()
-        for name in names:
-            channel = self.spec.channels[name]
-            status = s.get(AlertChannelStatus, name)
-            if status is not None and status.disabled:
-                continue
-            delivery = send(channel, message, self.context)
-            report.deliveries.append(delivery)
-            detail = {
-                "channel": name,
-                "outcome": delivery.outcome.value,
-                "detail": delivery.detail,
-                "subject": message.subject,
-            }
-            s.add(AlertEvent(at=now, key=key, incident_id=incident, kind="delivery", detail=detail))
-            if delivery.outcome is Outcome.GONE:
-                s.merge(AlertChannelStatus(name=name, disabled=True, reason=delivery.detail, changed_at=now))
-                s.add(
-                    AlertEvent(
-                        at=now, key=key, kind="channel_disabled", detail={"channel": name, "reason": delivery.detail}
-                    )
-                )
-                self._channel_gone(name, delivery, report)
-
-    def _channel_gone(self, name: str, delivery: Delivery, report: RunReport) -> None:
-        """Tell the channel's owner by email (the first email channel), since the channel itself is gone."""
-        owner = self.spec.channels[name].owner
-        mail = next((c for c in self.spec.channels.values() if c.type is ChannelType.EMAIL and c.name != name), None)
-        if owner and mail:
-            text = f"Headway disabled alert channel '{name}': its endpoint answered {delivery.detail}. Fix its URL."
-            report.deliveries.append(
-                send(mail, Message(f"[CHANNEL DISABLED] {name}", text, {}, (owner,)), self.context)
-            )
-
 
 def _open_incident(s: Session, key: str) -> AlertIncident | None:
     stmt = select(AlertIncident).where(AlertIncident.key == key, AlertIncident.state.in_(OPEN))
@@ -292,8 +232,9 @@ def _open_incident(s: Session, key: str) -> AlertIncident | None:
 
 
 def _open_incident_for_metric(s: Session, metric_id: str) -> AlertIncident | None:
+    """The newest open incident on the whole metric (not on one of its slices)."""
     stmt = select(AlertIncident).where(AlertIncident.metric_id == metric_id, AlertIncident.state.in_(OPEN))
-    return s.scalars(stmt.order_by(AlertIncident.id.desc())).first()
+    return next((i for i in s.scalars(stmt.order_by(AlertIncident.id.desc())) if not i.series), None)
 
 
 def _as_dict(incident: AlertIncident) -> dict[str, Any]:
@@ -305,6 +246,7 @@ def _as_dict(incident: AlertIncident) -> dict[str, Any]:
         "key": incident.key,
         "rule": incident.rule_id,
         "metric": incident.metric_id,
+        "series": dict(incident.series or {}),
         "state": incident.state,
         "period": incident.period,
         "value": incident.value,

@@ -48,7 +48,9 @@ def compose(
     change = None if value is None or expected is None else value - expected
     rel = None if change is None or not expected else change / abs(expected)
     moved = {"up": "rose above", "down": "fell below"}.get(incident.get("direction") or "", "left")
-    subject = f"[{state.upper()}] {metric.label} {moved} its band on {incident['period']}"
+    series = ", ".join(f"{k}={v}" for k, v in (incident.get("series") or {}).items())
+    name = f"{metric.label} ({series})" if series else metric.label
+    subject = f"[{state.upper()}] {name} {moved} its band on {incident['period']}"
     # the series behind the alert; a chart page can take over this link once the dashboard has one per metric
     chart = (
         f"{base_url.rstrip('/')}/api/v1/metrics/{quote(metric.id)}/query?grain={grain}&from={quote(incident['period'])}"

@@ -46,7 +46,7 @@ def test_rule(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Backtest a rule: every alert it would have raised between --from and --to."""
-    from headway.analysis.alerts.series import run_rule
+    from headway.analysis.alerts.series import backtest_json, run_rule
 
     ws = open_workspace(workspace)
     spec = _alert_spec(ws, workspace)
@@ -63,7 +63,10 @@ def test_rule(
             fail(f"metric '{metric or spec.rules[rule].metric}' has no data", Exit.FAILED)
         first = start.date() if start else span[0]
         last = end.date() if end else span[1]
-        result = run_rule(runner, spec.rules[rule], first, last, metric).to_json()
+        chosen = spec.rules[rule]
+        target = metric or chosen.metric
+        runs = run_rule(runner, chosen, first, last, metric)
+        result = backtest_json(runs, chosen, target, chosen.grain or ws.grain_of(target))
     if format is Format.JSON:
         print(json.dumps(result, separators=(",", ":")))
         return
@@ -75,10 +78,14 @@ def _table(result: dict[str, Any], first: dt.date, last: dt.date) -> Table:
     title = f"{result['rule']} on {result['metric']} · {result['grain']} · {result['baseline']}"
     caption = f"{count} alert(s) from {first} to {last}" + (f"; {result['note']}" if result["note"] else "")
     table = Table(title=escape(title), title_justify="left", caption=escape(caption), caption_justify="left")
-    for name in ("period", "value", "expected", "low", "high", "direction"):
-        table.add_column(name, justify="left" if name in ("period", "direction") else "right")
+    names = ["period", "series", "value", "expected", "low", "high", "direction"]
+    if not any("series" in a for a in result["alerts"]):
+        names.remove("series")
+    for name in names:
+        table.add_column(name, justify="left" if name in ("period", "series", "direction") else "right")
     for alert in result["alerts"]:
-        table.add_row(*[_cell(alert[k]) for k in ("period", "value", "expected", "low", "high", "direction")])
+        series = ", ".join(f"{k}={v}" for k, v in alert.get("series", {}).items())
+        table.add_row(*[_cell(series if k == "series" else alert[k]) for k in names])
     return table
 
 

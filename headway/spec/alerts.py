@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
+from headway.spec.graph import available_dimensions
 from headway.spec.issues import Issue, PathPart, SpecError, choices_hint
 from headway.spec.models import Grain, Ident, Model
 from headway.spec.pydantic_issues import issues_from_validation
@@ -90,6 +91,7 @@ class AlertRule(Model):
     metric: Ident
     description: str | None = None
     grain: Grain | None = None
+    by: list[str] = Field(default_factory=list, max_length=3)  # one series per value of these dimensions
     baseline: Baseline = Baseline.ROLLING
     window: Annotated[int, Field(ge=3, le=1000)] = 28
     k: Annotated[float, Field(gt=0, le=100)] = 3.0
@@ -230,6 +232,11 @@ def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
         if metric is None:
             hint = choices_hint(rule.metric, ws.metrics, "a metric id")
             issues.append(origin.issue(("metric",), f"unknown metric '{rule.metric}'", hint))
+        declared = available_dimensions(ws.metrics, rule.metric) if metric else []
+        for i, dim in enumerate(rule.by):
+            if metric and dim not in declared:
+                hint = choices_hint(dim, declared, "a declared dimension")
+                issues.append(origin.issue(("by", i), f"metric '{rule.metric}' has no dimension '{dim}'", hint))
         for i, name in enumerate(rule.channels):
             if name not in spec.channels:
                 hint = choices_hint(name, spec.channels, "a channel")

@@ -24,6 +24,7 @@ class AlertSeries(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(200), index=True)
     metric_id: Mapped[str] = mapped_column(String(200))
+    series: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # the slice, e.g. {"plan": "pro"}
     state: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(32))  # ok | no_data | evaluation_error
     since: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
@@ -41,6 +42,7 @@ class AlertIncident(Base):
     key: Mapped[str] = mapped_column(String(64), index=True)
     rule_id: Mapped[str] = mapped_column(String(200))
     metric_id: Mapped[str] = mapped_column(String(200), index=True)
+    series: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     state: Mapped[str] = mapped_column(String(32), index=True)  # firing | acknowledged | resolved
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

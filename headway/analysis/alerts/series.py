@@ -7,7 +7,7 @@ first evaluated period is fetched for the baseline to exist there.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from headway.analysis.alerts.evaluate import SEASON, Evaluation, Point, decide
@@ -24,6 +24,7 @@ class RuleRun:
     grain: Grain
     evaluation: Evaluation
     first: str  # the first period evaluated (earlier ones are history only)
+    series: dict[str, Any] = field(default_factory=dict)  # the slice, for a rule with `by`
 
     @property
     def evaluated(self) -> list[Point]:
@@ -41,15 +42,29 @@ class RuleRun:
         hit = any(flag for p, flag in zip(ev.points, ev.noted, strict=True) if p.period >= self.first)
         return ev.note if hit else None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule.id,
-            "metric": self.metric_id,
-            "grain": self.grain.value,
-            "baseline": self.rule.baseline.value,
-            "note": self.note,
-            "alerts": [p.to_json() for p in self.alerts()],
-        }
+    @property
+    def label(self) -> str:
+        """`plan=pro, region=EU`, or empty for a rule without slices."""
+        return ", ".join(f"{k}={v}" for k, v in self.series.items())
+
+
+def backtest_json(runs: list[RuleRun], rule: AlertRule, metric_id: str, grain: Grain) -> dict[str, Any]:
+    """`{"rule", "metric", "grain", "baseline", "note", "alerts": [{period, value, expected, low, high, direction}]}`;
+    with `by`, each alert also names its `series`."""
+    alerts = []
+    for run in runs:
+        for point in run.alerts():
+            alerts.append({**point.to_json(), "series": run.series} if rule.by else point.to_json())
+    alerts.sort(key=lambda a: (a["period"], str(a.get("series", ""))))
+    note = next((run.note for run in runs if run.note), None)
+    return {
+        "rule": rule.id,
+        "metric": metric_id,
+        "grain": grain.value,
+        "baseline": rule.baseline.value,
+        "note": note,
+        "alerts": alerts,
+    }
 
 
 def history_periods(rule: AlertRule, grain: Grain) -> int:
@@ -66,21 +81,29 @@ def history_periods(rule: AlertRule, grain: Grain) -> int:
     return rule.window  # pragma: no cover
 
 
-def run_rule(engine: Engine, rule: AlertRule, start: dt.date, end: dt.date, metric_id: str | None = None) -> RuleRun:
-    """The rule over [start, end] (inclusive local days), with history fetched before `start`."""
+def run_rule(
+    engine: Engine, rule: AlertRule, start: dt.date, end: dt.date, metric_id: str | None = None
+) -> list[RuleRun]:
+    """The rule over [start, end] (inclusive local days), history fetched before `start`: one run per slice."""
     ws = engine.workspace
     metric_id = metric_id or rule.metric
     grain = rule.grain or ws.grain_of(metric_id)
     calendar = Calendar(ws.config.week_start)
     first = calendar.start(start, grain)
     since = calendar.shift(first, grain, -history_periods(rule, grain))
-    rows = engine.query(Query(metric_id, grain, start=since, end=end)).rows
-    rows = [r for r in rows if r.get("period")]
-    evaluation = decide(rule, ws.metrics[metric_id], rows, grain)
-    return RuleRun(rule, metric_id, grain, evaluation, first.isoformat())
+    rows = engine.query(Query(metric_id, grain, by=tuple(rule.by), start=since, end=end)).rows
+    slices: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.get("period"):
+            slices.setdefault(tuple(row.get(d) for d in rule.by), []).append(row)
+    return [
+        RuleRun(rule, metric_id, grain, decide(rule, ws.metrics[metric_id], part, grain), first.isoformat(), series)
+        for key, part in sorted(slices.items(), key=lambda item: [str(v) for v in item[0]])
+        for series in [dict(zip(rule.by, key, strict=True))]
+    ]
 
 
-def run_latest(engine: Engine, rule: AlertRule, periods: int = 1) -> RuleRun | None:
+def run_latest(engine: Engine, rule: AlertRule, periods: int = 1) -> list[RuleRun] | None:
     """The rule over the last `periods` complete periods of data, or None when there is no data."""
     ws = engine.workspace
     grain = rule.grain or ws.grain_of(rule.metric)
