@@ -19,6 +19,8 @@ from headway.alerts import escalation as esc
 from headway.alerts.channels import Context, Delivery
 from headway.alerts.correlate import suspected
 from headway.alerts.delivery import Notifier, dedupe_key
+from headway.alerts.errors import AckError
+from headway.alerts.feed import incident_json as _as_dict
 from headway.alerts.links import alert_secret, base_url
 from headway.analysis.alerts.evaluate import Skip, State
 from headway.analysis.alerts.series import RuleRun, run_latest
@@ -30,12 +32,6 @@ from headway.store.models import utc_now
 
 Clock = Callable[[], dt.datetime]
 OPEN = ("firing", "acknowledged")
-
-
-class AckError(ValueError):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -235,34 +231,3 @@ def _open_incident_for_metric(s: Session, metric_id: str) -> AlertIncident | Non
     """The newest open incident on the whole metric (not on one of its slices)."""
     stmt = select(AlertIncident).where(AlertIncident.metric_id == metric_id, AlertIncident.state.in_(OPEN))
     return next((i for i in s.scalars(stmt.order_by(AlertIncident.id.desc())) if not i.series), None)
-
-
-def _as_dict(incident: AlertIncident) -> dict[str, Any]:
-    def when(value: dt.datetime | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
-        "id": incident.id,
-        "key": incident.key,
-        "rule": incident.rule_id,
-        "metric": incident.metric_id,
-        "series": dict(incident.series or {}),
-        "state": incident.state,
-        "period": incident.period,
-        "value": incident.value,
-        "expected": incident.expected,
-        "low": incident.low,
-        "high": incident.high,
-        "direction": incident.direction,
-        "level": incident.level,
-        "opened_at": when(incident.opened_at),
-        "acknowledged_at": when(incident.acknowledged_at),
-        "acknowledged_by": incident.acknowledged_by,
-        "resolved_at": when(incident.resolved_at),
-        "parent_id": incident.parent_id,
-        "drivers": list(incident.drivers or []),
-    }
-
-
-def incident_json(incident: AlertIncident) -> dict[str, Any]:
-    return _as_dict(incident)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from headway.alerts.feed import MAX_LIMIT, history, incidents
-from headway.alerts.lifecycle import AckError
+from headway.alerts.errors import AckError
+from headway.alerts.feed import MAX_LIMIT, history, incident, incidents
 from headway.alerts.links import verify
 from headway.serve.alerts_service import AlertService
 from headway.serve.errors import ERROR_RESPONSES, ErrorBody, error_body
@@ -36,6 +36,10 @@ def _unavailable() -> JSONResponse:
     return JSONResponse(error_body(503, "alerts are not running yet", code="alerts_unavailable"), status_code=503)
 
 
+def _no_rules(incident_id: int) -> JSONResponse:
+    return _refused(AckError(f"no alert incident {incident_id}: this workspace has no alert rules", "unknown_alert"))
+
+
 def _refused(error: AckError) -> JSONResponse:
     status = 404 if error.code == "unknown_alert" else 409
     return JSONResponse(error_body(status, str(error), code=error.code), status_code=status)
@@ -52,7 +56,7 @@ def alert_feed(
     service = _service(request)
     if service is None:
         return _unavailable()
-    return {"alerts": incidents(service.alerting.store, limit, state, metric)}
+    return {"alerts": incidents(service.store, limit, state, metric)}
 
 
 @router.get("/{incident_id}")
@@ -60,18 +64,18 @@ def alert_detail(request: Request, incident_id: IncidentId) -> Any:
     service = _service(request)
     if service is None:
         return _unavailable()
-    found = [i for i in incidents(service.alerting.store, MAX_LIMIT) if i["id"] == incident_id]
-    if not found:
+    found = incident(service.store, incident_id)
+    if found is None:
         return _refused(AckError(f"no alert incident {incident_id}", "unknown_alert"))
-    return {**found[0], "history": history(service.alerting.store, incident_id)}
+    return {**found, "history": history(service.store, incident_id)}
 
 
 @router.post("/{incident_id}/ack")
 def acknowledge(request: Request, incident_id: IncidentId, ack: Annotated[Ack, Body()]) -> Any:
     """Acknowledge an incident: escalation and repeats stop."""
     service = _service(request)
-    if service is None:
-        return _unavailable()
+    if service is None or service.alerting is None:
+        return _unavailable() if service is None else _no_rules(incident_id)
     try:
         return service.alerting.acknowledge(incident_id, ack.by)
     except AckError as error:
@@ -84,8 +88,8 @@ def acknowledge_by_link(
 ) -> Any:
     """The signed link in every alert message: acknowledges that one incident."""
     service = _service(request)
-    if service is None:
-        return _unavailable()
+    if service is None or service.alerting is None:
+        return _unavailable() if service is None else _no_rules(incident_id)
     if not verify(service.alerting.secret, incident_id, token):
         return JSONResponse(
             error_body(403, "this acknowledgement link is not valid", code="invalid_token"), status_code=403

@@ -7,13 +7,13 @@ Robust statistics (median, MAD) keep a past anomaly from widening the band for e
 
 from __future__ import annotations
 
+import statistics
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy import stats
 
 MAD_SCALE = 1.4826  # MAD x 1.4826 estimates the standard deviation of normal noise
 MIN_POINTS = 5  # fewer usable points than this: no band (the rule is still warming up)
@@ -101,7 +101,7 @@ def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int
     filled = _interpolate(x)
     seasonal_ok = season is not None and season > 1
     minimum = max(4 * season, 60) if seasonal_ok and season else 30
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = statistics.NormalDist().inv_cdf(0.5 + level / 2)
     for block in range(minimum, n, refit):
         history = filled[max(0, block - train) : block]
         options: dict[str, Any] = {"error": "add", "trend": "add"}
