@@ -14,7 +14,7 @@ from rich.table import Table
 
 from headway.cli.common import Exit, WorkspaceOption, console, errors, fail, open_workspace
 from headway.cli.query_cmd import FromOption, ToOption, reporting
-from headway.engine import Engine
+from headway.engine import Actor, Engine
 from headway.spec import SpecError, Workspace
 from headway.spec.alerts import AlertSpec, load_alerts
 from headway.spec.issues import choices_hint
@@ -65,7 +65,7 @@ def test_rule(
         last = end.date() if end else span[1]
         chosen = spec.rules[rule]
         target = metric or chosen.metric
-        runs = run_rule(runner, chosen, first, last, metric)
+        runs = run_rule(runner, chosen, first, last, metric, actor=Actor.owner())  # as `headway query`: the local owner
         result = backtest_json(runs, chosen, target, chosen.grain or ws.grain_of(target))
     if format is Format.JSON:
         print(json.dumps(result, separators=(",", ":")))

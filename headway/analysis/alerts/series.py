@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headway.analysis.alerts.evaluate import SEASON, Evaluation, Point, decide
-from headway.engine import Engine, Query
+from headway.engine import Actor, Engine, Query
 from headway.engine.calendar import Calendar
 from headway.spec.alerts import AlertRule, Baseline
 from headway.spec.models import Grain
+
+# Alert messages leave Headway for chat and email: the evaluator reads as a viewer, so a restricted
+# metric is never sent to a channel (its rule fails with the reason instead).
+ALERTS = Actor.viewer("headway-alerts")
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,13 @@ def history_periods(rule: AlertRule, grain: Grain) -> int:
 
 
 def run_rule(
-    engine: Engine, rule: AlertRule, start: dt.date, end: dt.date, metric_id: str | None = None
+    engine: Engine,
+    rule: AlertRule,
+    start: dt.date,
+    end: dt.date,
+    metric_id: str | None = None,
+    *,
+    actor: Actor = ALERTS,
 ) -> list[RuleRun]:
     """The rule over [start, end] (inclusive local days), history fetched before `start`: one run per slice."""
     ws = engine.workspace
@@ -91,11 +101,13 @@ def run_rule(
     calendar = Calendar(ws.config.week_start)
     first = calendar.start(start, grain)
     since = calendar.shift(first, grain, -history_periods(rule, grain))
-    rows = engine.query(Query(metric_id, grain, by=tuple(rule.by), start=since, end=end)).rows
+    rows = engine.query(Query(metric_id, grain, by=tuple(rule.by), start=since, end=end), actor=actor).rows
     slices: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:
         if row.get("period"):
-            slices.setdefault(tuple(row.get(d) for d in rule.by), []).append(row)
+            period = row["period"]
+            text = period.isoformat() if isinstance(period, dt.date) else str(period)
+            slices.setdefault(tuple(row.get(d) for d in rule.by), []).append({**row, "period": text})
     return [
         RuleRun(rule, metric_id, grain, decide(rule, ws.metrics[metric_id], part, grain), first.isoformat(), series)
         for key, part in sorted(slices.items(), key=lambda item: [str(v) for v in item[0]])
@@ -103,7 +115,7 @@ def run_rule(
     ]
 
 
-def run_latest(engine: Engine, rule: AlertRule, periods: int = 1) -> list[RuleRun] | None:
+def run_latest(engine: Engine, rule: AlertRule, periods: int = 1, *, actor: Actor = ALERTS) -> list[RuleRun] | None:
     """The rule over the last `periods` complete periods of data, or None when there is no data."""
     ws = engine.workspace
     grain = rule.grain or ws.grain_of(rule.metric)
@@ -114,4 +126,4 @@ def run_latest(engine: Engine, rule: AlertRule, periods: int = 1) -> list[RuleRu
     last = calendar.start(through + dt.timedelta(days=1), grain)  # a period ending after `through` is not over
     last_complete = calendar.shift(last, grain, -1)
     first = calendar.shift(last_complete, grain, -(periods - 1))
-    return run_rule(engine, rule, first, calendar.end(last_complete, grain) - dt.timedelta(days=1))
+    return run_rule(engine, rule, first, calendar.end(last_complete, grain) - dt.timedelta(days=1), actor=actor)
