@@ -113,9 +113,17 @@ def run_rules(
         store = StateStore.open(state_url(ws.root))
     except StateError as error:
         fail(str(error), Exit.FAILED)
-    with reporting(runner):
-        report = Alerting(runner, store, spec).run()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    broken: SQLAlchemyError | None = None
+    with reporting(runner):  # engine failures exit 3 with their message; the state database is told apart
+        try:
+            report = Alerting(runner, store, spec).run()
+        except SQLAlchemyError as error:
+            broken = error
     store.dispose()
+    if broken is not None:
+        fail(f"the state database failed: {str(broken).splitlines()[0]}", Exit.FAILED, "Run `headway state upgrade`.")
     failed = [d for d in report.deliveries if d.outcome.value != "sent"]
     if format is Format.JSON:
         body = {
