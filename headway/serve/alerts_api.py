@@ -41,8 +41,7 @@ def _no_rules(incident_id: int) -> JSONResponse:
 
 
 def _refused(error: AckError) -> JSONResponse:
-    status = 404 if error.code == "unknown_alert" else 409
-    return JSONResponse(error_body(status, str(error), code=error.code), status_code=status)
+    return JSONResponse(error_body(error.status, error.message, code=error.code), status_code=error.status)
 
 
 @router.get("")
