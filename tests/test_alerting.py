@@ -373,3 +373,18 @@ def test_a_rule_with_by_watches_each_slice(tmp_path: Path, receiver: Receiver, s
         assert "[FIRING] Sign-ups (shop=Zürich) fell below its band on 2026-03-01" in subjects
     finally:
         h.close()
+
+
+def test_an_inline_rule_is_loaded_and_backtested(shop: Path) -> None:
+    path = shop / "metrics" / "shop.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    filter: \"kind = 'refund'\"\n",
+        "    filter: \"kind = 'refund'\"\n    alerts: [{id: refunds_up, window: 14}]\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    spec = load_alerts(load_workspace(shop))
+    assert spec.rules["refunds_up"].metric == "refunds"
+    assert spec.where("alerts", "refunds_up") == "metrics/shop.yml:31"  # the line after `filter:` (line 30)
+    result = CliRunner().invoke(app, ["alerts", "test", "refunds_up", "--format", "json", "-w", str(shop)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["alerts"] == []  # one refund a day, every day

@@ -218,10 +218,42 @@ def _add(
     spec.origins[(key, name)] = origin
 
 
-def check_alerts(ws: Workspace) -> list[Issue]:
-    """Shape and reference problems of the workspace's alert files (all of them, in one pass)."""
+def _inline(ws: Workspace, spec: AlertSpec, issues: list[Issue]) -> None:
+    """Rules written on a metric (`alerts:` under it): the metric is implied."""
+    for metric in ws.metrics.values():
+        origin = ws.origins.get(metric.id)
+        if origin is None:
+            continue
+        for index, raw in enumerate(metric.alerts):
+            path = (*origin.path, "alerts", index)
+            here = Origin(origin.doc, path)
+            if raw.get("metric", metric.id) != metric.id:
+                hint = "Leave `metric:` out of an inline rule, or move the rule to alerts/*.yml."
+                issues.append(here.issue(("metric",), f"an inline rule watches its own metric '{metric.id}'", hint))
+                continue
+            try:
+                rule = AlertRule.model_validate({**raw, "metric": metric.id})
+            except ValidationError as error:
+                issues.extend(issues_from_validation(error, AlertRule, origin.doc, path))
+                continue
+            if rule.id in spec.rules:
+                first = spec.origins[("alerts", rule.id)]
+                where = f"It is already defined at {first.file}:{first.line}; rename one of them."
+                issues.append(here.issue(("id",), f"duplicate alert id '{rule.id}'", where))
+                continue
+            spec.rules[rule.id] = rule
+            spec.origins[("alerts", rule.id)] = here
+
+
+def _collect(ws: Workspace) -> tuple[AlertSpec, list[Issue]]:
     spec, issues = read_alerts(ws.root)
-    return issues + _references(ws, spec)
+    _inline(ws, spec, issues)
+    return spec, issues + _references(ws, spec)
+
+
+def check_alerts(ws: Workspace) -> list[Issue]:
+    """Shape and reference problems of the workspace's alert rules (files and inline), in one pass."""
+    return _collect(ws)[1]
 
 
 def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
@@ -283,8 +315,7 @@ def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
 
 def load_alerts(ws: Workspace) -> AlertSpec:
     """The workspace's alert spec, or SpecError with every problem."""
-    spec, issues = read_alerts(ws.root)
-    issues += _references(ws, spec)
+    spec, issues = _collect(ws)
     if issues:
         raise SpecError(issues)
     return spec
