@@ -1,7 +1,7 @@
 """`intervals_for`: add ci_low, ci_high and status to a metric's rows, from the statistics columns.
 
-The engine adds sufficient statistics to `Result.rows` when a query asks for them (the columns
-named in each `from_row` below). This module picks the interval that fits the metric's
+The engine adds sufficient statistics to `Result.rows` when a query asks for them
+(`Query(stats=True)`, see `headway/engine/stats.py`). This module picks the interval that fits the metric's
 aggregate and applies its `min_sample`. Counts and sums are totals of the whole population
 unless `sampled=True`; a fully observed total has no interval, and says so.
 """
@@ -25,6 +25,29 @@ def _num(row: dict[str, Any], *names: str) -> list[float] | None:
     return None if any(v is None for v in values) else [float(v) for v in values]  # type: ignore[arg-type]
 
 
+PAIR = ("num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")
+
+
+def _ratio_statistic(row: dict[str, Any], prefix: str = "") -> ProportionStatistic | RatioStatistic | None:
+    """A ratio's statistic from the engine's pair columns (`units`, `num_sum`, ..., `nested`).
+
+    `nested` means every numerator row is a denominator row (a share): Wilson on
+    successes Σx out of Σy trials. Otherwise the delta method over `units`.
+    """
+
+    def get(*names: str) -> list[float] | None:
+        return _num(row, *(prefix + name for name in names))
+
+    pair = get(*PAIR)
+    units = get("units") or get("n")
+    if pair is not None and row.get(prefix + "nested"):
+        return ProportionStatistic(int(pair[2]), pair[0])
+    if pair is not None and units is not None:
+        return RatioStatistic(int(units[0]), *pair)
+    p = get("n", "sum")  # a proportion given as trials and successes
+    return ProportionStatistic(int(p[0]), p[1]) if p is not None else None
+
+
 def interval_for_row(
     row: dict[str, Any], metric: Metric, level: float = ci.LEVEL, sampled: bool = False
 ) -> ci.Interval:
@@ -32,10 +55,11 @@ def interval_for_row(
     if row.get("value") is None:
         return ci.Interval.none("none", Reason.NO_DATA)
     if metric.ratio is not None:
-        if (r := _num(row, "n", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")) is not None:
-            return ci.delta_ratio(RatioStatistic(int(r[0]), *r[1:]), level)
-        if (p := _num(row, "n", "sum")) is not None:
-            return ci.wilson(ProportionStatistic(int(p[0]), p[1]), level)
+        found = _ratio_statistic(row)
+        if isinstance(found, ProportionStatistic):
+            return ci.wilson(found, level)
+        if isinstance(found, RatioStatistic):
+            return ci.delta_ratio(found, level)
         return ci.Interval.none("delta", Reason.NO_STATISTICS)
     agg = metric.measure.agg if metric.measure else None
     if agg in (Agg.MEDIAN, Agg.PERCENTILE):
@@ -82,10 +106,7 @@ def _statistic(row: dict[str, Any], metric: Metric, prefix: str = "") -> changes
         return _num(row, *(prefix + name for name in names))
 
     if metric.ratio is not None:
-        if (r := get("n", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")) is not None:
-            return RatioStatistic(int(r[0]), *r[1:])
-        p = get("n", "sum")
-        return ProportionStatistic(int(p[0]), p[1]) if p is not None else None
+        return _ratio_statistic(row, prefix)
     agg = metric.measure.agg if metric.measure else None
     if agg is Agg.AVG and (m := get("n", "sum", "sum_sq")) is not None:
         return SampleMeanStatistic(int(m[0]), m[1], m[2])

@@ -74,3 +74,13 @@ def test_changes_for_counts_are_exact_unless_sampled() -> None:
     sampled = changes_for([row], m, sampled=True)[0]
     assert sampled["change_test"] == "poisson_exact" and sampled["significant"] is True
     assert sampled["p_value"] == pytest.approx(0.007915897334896727, abs=1e-12)  # scipy binomtest(30, 42, 0.5)
+
+
+def test_engine_pair_columns_nested_is_wilson_else_delta() -> None:
+    m = metric(ratio={"numerator": "a", "denominator": "b"})
+    pair = {"num_sum": 12.0, "num_sum_sq": 12.0, "den_sum": 80.0, "den_sum_sq": 80.0, "num_den_sum": 12.0}
+    nested = intervals_for([{"period": "p", "value": 0.15, "n": 80, "units": 80, **pair, "nested": True}], m)[0]
+    low, high = proportion_confint(12, 80, method="wilson")
+    assert (nested["ci_low"], nested["ci_high"]) == (pytest.approx(low, abs=1e-12), pytest.approx(high, abs=1e-12))
+    crossed = intervals_for([{"period": "p", "value": 0.15, "n": 80, "units": 80, **pair, "nested": False}], m)[0]
+    assert crossed["status"] == "ok" and crossed["ci_low"] != nested["ci_low"]  # the delta method instead
