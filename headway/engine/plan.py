@@ -118,6 +118,7 @@ class Plan:
     timezone: str
     calendar: Calendar
     spec_hash: str
+    data_spans: tuple[tuple[dt.date, dt.date] | bool, ...] = ()  # per leaf: its source's first/last local day
 
     @property
     def timeless(self) -> bool:
@@ -137,8 +138,19 @@ def build_plan(ws: Workspace, query: Query, bounds: Bounds) -> Plan:
     root = _node(ws, metric.id, dims, where, leaves, ())
     calendar = Calendar(ws.config.week_start)
     spine = _spine(ws, query, tuple(leaves), calendar, bounds)
+    spans = tuple(_data_span(leaf, bounds) for leaf in leaves) if spine is not None else ()
     return Plan(
-        query, metric, ws.where(metric.id), root, tuple(leaves), dims, spine, ws.config.timezone, calendar, ws.spec_hash
+        query,
+        metric,
+        ws.where(metric.id),
+        root,
+        tuple(leaves),
+        dims,
+        spine,
+        ws.config.timezone,
+        calendar,
+        ws.spec_hash,
+        data_spans=spans,
     )
 
 
