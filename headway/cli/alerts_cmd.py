@@ -6,18 +6,20 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from headway.cli.common import Exit, WorkspaceOption, console, errors, fail, open_workspace
 from headway.cli.query_cmd import FromOption, ToOption, reporting
-from headway.engine import Actor, Engine
-from headway.spec import SpecError, Workspace
-from headway.spec.alerts import AlertSpec, load_alerts
 from headway.spec.issues import choices_hint
+
+if TYPE_CHECKING:  # `headway --help` must not load the spec loader or an engine (tests/test_cold_start.py)
+    from rich.table import Table
+
+    from headway.spec import Workspace
+    from headway.spec.alerts import AlertSpec
 
 app = typer.Typer(help="Alert rules: backtest them over history, evaluate them once for cron.", no_args_is_help=True)
 
@@ -28,6 +30,9 @@ class Format(StrEnum):
 
 
 def _alert_spec(ws: Workspace, path: Path) -> AlertSpec:
+    from headway.spec import SpecError
+    from headway.spec.alerts import load_alerts
+
     try:
         return load_alerts(ws)
     except SpecError as error:
@@ -47,6 +52,7 @@ def test_rule(
 ) -> None:
     """Backtest a rule: every alert it would have raised between --from and --to."""
     from headway.analysis.alerts.series import backtest_json, run_rule
+    from headway.engine import Actor, Engine
 
     ws = open_workspace(workspace)
     spec = _alert_spec(ws, workspace)
@@ -74,6 +80,8 @@ def test_rule(
 
 
 def _table(result: dict[str, Any], first: dt.date, last: dt.date) -> Table:
+    from rich.table import Table
+
     count = len(result["alerts"])
     title = f"{result['rule']} on {result['metric']} · {result['grain']} · {result['baseline']}"
     caption = f"{count} alert(s) from {first} to {last}" + (f"; {result['note']}" if result["note"] else "")
@@ -104,6 +112,7 @@ def run_rules(
 ) -> None:
     """Evaluate every rule once, open or resolve incidents, notify and escalate (for cron)."""
     from headway.alerts.lifecycle import Alerting
+    from headway.engine import Engine
     from headway.store import StateError, StateStore, state_url
 
     ws = open_workspace(workspace)
