@@ -29,6 +29,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from alerts import main as alerts_run  # noqa: E402
 from cold import cold  # noqa: E402
 from compile_bench import run as compile_run  # noqa: E402
 from floor import floor, geometric_means  # noqa: E402
@@ -163,6 +164,7 @@ def main() -> int:
         results["spark"] = spark(ws, baseline)
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
+    results["alerts"] = alerts_run()
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
     failed = [r for r in results["floor"] if r["check"] != "ok"]

@@ -176,5 +176,7 @@ def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
             alias(change, suffixed("change", k)),
             alias(pct, suffixed("change_pct", k)),
         ]
+    if stats.wanted(plan):  # the earlier period's statistics, for a test of the change
+        compared += [alias(col(c, "c"), f"compare_{c}") for c in ("n", *stats.names(plan, home))]
     query = exp.select(*base, *compared).from_(table("result", "r"), copy=False)
     return joined(query, table("result", "c"), on).where(requested, copy=False)

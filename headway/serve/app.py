@@ -14,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
 from headway.engine import Engine
-from headway.serve import api, errors, pages
+from headway.serve import alerts_api, api, errors, pages
+from headway.serve.alerts_service import AlertOptions, AlertService
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
@@ -31,6 +32,7 @@ def create_app(
     warm: bool = True,
     state: StateStore | None = None,
     allowed_hosts: Sequence[str] = (),
+    alerts: AlertOptions | None = None,
 ) -> FastAPI:
     """The app for one workspace.
 
@@ -49,11 +51,17 @@ def create_app(
         server.recorder = Recorder(ws, store) if store is not None else None
         if server.recorder is not None:
             server.recorder.spec_loaded()
+        app.state.alerts = AlertService(runner, store, alerts or AlertOptions()) if store is not None else None
+        if app.state.alerts is not None:  # alerts keep their lifecycle in the state database
+            app.state.alerts.start()
+        else:
+            log.warning("alerts are off: the state database cannot be opened (see the warning above)")
         stop = threading.Event()
         warmer = threading.Thread(target=_warm, args=(server, stop), name="headway-warm", daemon=True)
         if warm:
             warmer.start()
         yield
+        app.state.alerts.stop()
         stop.set()  # the engine closes below: let the warm-up finish its current metric first
         if warmer.is_alive():
             warmer.join(timeout=60)
@@ -76,6 +84,7 @@ def create_app(
     app.add_middleware(Posture, allowed_hosts=allowed_hosts)  # outermost: refuses before anything else runs
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(alerts_api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

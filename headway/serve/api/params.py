@@ -64,11 +64,15 @@ def metric_query(
     end: To = None,
     where: Where = None,
     compare: Compare | None = None,
+    ci: bool = False,
 ) -> MetricQuery:
-    """The query parameters every metric endpoint shares, bounded and checked."""
+    """The query parameters every metric endpoint shares, bounded and checked.
+
+    `ci=true` adds each value's 95% interval and status (and a test of each change).
+    """
     known(state, metric_id)
     chosen = grain or state.workspace.grain_of(metric_id)
-    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare)
+    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare, stats=ci)
 
 
 MetricQueryParams = Annotated[MetricQuery, Depends(metric_query)]
