@@ -18,10 +18,11 @@ ALLOWED: dict[str, set[str]] = {
     "spec": set(),
     "store": {"spec"},
     "engine": {"spec", "store"},
+    "ingest": {"spec", "store"},
     "analysis": {"spec", "store", "engine"},
     "demo": {"spec"},
-    "serve": {"spec", "store", "engine", "analysis"},
-    "cli": {"spec", "store", "engine", "analysis", "serve", "demo"},
+    "serve": {"spec", "store", "ingest", "engine", "analysis"},
+    "cli": {"spec", "store", "ingest", "engine", "analysis", "serve", "demo"},
 }
 
 

@@ -6,6 +6,8 @@ import typer
 
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.demo_cmd import demo
+from headway.cli.ingest_cmd import app as ingest_app
+from headway.cli.keys_cmd import app as keys_app
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
 from headway.cli.state_cmd import app as state_app
@@ -27,6 +29,8 @@ app.command()(schema)
 app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
+app.add_typer(keys_app, name="keys")
+app.add_typer(ingest_app, name="ingest")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

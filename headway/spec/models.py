@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from headway.spec.ingest_settings import IngestSettings
+
 IDENT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=128)]
 DURATION_PATTERN = re.compile(r"^(\d+)([dw])$")
@@ -141,6 +143,8 @@ class WorkspaceConfig(Model):
     north_star: str | None = None
     spark: SparkSettings = Field(default_factory=SparkSettings)
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    raw_retention_days: Annotated[int, Field(ge=1, le=36500)] | None = None
 
     @field_validator("timezone")
     @classmethod
