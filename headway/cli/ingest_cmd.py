@@ -11,14 +11,7 @@ from rich.table import Table
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 
-app = typer.Typer(
-    help="Import event files (JSONL, CSV, Parquet), or `headway ingest compact` to publish the log now.",
-    invoke_without_command=True,
-    no_args_is_help=True,
-)
 
-
-@app.callback()
 def ingest(
     file: Annotated[str, typer.Argument(help="A .jsonl, .csv or .parquet file, or `compact`.")],
     source: Annotated[str, typer.Option("--source", help="Source name the events are recorded under.")] = "",

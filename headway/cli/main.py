@@ -6,7 +6,7 @@ import typer
 
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.demo_cmd import demo
-from headway.cli.ingest_cmd import app as ingest_app
+from headway.cli.ingest_cmd import ingest
 from headway.cli.keys_cmd import app as keys_app
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
@@ -30,7 +30,7 @@ app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
 app.add_typer(keys_app, name="keys")
-app.add_typer(ingest_app, name="ingest")
+app.command()(ingest)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
