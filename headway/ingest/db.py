@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS identity_log (
     id INTEGER PRIMARY KEY, segment INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
     a TEXT NOT NULL, b TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (segment, line)
 );
+CREATE TABLE IF NOT EXISTS segment_numbers (n INTEGER PRIMARY KEY AUTOINCREMENT);
 CREATE TABLE IF NOT EXISTS person_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS removals (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, before_day TEXT NOT NULL, what TEXT NOT NULL, count INTEGER NOT NULL
@@ -56,6 +57,14 @@ class IngestDB:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def next_segment(self) -> int:
+        """A log segment number never handed out before, by any process (AUTOINCREMENT never reuses)."""
+        with self.transaction() as con:
+            cursor = con.execute("INSERT INTO segment_numbers DEFAULT VALUES")
+            number = int(cursor.lastrowid or 0)
+            con.execute("DELETE FROM segment_numbers WHERE n < ?", (number,))
+        return number
 
     def compacted(self, segment: int) -> bool:
         return self.con.execute("SELECT 1 FROM segments WHERE segment = ?", (segment,)).fetchone() is not None

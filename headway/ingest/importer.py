@@ -123,7 +123,8 @@ def import_file(
     root: Path, path: Path, source: str, settings: IngestSettings, progress: Callable[[int], None] | None = None
 ) -> PassResult:
     """Import every record, then compact this import's log segment; return what it came to."""
-    log = EventLog(root / INGEST_DIR / "log")
+    compactor = Compactor(root, settings)
+    log = EventLog(root / INGEST_DIR / "log", compactor.db.next_segment)
     segments: set[int] = set()
     try:
         for chunk in records(path):
@@ -142,7 +143,6 @@ def import_file(
                 progress(len(chunk))
     finally:
         log.close()
-    compactor = Compactor(root, settings)
     try:
         return compactor.run_pass(only=segments)
     finally:

@@ -21,8 +21,9 @@ class Ingestor:
         self.root = root
         self.settings = settings
         self.store = store
-        self.log = EventLog(root / INGEST_DIR / "log")
-        self.compactor = Compactor(root, settings, self.log)
+        self.compactor = Compactor(root, settings)
+        self.log = EventLog(root / INGEST_DIR / "log", self.compactor.db.next_segment)  # rolled by the compactor
+        self.compactor.log = self.log
         self.compactor.lake.clean()
         self.background = Background(self.compactor, settings.visible_within_s) if background else None
         self._keys: dict[str, str] = {}

@@ -14,7 +14,7 @@ import fcntl
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -72,11 +72,12 @@ class EventLog:
     """Segments `seg-NNNNNNNN.log` in one folder, shared by several processes (server, imports).
 
     A writer holds an exclusive lock on its open segment; a segment nobody holds is closed and
-    belongs to the compactor. Numbers are taken with an exclusive create, so processes never share one.
+    belongs to the compactor. Numbers come from the ingest database and are never reused.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, allocate: Callable[[], int]):
         self.folder = folder
+        self._allocate = allocate  # segment numbers must never repeat: a compacted number is skipped
         folder.mkdir(parents=True, exist_ok=True)
         self._number = 0
         self._lock = threading.Lock()
@@ -88,9 +89,8 @@ class EventLog:
         self._thread.start()
 
     def _open_next(self) -> Any:
-        number = max([segment_number(p) for p in self.folder.glob(SEGMENT_GLOB)], default=0)
         while True:
-            number += 1
+            number = self._allocate()
             try:
                 handle = (self.folder / f"seg-{number:08d}.log").open("xb", buffering=0)
             except FileExistsError:
