@@ -34,6 +34,7 @@ from headway.spec.models import IDENT_PATTERN
 
 INGEST_DIR = ".headway/ingest"
 IDENT_RE = re.compile(IDENT_PATTERN)
+QUARANTINE_FIELDS = ("received_at", "source", "reason", "detail", "raw", "encoding")
 EMPTY_SEGMENT_GRACE_S = 60.0
 
 
@@ -137,10 +138,10 @@ class Compactor:
             )
             con.executemany(
                 "INSERT OR IGNORE INTO quarantine"
-                " (segment, line, received_at, source, reason, detail, raw, raw_encoding)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " (segment, line, received_at, source, reason, detail, raw, raw_encoding, kind)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (segment, line, q["received_at"], q["source"], q["reason"], q["detail"], q["raw"], q["encoding"])
+                    (segment, line, *(q[k] for k in QUARANTINE_FIELDS), q.get("kind", "message"))
                     for line, q in quarantine
                 ],
             )

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS stats (
 CREATE TABLE IF NOT EXISTS quarantine (
     id INTEGER PRIMARY KEY, segment INTEGER NOT NULL, line INTEGER NOT NULL, received_at TEXT NOT NULL,
     source TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, raw TEXT NOT NULL,
-    raw_encoding TEXT NOT NULL DEFAULT 'text', replayed_at TEXT, UNIQUE (segment, line)
+    raw_encoding TEXT NOT NULL DEFAULT 'text', kind TEXT NOT NULL DEFAULT 'message', replayed_at TEXT,
+    UNIQUE (segment, line)
 );
 CREATE TABLE IF NOT EXISTS identity_log (
     id INTEGER PRIMARY KEY, segment INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,

@@ -24,6 +24,7 @@ class Ingestor:
         self.compactor = Compactor(root, settings)
         self.log = EventLog(root / INGEST_DIR / "log", self.compactor.db.next_segment)  # rolled by the compactor
         self.compactor.log = self.log
+        self.reader = Compactor(root, settings)  # its own SQLite connection, for reports on the request path
         self.compactor.lake.clean()
         self.background = Background(self.compactor, settings.visible_within_s) if background else None
         self._keys: dict[str, str] = {}
@@ -48,3 +49,4 @@ class Ingestor:
             self.background.stop()  # a last pass publishes what the log holds
         self.log.close()
         self.compactor.close()
+        self.reader.close()

@@ -31,7 +31,10 @@ class Outcome:
     rejected: Counter[str] = field(default_factory=Counter)
     problems: list[dict[str, Any]] = field(default_factory=list)
 
-    def quarantine(self, got: Received, reason: str, detail: str, raw: bytes | str, index: int | None = None) -> None:
+    def quarantine(
+        self, got: Received, reason: str, detail: str, raw: bytes | str, index: int | None = None, kind: str = "message"
+    ) -> None:
+        """Keep the payload with its reason; `kind` is `message` (one event) or the endpoint of a whole body."""
         if isinstance(raw, bytes):
             try:
                 text, encoding = raw[:MAX_RAW_KEPT].decode("utf-8"), "text"
@@ -45,6 +48,7 @@ class Outcome:
             "detail": detail,
             "raw": text,
             "encoding": encoding,
+            "kind": kind,
             "source": got.source,
             "received_at": got.received_at,
         }

@@ -102,7 +102,7 @@ async def _handle(request: Request, kind: str, ingestor: Ingestor) -> JSONRespon
             source = ingestor.source_for(key) if key else None
             got = Received(source or UNKNOWN_SOURCE, received)
         if source is None:
-            outcome.quarantine(got, "bad_write_key", "unknown or revoked write key", raw)
+            outcome.quarantine(got, "bad_write_key", "unknown or revoked write key", raw, kind=kind)
             await ingestor.log.append(bytes(outcome.data))
             hint = "Send a key from `headway keys create --source NAME` as the Basic user name (empty password)."
             return _error(401, "unknown or revoked write key", "bad_write_key", hint)
@@ -110,7 +110,7 @@ async def _handle(request: Request, kind: str, ingestor: Ingestor) -> JSONRespon
         got = Received(source, received, sent_at)
         outcome = accept(messages, got, ingestor.settings, kind)
     except Rejected as rejected:
-        outcome.quarantine(got, rejected.reason, rejected.detail, raw)
+        outcome.quarantine(got, rejected.reason, rejected.detail, raw, kind=kind)
     if outcome.data:
         await ingestor.log.append(bytes(outcome.data))
     if outcome.rejected:
