@@ -16,11 +16,12 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from headway.ingest.ingestor import MAX_IN_FLIGHT, Ingestor
 from headway.ingest.messages import CALL_TYPES, MAX_BATCH_BYTES, Received, Rejected
 from headway.ingest.service import Outcome, accept, decompress, messages_of, now, parse_body
-from headway.serve.errors import error_body
+from headway.serve.errors import ErrorBody, error_body
 from headway.serve.state import ServerState
 from headway.store import StateStore, state_url
 
@@ -42,7 +43,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.dispose()
 
 
-router = APIRouter(prefix="/v1", tags=["tracking"], lifespan=lifespan)
+class Accepted(BaseModel):
+    success: bool
+    accepted: int
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A limit or rule was broken; the refused payload is in quarantine."},
+    401: {"model": ErrorBody, "description": "Unknown or revoked write key."},
+    429: {"model": ErrorBody, "description": "Too many requests waiting for the disk; retry after Retry-After."},
+    500: {"model": ErrorBody, "description": "The server failed; nothing was acknowledged."},
+}
+router = APIRouter(prefix="/v1", tags=["tracking"], lifespan=lifespan, responses=RESPONSES)
 
 
 def _error(status: int, message: str, code: str, hint: str = "", errors: list[Any] | None = None) -> JSONResponse:
@@ -131,4 +143,6 @@ def _endpoint(kind: str) -> Any:
 
 
 for _kind in (*CALL_TYPES, "batch"):
-    router.add_api_route(f"/{_kind}", _endpoint(_kind), methods=["POST"], name=f"tracking_{_kind}")
+    router.add_api_route(
+        f"/{_kind}", _endpoint(_kind), methods=["POST"], name=f"tracking_{_kind}", response_model=Accepted
+    )
