@@ -161,3 +161,18 @@ def test_quarantine_keeps_the_raw_payload(api: tuple[Path, str, str]) -> None:
         return any(enc == "base64" and base64.b64decode(raw) == body for raw, enc in rows)
 
     assert wait_until(kept, timeout=5)
+
+
+def test_overload_answers_429_with_retry_after(tmp_path: Path) -> None:
+    from headway.ingest.ingestor import MAX_IN_FLIGHT
+
+    ws = make_workspace(tmp_path / "ws")
+    key = create_key(ws)
+    app = create_app(ws, warm=False)
+    with Server(app) as server:
+        app.state.ingestor.in_flight = MAX_IN_FLIGHT  # as if that many requests were waiting for the disk
+        response = post(server.url, "/v1/track", GOOD, key)
+        assert response.status_code == 429 and response.headers["Retry-After"] == "1"
+        assert response.json()["code"] == "overloaded"
+        app.state.ingestor.in_flight = 0
+        assert post(server.url, "/v1/track", GOOD, key).status_code == 200

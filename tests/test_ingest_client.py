@@ -85,3 +85,22 @@ def test_a_resent_batch_is_counted_once(served: tuple[Path, str, ServerProcess])
     assert wait_until(lambda: total(ws, "tracks") == 10, timeout=5)
     time.sleep(0.5)
     assert total(ws, "tracks") == 10
+
+
+def test_quality_endpoint_counts_what_was_sent(served: tuple[Path, str, ServerProcess]) -> None:
+    import httpx
+
+    _, key, server = served
+    send_everything(key, server.url)
+    send_everything(key, server.url)  # the client makes new message ids: 22 accepted
+    bad = httpx.post(f"{server.url}/v1/track", json={"type": "track", "event": "x"}, auth=(key, ""))
+    assert bad.status_code == 400
+
+    def rows() -> list[dict[str, object]]:
+        found: list[dict[str, object]] = httpx.get(f"{server.url}/api/v1/quality").json()["rows"]
+        return found
+
+    assert wait_until(lambda: sum(int(r["accepted"]) for r in rows()) == 22, timeout=5)  # type: ignore[call-overload]
+    assert wait_until(lambda: any(r["quarantined"] == {"missing_id": 1} for r in rows()), timeout=5)
+    assert all(r["source"] in ("web", "(no valid write key)") for r in rows())
+    assert sum(int(r["duplicates"]) for r in rows()) == 0  # type: ignore[call-overload]
