@@ -180,6 +180,10 @@ def main() -> int:
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
+    if os.environ.get("BENCH_SKIP_INGEST") != "1":
+        from ingest import main as ingest_main  # tracking API throughput (bench/ingest.py)
+
+        results["ingest"] = ingest_main()
     (ROOT / ".bench").mkdir(exist_ok=True)
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2))
     failed = [r for r in results["warm"] if r["check"] != "ok"]

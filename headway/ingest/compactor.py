@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 import re
@@ -26,7 +27,7 @@ import pyarrow as pa
 
 from headway.ingest.db import IngestDB
 from headway.ingest.identity import person_key, resolve_people
-from headway.ingest.lake import SCHEMA, Lake
+from headway.ingest.lake import SCHEMA, TIMESTAMP, Lake
 from headway.ingest.log import EventLog, read_segment, segment_number, try_claim
 from headway.spec.builtin_events import CONTEXT_COLUMNS, FIELDS_FILE
 from headway.spec.ingest_settings import IngestSettings
@@ -46,8 +47,22 @@ class PassResult:
     quarantined: Counter[str] = field(default_factory=Counter)
 
 
-def _ts(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
+US_PER_DAY = 86_400_000_000
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(epoch_day: int) -> str:
+    return dt.date.fromordinal(EPOCH_ORDINAL + epoch_day).isoformat()
+
+
+def day_of(micros: int) -> str:
+    """The UTC day of a time stored as microseconds since the epoch (the log's format)."""
+    return _day(micros // US_PER_DAY)
+
+
+def now_micros() -> int:
+    return time.time_ns() // 1000
 
 
 class Compactor:
@@ -103,15 +118,19 @@ class Compactor:
         events: list[tuple[int, dict[str, Any]]] = []
         quarantine: list[tuple[int, dict[str, Any]]] = []
         for line, record in read_segment(path):
-            (quarantine if record.get("k") == "q" else events).append((line, record))
+            if record.get("k") == "q":
+                quarantine.append((line, record))
+            elif record.get("k") == "e":
+                events.append((line, record))
         earlier = self.db.seen_in_other_segments((r["message_id"] for _, r in events), segment)
         kept: list[dict[str, Any]] = []
         stats: Counter[tuple[str, str, str]] = Counter()
         identities: list[tuple[int, str, str, str, str]] = []
         in_segment: set[str] = set()
         now = dt.datetime.now(dt.UTC)
+        now_us = now_micros()
         for line, row in events:
-            day = row["timestamp"][:10]
+            day = day_of(row["timestamp"])
             if row["message_id"] in earlier or row["message_id"] in in_segment:
                 stats[(row["source"], day, "duplicates")] += 1
                 continue
@@ -122,9 +141,7 @@ class Compactor:
                 stats[(row["source"], day, flag)] += 1
             if row["user_id"] is None:
                 stats[(row["source"], day, "anonymous")] += 1
-            received = _ts(row["received_at"])
-            if received is not None:
-                stats[(row["source"], day, "lag_s_sum")] += (now - received).total_seconds()  # type: ignore[assignment]
+            stats[(row["source"], day, "lag_s_sum")] += (now_us - row["received_at"]) / 1e6  # type: ignore[assignment]
             identities += _links(line, row)
         self._write_lake(segment, kept)
         with self.db.transaction() as con:
@@ -161,7 +178,7 @@ class Compactor:
     def _write_lake(self, segment: int, rows: list[dict[str, Any]]) -> None:
         by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
-            by_day[row["timestamp"][:10]].append(row)
+            by_day[day_of(row["timestamp"])].append(row)
         for day, day_rows in sorted(by_day.items()):
             self.lake.add(day, f"seg-{segment:08d}.parquet", to_table(day_rows))
         if rows:
@@ -188,8 +205,8 @@ class Compactor:
             os.replace(temp, path)
 
     def _prune(self) -> None:
-        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=self.settings.dedupe_window_days)
-        self.db.con.execute("DELETE FROM seen WHERE received_at < ?", (cutoff.isoformat(),))
+        cutoff = now_micros() - self.settings.dedupe_window_days * US_PER_DAY
+        self.db.con.execute("DELETE FROM seen WHERE received_at < ?", (cutoff,))
 
     def close(self) -> None:
         self.db.close()
@@ -205,20 +222,32 @@ def _links(line: int, row: dict[str, Any]) -> list[tuple[int, str, str, str, str
     return []
 
 
+def _string_map(dicts: list[dict[str, str]]) -> pa.Array:
+    """A MAP<string, string> column built from flat keys, values and offsets (far cheaper than tuples)."""
+    offsets: list[int] = [0]
+    keys: list[str] = []
+    values: list[str] = []
+    for item in dicts:
+        keys.extend(item)
+        values.extend(item.values())
+        offsets.append(len(keys))
+    return pa.MapArray.from_arrays(
+        pa.array(offsets, pa.int32()), pa.array(keys, pa.string()), pa.array(values, pa.string())
+    )
+
+
 def to_table(rows: list[dict[str, Any]]) -> pa.Table:
-    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
-    for row in rows:
-        context = row["context"]
-        for name in ("message_id", "type", "event", "user_id", "anonymous_id", "account_id", "source"):
-            columns[name].append(row[name])
-        columns["person_key"].append(person_key(row))
-        for name in ("timestamp", "original_timestamp", "sent_at", "received_at"):
-            columns[name].append(_ts(row[name]))
-        for name in CONTEXT_COLUMNS:
-            columns[name].append(context.get(name))
-        columns["properties"].append(list(row["properties"].items()))
-        columns["context"].append(list(context.items()))
-    return pa.table(columns, schema=SCHEMA)
+    columns: dict[str, pa.Array] = {}
+    for name in ("message_id", "type", "event", "user_id", "anonymous_id", "account_id", "source"):
+        columns[name] = pa.array([row[name] for row in rows], pa.string())
+    columns["person_key"] = pa.array([person_key(row) for row in rows], pa.string())
+    for name in ("timestamp", "original_timestamp", "sent_at", "received_at"):
+        columns[name] = pa.array([row[name] for row in rows], TIMESTAMP)
+    for name in CONTEXT_COLUMNS:
+        columns[name] = pa.array([row["context"].get(name) for row in rows], pa.string())
+    columns["properties"] = _string_map([row["properties"] for row in rows])
+    columns["context"] = _string_map([row["context"] for row in rows])
+    return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
 
 
 class Background:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (
-    message_id TEXT PRIMARY KEY, segment INTEGER NOT NULL, received_at TEXT NOT NULL
+    message_id TEXT PRIMARY KEY, segment INTEGER NOT NULL, received_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_received ON seen (received_at);
 CREATE TABLE IF NOT EXISTS segments (segment INTEGER PRIMARY KEY, compacted_at TEXT NOT NULL);
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 CREATE TABLE IF NOT EXISTS identity_log (
     id INTEGER PRIMARY KEY, segment INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
-    a TEXT NOT NULL, b TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (segment, line)
+    a TEXT NOT NULL, b TEXT NOT NULL, received_at INTEGER NOT NULL, UNIQUE (segment, line)
 );
 CREATE TABLE IF NOT EXISTS segment_numbers (n INTEGER PRIMARY KEY AUTOINCREMENT);
 CREATE TABLE IF NOT EXISTS person_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;

@@ -8,7 +8,6 @@ one atomic rename: a reader sees either all the small files or the merged one, n
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -126,7 +125,3 @@ class Lake:
             for version in day.iterdir():
                 if version.resolve() not in live:
                     shutil.rmtree(version, ignore_errors=True)
-
-
-def day_of(timestamp: dt.datetime) -> str:
-    return timestamp.astimezone(dt.UTC).date().isoformat()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from headway.spec.builtin_events import CONTEXT_COLUMNS
 from headway.spec.ingest_settings import IngestSettings, SkewPolicy
@@ -95,10 +96,10 @@ def flatten(value: dict[str, Any], types: dict[str, str], prefix: str = "") -> d
             out[name], types[name] = ("true" if item else "false"), "boolean"
         elif isinstance(item, str):
             out[name], types[name] = item, "string"
-        elif isinstance(item, int | float):
-            out[name], types[name] = json.dumps(item), "double"
+        elif isinstance(item, int | float):  # finite: the body parser refuses NaN; repr is JSON's spelling
+            out[name], types[name] = repr(item), "double"
         else:
-            out[name], types[name] = json.dumps(item, ensure_ascii=False, separators=(",", ":")), "string"
+            out[name], types[name] = orjson.dumps(item).decode(), "string"
     return out
 
 
@@ -118,8 +119,8 @@ def message_id(message: dict[str, Any]) -> str:
     given = _id(message, "messageId")
     if given:
         return given
-    canonical = json.dumps(message, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return "hw-" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    canonical = orjson.dumps(message, option=orjson.OPT_SORT_KEYS, default=str)
+    return "hw-" + hashlib.sha256(canonical).hexdigest()[:32]
 
 
 def _required(kind: str, message: dict[str, Any], user: str | None, anonymous: str | None) -> None:

@@ -15,11 +15,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from headway.ingest.log import encode
 from headway.ingest.messages import MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES, Received, Rejected, normalise
 from headway.spec.ingest_settings import IngestSettings
 
 MAX_RAW_KEPT = 1024 * 1024  # quarantine keeps at most this much of one unreadable body
+TIME_FIELDS = ("timestamp", "original_timestamp", "sent_at", "received_at")
+
+
+def micros(value: dt.datetime | None) -> int | None:
+    """Microseconds since the epoch: what the log stores, and what Arrow takes without parsing."""
+    return None if value is None else round(value.timestamp() * 1_000_000)
 
 
 @dataclass
@@ -79,9 +87,12 @@ def parse_body(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise Rejected("invalid_utf8", f"the body is not valid UTF-8 (byte {error.start})") from None
+    del text  # decoded only to name invalid UTF-8 as such
     try:
-        return json.loads(text)
-    except ValueError as error:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        if "surrogate" in str(error):  # a "\ud800" escape: not text
+            raise Rejected("invalid_utf8", f"the body holds a lone UTF-16 surrogate: {error}") from None
         raise Rejected("invalid_json", f"the body is not JSON: {error}") from None
 
 
@@ -103,21 +114,22 @@ def accept(messages: list[Any], got: Received, settings: IngestSettings, kind: s
     """Validate each message; the Outcome's data holds one log line per message."""
     outcome = Outcome()
     for index, message in enumerate(messages):
-        raw = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
         try:
-            try:
-                size = len(raw.encode("utf-8"))
-            except UnicodeEncodeError:  # a lone surrogate escape such as "\ud800" is not text
-                raw = json.dumps(message, separators=(",", ":"))
-                raise Rejected(
-                    "invalid_utf8", "a string holds a lone UTF-16 surrogate, which is not valid text"
-                ) from None
-            if size > MAX_EVENT_BYTES:
+            raw = orjson.dumps(message)
+        except TypeError:  # a lone surrogate (from an imported file) is not text
+            raw = json.dumps(message).encode()
+            outcome.quarantine(got, "invalid_utf8", "a string holds a lone UTF-16 surrogate", raw, index)
+            continue
+        try:
+            if len(raw) > MAX_EVENT_BYTES:
+                size = len(raw)
                 raise Rejected("too_large", f"an event is at most 32 KB ({MAX_EVENT_BYTES} bytes); this one is {size}")
             row = normalise(message, got, settings, None if kind == "batch" else kind)
         except Rejected as rejected:
             outcome.quarantine(got, rejected.reason, rejected.detail, raw, index)
             continue
+        for name in TIME_FIELDS:
+            row[name] = micros(row[name])
         outcome.data += encode({"k": "e", **row})
         outcome.accepted += 1
     return outcome
