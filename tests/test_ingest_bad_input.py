@@ -99,7 +99,7 @@ def test_gzip_body_is_accepted(api: tuple[Path, str, str]) -> None:
 def test_a_bad_write_key_gets_401_and_is_quarantined(api: tuple[Path, str, str], key: str) -> None:
     ws, _, url = api
     before = len(quarantined(ws))
-    response = post(url, "/v1/track", GOOD, key or None)
+    response = post(url, "/v1/track", {**GOOD, "messageId": f"key-{key}"}, key or None)
     assert response.status_code == 401 and response.json()["code"] == "bad_write_key"
     assert wait_until(lambda: len(quarantined(ws)) > before, timeout=5)
 
@@ -176,3 +176,14 @@ def test_overload_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert response.json()["code"] == "overloaded"
         app.state.ingestor.in_flight = 0
         assert post(server.url, "/v1/track", GOOD, key).status_code == 200
+
+
+def test_the_same_refused_payload_is_kept_once(api: tuple[Path, str, str]) -> None:
+    ws, key, url = api
+    body = {"type": "track", "event": "retried without ids", "messageId": "same-refused"}
+    for _ in range(3):  # a client retrying a refused call
+        assert post(url, "/v1/track", body, key).status_code == 400
+    time.sleep(1.0)
+    with ingest_db(ws) as con:
+        rows = con.execute("SELECT count(*) FROM quarantine WHERE raw LIKE '%same-refused%'").fetchone()[0]
+    assert rows == 1

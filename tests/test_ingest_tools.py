@@ -63,6 +63,7 @@ def test_jsonl_import_summary_and_rerun_adds_nothing(ws: Path, tmp_path: Path) -
     assert re.search(r"invalid_json\s+│\s+1", first.output)
     again = cli("ingest", path, "--source", "backend", "-w", ws)
     assert re.search(r"accepted\s+│\s+0", again.output) and re.search(r"duplicates \(dropped\)\s+│\s+3", again.output)
+    assert len(quarantined(ws)) == 2  # the refused lines are kept once, not once per import
     assert sorted(lake_ids(ws)) == ["j1", "j2", "j3"]
     assert by(ws, "tracks", "source") == {"backend": 2}
     assert total(ws, "people") == 1  # a-1 identified as ü-1
@@ -114,9 +115,10 @@ def test_quarantine_list_show_and_replay(ws: Path, tmp_path: Path) -> None:
         '":"', '": "'
     )
     assert cli("quarantine", "show", "99", "-w", ws).exit_code == 1
-    # still in the future: replaying quarantines it again, and the original is marked replayed
+    # still in the future: the replay refuses it again, and it stays waiting (kept once)
     replayed = cli("quarantine", "replay", "-w", ws)
     assert "0 event(s) accepted" in replayed.output and "future_timestamp: 1" in replayed.output
+    assert len(quarantined(ws)) == 1 and "future_timestamp: 1" in cli("quarantine", "list", "-w", ws).output
     # a later policy that tolerates it (future_limit_hours) lets the replay through
     config = (
         (ws / "headway.yml")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import functools
+import hashlib
 import json
 import os
 import re
@@ -155,10 +156,10 @@ class Compactor:
             )
             con.executemany(
                 "INSERT OR IGNORE INTO quarantine"
-                " (segment, line, received_at, source, reason, detail, raw, raw_encoding, kind)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " (segment, line, received_at, source, reason, detail, raw, raw_encoding, kind, digest)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (segment, line, *(q[k] for k in QUARANTINE_FIELDS), q.get("kind", "message"))
+                    (segment, line, *(q[k] for k in QUARANTINE_FIELDS), q.get("kind", "message"), _digest(q))
                     for line, q in quarantine
                 ],
             )
@@ -210,6 +211,12 @@ class Compactor:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _digest(record: dict[str, Any]) -> str:
+    """Same payload, reason and source: one quarantine row (a client retrying, a file imported twice)."""
+    text = "\0".join(str(record.get(k, "")) for k in ("source", "reason", "kind", "encoding", "raw"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _links(line: int, row: dict[str, Any]) -> list[tuple[int, str, str, str, str]]:

@@ -26,8 +26,9 @@ CREATE TABLE IF NOT EXISTS quarantine (
     id INTEGER PRIMARY KEY, segment INTEGER NOT NULL, line INTEGER NOT NULL, received_at TEXT NOT NULL,
     source TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL, raw TEXT NOT NULL,
     raw_encoding TEXT NOT NULL DEFAULT 'text', kind TEXT NOT NULL DEFAULT 'message', replayed_at TEXT,
-    UNIQUE (segment, line)
+    digest TEXT NOT NULL, UNIQUE (segment, line)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS quarantine_digest ON quarantine (digest);
 CREATE TABLE IF NOT EXISTS identity_log (
     id INTEGER PRIMARY KEY, segment INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
     a TEXT NOT NULL, b TEXT NOT NULL, received_at INTEGER NOT NULL, UNIQUE (segment, line)

@@ -1,8 +1,8 @@
 """The quarantine: events and bodies that were refused, with the reason and the raw payload.
 
 `replay` sends payloads through validation again (after a policy change, or with `--source` for
-a body that came with a bad write key); what passes is logged and compacted like any event, what
-fails again gets a new quarantine row, and the replayed rows are marked so they replay only once.
+a body that came with a bad write key); what passes is logged and compacted like any event and its
+row is marked replayed; what fails again stays waiting (the same payload is never kept twice).
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ def replay(root: Path, settings: IngestSettings, items: list[Entry], source: str
     compactor = Compactor(root, settings)
     log = EventLog(root / INGEST_DIR / "log", compactor.db.next_segment)
     segments: set[int] = set()
+    passed: list[int] = []  # entries that now pass; the others stay waiting (their copy is not kept twice)
     try:
         for item in items:
             got = Received(source or item.source, now())
@@ -86,11 +87,13 @@ def replay(root: Path, settings: IngestSettings, items: list[Entry], source: str
                 outcome.quarantine(got, reason, str(error), item.raw, kind=item.kind)
             log.write(bytes(outcome.data))
             segments.add(log.current())
+            if not outcome.rejected:
+                passed.append(item.id)
         log.close()
         result = compactor.run_pass(only=segments)
         with compactor.db.transaction() as con:
             con.executemany(
-                "UPDATE quarantine SET replayed_at = ? WHERE id = ?", [(now().isoformat(), i.id) for i in items]
+                "UPDATE quarantine SET replayed_at = ? WHERE id = ?", [(now().isoformat(), i) for i in passed]
             )
         return result
     finally:
