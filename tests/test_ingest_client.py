@@ -22,7 +22,8 @@ TRACKS = [
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> tuple[Path, str, ServerProcess]:
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, ServerProcess]:
+    monkeypatch.setenv("TZ", "America/Los_Angeles")  # the server and `headway query` run on a non-UTC machine
     ws = make_workspace(tmp_path / "ws")
     key = create_key(ws)
     server = ServerProcess(ws, tmp_path / "server.log").start()

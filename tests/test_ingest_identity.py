@@ -117,3 +117,34 @@ def test_a_late_identify_reresolves_without_rewriting_events(workspace: Path, ru
     after = sorted((workspace / ".headway" / "lake" / "events").glob("*/*.parquet"))
     assert {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in after if f.name in before} == before
     assert run(workspace) == 1
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_properties_and_context_read_the_same_on_both_engines(
+    workspace: Path, engine_name: str, request: pytest.FixtureRequest
+) -> None:
+    def track(user: str, feature: str, n: Any, os_name: str, hour: int) -> dict[str, Any]:
+        context = {"os": {"name": os_name}, "device": {"type": "mobile"}}
+        return {"type": "track", "userId": user, "event": "Feature Used", "timestamp": at(hour),
+                "properties": {"feature": feature, "n": n}, "context": context}  # fmt: skip
+
+    send(
+        workspace,
+        track("u1", "rapports", 2, "iOS", 8),
+        track("u2", "rapports", 3.5, "Android", 9),
+        track("u2", "export", "not a number", "iOS", 10),  # n is declared double: this one reads as null
+        {"type": "track", "userId": "u3", "event": "Feature Used", "timestamp": at(11)},  # no properties at all
+    )
+    kwargs: dict[str, Any] = {}
+    if engine_name == "spark":
+        kwargs["spark_session"] = request.getfixturevalue("spark")
+    engine = Engine(load_workspace(workspace), engine_name, **kwargs)
+    try:
+        rows = engine.query(Query("tracks", Grain.DAY, by=("properties.feature",), start=DAY, end=DAY)).rows
+        assert {r["properties.feature"]: r["value"] for r in rows} == {"rapports": 2, "export": 1, None: 1}
+        rows = engine.query(Query("tracks", Grain.DAY, by=("context.device_type",), start=DAY, end=DAY)).rows
+        assert {r["context.device_type"]: r["value"] for r in rows} == {"mobile": 3, None: 1}
+        where = engine.query(Query("tracks", Grain.DAY, start=DAY, end=DAY, where="properties.n > 2.5")).rows
+        assert [r["value"] for r in where] == [1]  # 3.5 only; "not a number" is null, not an error
+    finally:
+        engine.close()

@@ -36,6 +36,6 @@ def map_as_struct(column: exp.Expr, fields: dict[str, ColumnType], dialect: Dial
         value = map_value(column.copy(), name, dialect)
         target = FIELD_TYPES.get(kind)
         if target is not None:
-            value = exp.TryCast(this=value, to=exp.DataType.build(target))
+            value = exp.TryCast(this=value, to=exp.DataType.build(target), safe=True)  # TRY_CAST on Spark too
         members.append(exp.PropertyEQ(this=exp.to_identifier(name), expression=value))
     return exp.Struct(expressions=members)
