@@ -1,0 +1,37 @@
+"""GET /api/v1/overview: every metric's latest complete value, KPIs first (the `/` page's data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+
+from headway.engine import Actor
+from headway.serve.api.params import CurrentActor, State
+from headway.serve.state import ServerState
+
+router = APIRouter()
+
+
+@router.get("/overview")
+def overview(state: State, actor: CurrentActor) -> dict[str, Any]:
+    """Every metric with its latest complete period's value; a metric that fails carries its reason alone."""
+    return overview_json(state, actor)
+
+
+def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
+    ws = state.workspace
+    return {
+        "workspace": ws.config.name,
+        "description": ws.config.description,
+        "north_star": ws.config.north_star,
+        "engine": state.engine.engine_name,
+        "spec_hash": ws.spec_hash,
+        "data_through": _iso(state.engine.facts.workspace_through()),
+        "metrics": [s.to_json() for s in state.overview.summaries(actor)],
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
