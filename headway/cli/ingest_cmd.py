@@ -19,7 +19,7 @@ def ingest(
 ) -> None:
     """Import FILE through the tracking API's validation, dedupe and quarantine; `compact` only compacts."""
     from headway.ingest.compactor import Compactor
-    from headway.ingest.importer import ImportError_, import_file
+    from headway.ingest.importer import ImportFileError, import_file
 
     ws = open_workspace(workspace)
     if file == "compact" and not Path(file).exists():
@@ -41,7 +41,7 @@ def ingest(
         task = bar.add_task(f"importing {path.name}", total=None if total else 0)
         try:
             result = import_file(ws.root, path, source.strip(), ws.config.ingest, lambda n: bar.advance(task, n))
-        except ImportError_ as error:
+        except ImportFileError as error:
             fail(str(error), Exit.FAILED)
     table = Table("outcome", "events", title=f"{path.name} → source '{source.strip()}'")
     table.add_row("accepted", f"{result.accepted:,}")

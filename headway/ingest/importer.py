@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from headway.errors import HeadwayError
 from headway.ingest.compactor import INGEST_DIR, Compactor, PassResult
 from headway.ingest.log import EventLog
 from headway.ingest.messages import Received
@@ -38,8 +39,11 @@ UNIFIED = {
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-class ImportError_(ValueError):
+class ImportFileError(HeadwayError):
     """The file cannot be read as the format it claims."""
+
+    code = "bad_file"
+    status = 400
 
 
 def file_format(path: Path) -> str:
@@ -49,7 +53,7 @@ def file_format(path: Path) -> str:
             return fmt
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    raise ImportError_(f"{path.name}: unknown format; name the file .jsonl, .csv or .parquet")
+    raise ImportFileError(f"{path.name}: unknown format; name the file .jsonl, .csv or .parquet")
 
 
 def _plain(value: Any) -> Any:
@@ -111,7 +115,7 @@ def records(path: Path) -> Iterator[list[Any]]:
         for batch in reader:
             yield pa.Table.from_batches([batch]).to_pylist()
     except (pa.ArrowInvalid, OSError) as error:
-        raise ImportError_(f"{path.name}: cannot read as {fmt}: {error}") from None
+        raise ImportFileError(f"{path.name}: cannot read as {fmt}: {error}") from None
 
 
 class _Unreadable:

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from headway.errors import HeadwayError
 from headway.spec.builtin_events import CONTEXT_COLUMNS
 from headway.spec.ingest_settings import IngestSettings, SkewPolicy
 
@@ -28,11 +29,13 @@ SKEW_TOLERANCE = dt.timedelta(seconds=60)
 LATE_AFTER = dt.timedelta(days=1)
 
 
-class Rejected(ValueError):
-    """The message cannot be accepted; `reason` is a closed code, `detail` says what to fix."""
+class Rejected(HeadwayError):
+    """The message cannot be accepted; `reason` (its code) is a closed set, `detail` says what to fix."""
+
+    status = 400
 
     def __init__(self, reason: str, detail: str):
-        super().__init__(detail)
+        super().__init__(detail, code=reason)
         self.reason = reason
         self.detail = detail
 
