@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures import free_port, wait_for_port  # noqa: E402
 
-from headway.engine import Engine, Query  # noqa: E402
+from headway.engine import Actor, Engine, Query  # noqa: E402
 from headway.spec import Grain, load_workspace  # noqa: E402
 
+OWNER = Actor.owner()
 CLIENTS = 8
 BATCH = int(os.environ.get("BENCH_INGEST_BATCH", "100"))
 SECONDS = float(os.environ.get("BENCH_INGEST_SECONDS", "8"))
@@ -120,7 +121,7 @@ def visibility(url: str, key: str, ws: Path, marks: int = 5) -> float:
             httpx.post(f"{url}/v1/track", json=event, auth=(key, ""), timeout=30).raise_for_status()
             acked = time.perf_counter()
             while True:
-                rows = engine.query(Query("marks", Grain.DAY, start=today, end=today)).rows
+                rows = engine.query(Query("marks", Grain.DAY, start=today, end=today), actor=OWNER).rows
                 if sum(r["value"] or 0 for r in rows) >= i + 1:
                     break
                 time.sleep(0.02)

@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 from fixtures.ingest import make_workspace
 
-from headway.engine import Engine, Query
+from headway.engine import Actor, Engine, Query
 from headway.ingest.compactor import INGEST_DIR, Compactor
 from headway.ingest.log import EventLog
 from headway.ingest.messages import Received
 from headway.ingest.service import accept
 from headway.spec import Grain, load_workspace
 
+OWNER = Actor.owner()
 DAY = dt.date(2026, 11, 2)
 ENGINES = [pytest.param("duckdb"), pytest.param("spark", marks=pytest.mark.spark)]
 
@@ -69,7 +70,7 @@ def run(request: pytest.FixtureRequest) -> Iterator[Any]:
         engine = Engine(load_workspace(ws), request.param, **kwargs)
         engines.append(engine)
         query = Query("people", Grain.DAY, start=DAY, end=DAY, where=where)
-        return float(sum(r["value"] or 0 for r in engine.query(query).rows))
+        return float(sum(r["value"] or 0 for r in engine.query(query, actor=OWNER).rows))
 
     yield people
     for engine in engines:
@@ -140,11 +141,17 @@ def test_properties_and_context_read_the_same_on_both_engines(
         kwargs["spark_session"] = request.getfixturevalue("spark")
     engine = Engine(load_workspace(workspace), engine_name, **kwargs)
     try:
-        rows = engine.query(Query("tracks", Grain.DAY, by=("properties.feature",), start=DAY, end=DAY)).rows
+        rows = engine.query(
+            Query("tracks", Grain.DAY, by=("properties.feature",), start=DAY, end=DAY), actor=OWNER
+        ).rows
         assert {r["properties.feature"]: r["value"] for r in rows} == {"rapports": 2, "export": 1, None: 1}
-        rows = engine.query(Query("tracks", Grain.DAY, by=("context.device_type",), start=DAY, end=DAY)).rows
+        rows = engine.query(
+            Query("tracks", Grain.DAY, by=("context.device_type",), start=DAY, end=DAY), actor=OWNER
+        ).rows
         assert {r["context.device_type"]: r["value"] for r in rows} == {"mobile": 3, None: 1}
-        where = engine.query(Query("tracks", Grain.DAY, start=DAY, end=DAY, where="properties.n > 2.5")).rows
+        where = engine.query(
+            Query("tracks", Grain.DAY, start=DAY, end=DAY, where="properties.n > 2.5"), actor=OWNER
+        ).rows
         assert [r["value"] for r in where] == [1]  # 3.5 only; "not a number" is null, not an error
     finally:
         engine.close()
