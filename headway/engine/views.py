@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from headway.engine.dialects import Dialect
 from headway.engine.files import DataError
+from headway.engine.maps import map_as_struct
 from headway.engine.sql import alias, cast, col
 from headway.spec.models import ColumnType, Source
 
@@ -51,6 +52,9 @@ def typed_select(source: Source, physical: dict[str, str], relation: exp.Expr, d
             present = ", ".join(sorted(physical)) or "none"
             raise DataError(f"source '{source.name}': the files have no column '{name}' (they have: {present})")
         raw_name, raw_type = found
+        if column.type is ColumnType.STRUCT and raw_type.startswith("MAP"):  # the ingest lake's string maps
+            columns.append(alias(map_as_struct(col(raw_name), column.fields or {}, dialect), name))
+            continue
         columns.append(alias(_cast(col(raw_name), column.type, raw_type, dialect), name))
     return exp.select(*columns).from_(relation)
 
