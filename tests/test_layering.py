@@ -20,8 +20,9 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"spec", "store"},
     "analysis": {"spec", "store", "engine"},
     "demo": {"spec"},
-    "serve": {"spec", "store", "engine", "analysis"},
-    "cli": {"spec", "store", "engine", "analysis", "serve", "demo"},
+    "delivery": {"spec", "store"},
+    "serve": {"spec", "store", "engine", "analysis", "delivery"},
+    "cli": {"spec", "store", "engine", "analysis", "serve", "demo", "delivery"},
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
+from headway.spec.library import add_libraries
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.pydantic_issues import issues_from_validation
 from headway.spec.rules import run_rules
@@ -54,6 +55,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
             _add_unique(item, item.id, origin, metrics, metric_origins, "metric", issues)
     if config is None or config_doc is None:
         return None, sorted(issues)
+    add_libraries(config.include, lambda *a: _library_items(*a, issues), sources, source_origins, metrics, metric_origins)
     workspace = Workspace(
         root=root,
         config=config,
@@ -106,6 +108,12 @@ def _validate_config(doc: Located, issues: list[Issue]) -> WorkspaceConfig | Non
         issues.extend(issues_from_validation(error, WorkspaceConfig, doc, ()))
         salvaged = _salvage(WorkspaceConfig, doc.data, error)
         return salvaged if isinstance(salvaged, WorkspaceConfig) else None
+
+
+def _library_items(label: str, path: Path, key: str, issues: list[Issue]) -> list[tuple[Any, Origin]]:
+    doc, found = load_yaml(label, path.read_text(encoding="utf-8"))
+    issues.extend(found)
+    return _items(doc, key, Source if key == "sources" else Metric, issues) if doc is not None else []
 
 
 def _spec_files(root: Path, folder: str) -> list[Path]:

@@ -14,6 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from headway.spec.delivery_config import DeliveryConfig
+from headway.spec.library import Library
+
 IDENT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=128)]
 DURATION_PATTERN = re.compile(r"^(\d+)([dw])$")
@@ -141,6 +144,8 @@ class WorkspaceConfig(Model):
     north_star: str | None = None
     spark: SparkSettings = Field(default_factory=SparkSettings)
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+    include: list[Library] = Field(default_factory=list)  # built-in metric libraries, e.g. [delivery]
+    delivery: DeliveryConfig | None = None
 
     @field_validator("timezone")
     @classmethod
