@@ -16,6 +16,7 @@ Every link records how it was made:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from typing import Any
@@ -132,7 +133,9 @@ def _first_commit(change: Row, graph: Graph) -> None:
 def _matches(sha: str | None, change: Row) -> bool:
     if not sha:
         return False
-    return any(s and (s.startswith(sha) or sha.startswith(s)) for s in (change.get("merge_sha"), change.get("head_sha")))
+    return any(
+        s and (s.startswith(sha) or sha.startswith(s)) for s in (change.get("merge_sha"), change.get("head_sha"))
+    )
 
 
 def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[Row]:
@@ -271,7 +274,7 @@ def mark_failures(deployments: list[Row]) -> None:
             if deployment["result"] == "success":
                 seen.append(sha)
                 previous_ok = deployment
-        for earlier, later in zip(group, group[1:], strict=False):
+        for earlier, later in itertools.pairwise(group):
             later["is_rework"] = bool(earlier.get("failed"))
         for index, deployment in enumerate(group):
             deployment.setdefault("is_rework", False)
@@ -282,6 +285,7 @@ def mark_failures(deployments: list[Row]) -> None:
             deployment["recovered_at"] = fix["finished_at"] if fix else None
             deployment["recovery_hours"] = hours(deployment["finished_at"], fix["finished_at"]) if fix else None
     for deployment in deployments:
+        deployment.setdefault("changes", 0)
         deployment["failed"] = bool(deployment.get("failed"))
         deployment.setdefault("is_rollback", False)
         deployment.setdefault("is_rework", False)
@@ -297,7 +301,8 @@ def _stages(changes: list[Row]) -> None:
         change["review_hours"] = hours(change.get("first_review_at"), change.get("merged_at"))
         change["cycle_hours"] = hours(change.get("first_commit_at"), change.get("merged_at"))
         change["deploy_hours"] = hours(change.get("merged_at"), change.get("deployed_at"))
-        change.setdefault("attribution", "open" if not change.get("merged_at") else "not_deployed")
+        if not change.get("merged_at"):
+            change["attribution"] = "not_merged" if change.get("state") == "closed" else "open"
 
 
 def _work_items(items: list[Row], sprints: list[Row]) -> None:
@@ -305,7 +310,9 @@ def _work_items(items: list[Row], sprints: list[Row]) -> None:
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for item in items:
         done, due = item.get("done_at"), item.get("due_at")
-        item["cycle_time_days"] = (hours(item.get("started_at"), done) or 0) / 24 if item.get("started_at") and done else None
+        item["cycle_time_days"] = (
+            (hours(item.get("started_at"), done) or 0) / 24 if item.get("started_at") and done else None
+        )
         item["on_time"] = (done <= due) if done and due else None
         if isinstance(item.get("status_history"), list):
             item["status_history"] = json.dumps(item["status_history"])

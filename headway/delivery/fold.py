@@ -26,7 +26,7 @@ def fold(records: list[Record]) -> dict[str, dict[str, dict[str, Any]]]:
         version, current = record.data.get("_version"), row.get("_version")
         stale = version is not None and current is not None and version < current
         if version is not None and version == current:  # same instant: a later state does not go back
-            stale = RANK.get(record.data.get("state"), 0) < RANK.get(row.get("state"), 0)
+            stale = RANK.get(str(record.data.get("state")), 0) < RANK.get(str(row.get("state")), 0)
         for field, value in record.data.items():
             old = row.get(field)
             if stale and old is not None and field not in EARLIEST:

@@ -115,9 +115,10 @@ class Inbox:
             self._db.execute("BEGIN")
             try:
                 self._put(records)
-                self._db.executemany("UPDATE deliveries SET status = ?, error = ? WHERE seq = ?", [
-                    (status, error, seq) for seq, status, error in outcomes
-                ])
+                self._db.executemany(
+                    "UPDATE deliveries SET status = ?, error = ? WHERE seq = ?",
+                    [(status, error, seq) for seq, status, error in outcomes],
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

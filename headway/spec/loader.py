@@ -6,6 +6,7 @@ issues instead of raising, so one run reports every problem it can see.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import typing
 from enum import Enum
@@ -55,7 +56,8 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
             _add_unique(item, item.id, origin, metrics, metric_origins, "metric", issues)
     if config is None or config_doc is None:
         return None, sorted(issues)
-    add_libraries(config.include, lambda *a: _library_items(*a, issues), sources, source_origins, metrics, metric_origins)
+    read = functools.partial(_library_items, issues=issues)
+    add_libraries(config.include, read, sources, source_origins, metrics, metric_origins)
     workspace = Workspace(
         root=root,
         config=config,

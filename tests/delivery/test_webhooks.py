@@ -106,7 +106,9 @@ def test_every_corpus_file_is_stored_and_processed(server: tuple[Server, Path]) 
             assert client.post(f"{s.url}/webhooks/github", content=body, headers=sent).status_code == 202
         for path in GITLAB_PLAIN:
             headers = {"X-Gitlab-Token": CORPUS_SECRET, "X-Gitlab-Event-UUID": str(uuid.uuid4())}
-            assert client.post(f"{s.url}/webhooks/gitlab", content=path.read_bytes(), headers=headers).status_code == 202
+            assert (
+                client.post(f"{s.url}/webhooks/gitlab", content=path.read_bytes(), headers=headers).status_code == 202
+            )
         for path in GITLAB_CAPTURED:
             headers, body = envelope(path)
             sent = {k: v for k, v in headers.items() if k.startswith("x-gitlab") or k == "idempotency-key"}
