@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from headway.cli.catalog_cmd import metrics, schema, tree
+from headway.cli.delivery_cmd import app as delivery_ingest_app
 from headway.cli.demo_cmd import demo
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
@@ -27,6 +28,7 @@ app.command()(schema)
 app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
+app.add_typer(delivery_ingest_app, name="ingest")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
