@@ -7,6 +7,7 @@ import typer
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.delivery_cmd import app as delivery_ingest_app
 from headway.cli.demo_cmd import demo
+from headway.cli.explain_cmd import explain
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
 from headway.cli.state_cmd import app as state_app
@@ -27,6 +28,7 @@ app.command()(tree)
 app.command()(schema)
 app.command()(serve)
 app.command()(demo)
+app.command()(explain)
 app.add_typer(state_app, name="state")
 app.add_typer(delivery_ingest_app, name="ingest")
 

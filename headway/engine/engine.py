@@ -162,6 +162,12 @@ class Engine:
                 found.append(bounds)
         return found
 
+    def rows(self, source: str, time_column: str, start: dt.date, end: dt.date, **kwargs: Any) -> list[dict[str, Any]]:
+        """A source's rows with local time in [start, end) passing a filter: what `explain` lists."""
+        from headway.engine.listing import list_rows
+
+        return list_rows(self, source, time_column, start, end, **kwargs)
+
     # -- helpers ------------------------------------------------------------
     def _files(self, source: Source) -> SourceFiles:
         return source_files(self.workspace, source)

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.analysis import summarize
 from headway.engine import Engine
-from headway.serve import api, errors, pages, webhooks
+from headway.serve import api, errors, explain_api, pages, webhooks
 from headway.serve.recorder import Recorder
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
@@ -72,6 +72,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     webhooks.install(app)
+    app.include_router(explain_api.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

@@ -1,0 +1,28 @@
+"""GET /api/v1/metrics/{id}/explain: the rows behind one period's value (the same JSON as `headway explain`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from headway.analysis.explain import explain
+from headway.serve.api import MetricId, State, _known
+from headway.serve.errors import ERROR_RESPONSES
+from headway.spec.models import Grain
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
+
+
+@router.get("/metrics/{metric_id}/explain")
+def explain_metric(
+    metric_id: MetricId,
+    state: State,
+    period: Annotated[dt.date, Query(description="Any day of the period.")],
+    grain: Grain | None = None,
+    by: Annotated[list[Annotated[str, Query(max_length=200)]], Query(max_length=6)] = [],  # noqa: B006
+) -> dict[str, Any]:
+    """Deployments, changes and incidents behind the value, each link's method, and the unlinked shares."""
+    _known(state, metric_id)
+    return explain(state.engine, metric_id, period, grain, tuple(by))
