@@ -13,6 +13,7 @@ Linear export below, worked by hand (cycle "Cycle 1" runs 2026-10-05 to 2026-10-
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -29,13 +30,19 @@ from headway.spec.models import Grain
 from tests.delivery.helpers import CORPUS, make_workspace
 
 HEADWAY = Path(sys.executable).parent / "headway"
-LINEAR = """\
-ID,Team,Title,Status,Estimate,Labels,Created,Started,Completed,Due Date,Cycle Name,Cycle Start,Cycle End
-ENG-1,Checkout,Add cart,Done,3,Feature,2026-10-01T09:00:00Z,2026-10-05T09:00:00Z,2026-10-07T09:00:00Z,2026-10-10,Cycle 1,2026-10-05T00:00:00Z,2026-10-18T23:59:59Z
-ENG-2,Checkout,Fix total,Done,2,"Bug, production",2026-10-02T09:00:00Z,2026-10-06T09:00:00Z,2026-10-20T09:00:00Z,2026-10-15,Cycle 1,2026-10-05T00:00:00Z,2026-10-18T23:59:59Z
-ENG-3,Checkout,Refactor db,Done,5,Tech debt,2026-10-08T09:00:00Z,2026-10-08T10:00:00Z,2026-10-09T10:00:00Z,,Cycle 1,2026-10-05T00:00:00Z,2026-10-18T23:59:59Z
-ENG-4,Checkout,Ünïcode ✓ title,In Progress,1,Feature,2026-10-03T09:00:00Z,2026-10-05T12:00:00Z,,,Cycle 1,2026-10-05T00:00:00Z,2026-10-18T23:59:59Z
-"""
+CYCLE = ["Cycle 1", "2026-10-05T00:00:00Z", "2026-10-18T23:59:59Z"]
+LINEAR_ROWS = [
+    ["ID", "Team", "Title", "Status", "Estimate", "Labels", "Created", "Started", "Completed", "Due Date"]
+    + ["Cycle Name", "Cycle Start", "Cycle End"],
+    ["ENG-1", "Checkout", "Add cart", "Done", "3", "Feature", "2026-10-01T09:00:00Z", "2026-10-05T09:00:00Z"]
+    + ["2026-10-07T09:00:00Z", "2026-10-10", *CYCLE],
+    ["ENG-2", "Checkout", "Fix total", "Done", "2", "Bug, production", "2026-10-02T09:00:00Z"]
+    + ["2026-10-06T09:00:00Z", "2026-10-20T09:00:00Z", "2026-10-15", *CYCLE],
+    ["ENG-3", "Checkout", "Refactor db", "Done", "5", "Tech debt", "2026-10-08T09:00:00Z", "2026-10-08T10:00:00Z"]
+    + ["2026-10-09T10:00:00Z", "", *CYCLE],
+    ["ENG-4", "Checkout", "Ünïcode ✓ title", "In Progress", "1", "Feature", "2026-10-03T09:00:00Z"]
+    + ["2026-10-05T12:00:00Z", "", "", *CYCLE],
+]
 PAGERDUTY = """\
 Incident Number,Title,Service Name,Urgency,Created On,Resolved On
 101,Checkout down,shop,high,2026-10-08 09:00:00 +0200,2026-10-08 09:30:00 +0200
@@ -50,9 +57,11 @@ def ingest(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def value(ws: Path, metric: str, grain: Grain, start: str, end: str) -> list[tuple[object, object]]:
-    rows = Engine(load_workspace(ws), "duckdb").query(
-        Query(metric, grain, (), dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-    ).rows
+    rows = (
+        Engine(load_workspace(ws), "duckdb")
+        .query(Query(metric, grain, (), dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
+        .rows
+    )
     return [(r["value"], r["n"]) for r in rows]
 
 
@@ -60,7 +69,8 @@ def value(ws: Path, metric: str, grain: Grain, start: str, end: str) -> list[tup
 def linear_ws(tmp_path: Path) -> Path:
     ws = make_workspace(tmp_path / "ws")
     export = tmp_path / "linear.csv"
-    export.write_text(LINEAR, encoding="utf-8")
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(LINEAR_ROWS)
     done = ingest(ws, "linear", str(export))
     assert done.returncode == 0, done.stderr
     return ws
@@ -76,7 +86,10 @@ def test_linear_export_feeds_flow_metrics(linear_ws: Path) -> None:
     assert value(ws, "defect_escape_rate", Grain.MONTH, "2026-10-01", "2026-10-31") == [(1.0, 1)]
     (sprint,) = pq.read_table(ws / ".headway/lake/delivery/sprints/data.parquet").to_pylist()
     assert (sprint["committed_points"], sprint["completed_committed_points"], sprint["added_points"]) == (6, 3, 5)
-    titles = {r["item_id"]: r["title"] for r in pq.read_table(ws / ".headway/lake/delivery/work_items/data.parquet").to_pylist()}
+    titles = {
+        r["item_id"]: r["title"]
+        for r in pq.read_table(ws / ".headway/lake/delivery/work_items/data.parquet").to_pylist()
+    }
     assert titles["linear:ENG-4"] == "Ünïcode ✓ title"
 
 
