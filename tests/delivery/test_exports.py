@@ -32,16 +32,73 @@ from tests.delivery.helpers import CORPUS, make_workspace
 HEADWAY = Path(sys.executable).parent / "headway"
 CYCLE = ["Cycle 1", "2026-10-05T00:00:00Z", "2026-10-18T23:59:59Z"]
 LINEAR_ROWS = [
-    ["ID", "Team", "Title", "Status", "Estimate", "Labels", "Created", "Started", "Completed", "Due Date"]
-    + ["Cycle Name", "Cycle Start", "Cycle End"],
-    ["ENG-1", "Checkout", "Add cart", "Done", "3", "Feature", "2026-10-01T09:00:00Z", "2026-10-05T09:00:00Z"]
-    + ["2026-10-07T09:00:00Z", "2026-10-10", *CYCLE],
-    ["ENG-2", "Checkout", "Fix total", "Done", "2", "Bug, production", "2026-10-02T09:00:00Z"]
-    + ["2026-10-06T09:00:00Z", "2026-10-20T09:00:00Z", "2026-10-15", *CYCLE],
-    ["ENG-3", "Checkout", "Refactor db", "Done", "5", "Tech debt", "2026-10-08T09:00:00Z", "2026-10-08T10:00:00Z"]
-    + ["2026-10-09T10:00:00Z", "", *CYCLE],
-    ["ENG-4", "Checkout", "Ünïcode ✓ title", "In Progress", "1", "Feature", "2026-10-03T09:00:00Z"]
-    + ["2026-10-05T12:00:00Z", "", "", *CYCLE],
+    [
+        "ID",
+        "Team",
+        "Title",
+        "Status",
+        "Estimate",
+        "Labels",
+        "Created",
+        "Started",
+        "Completed",
+        "Due Date",
+        "Cycle Name",
+        "Cycle Start",
+        "Cycle End",
+    ],
+    [
+        "ENG-1",
+        "Checkout",
+        "Add cart",
+        "Done",
+        "3",
+        "Feature",
+        "2026-10-01T09:00:00Z",
+        "2026-10-05T09:00:00Z",
+        "2026-10-07T09:00:00Z",
+        "2026-10-10",
+        *CYCLE,
+    ],
+    [
+        "ENG-2",
+        "Checkout",
+        "Fix total",
+        "Done",
+        "2",
+        "Bug, production",
+        "2026-10-02T09:00:00Z",
+        "2026-10-06T09:00:00Z",
+        "2026-10-20T09:00:00Z",
+        "2026-10-15",
+        *CYCLE,
+    ],
+    [
+        "ENG-3",
+        "Checkout",
+        "Refactor db",
+        "Done",
+        "5",
+        "Tech debt",
+        "2026-10-08T09:00:00Z",
+        "2026-10-08T10:00:00Z",
+        "2026-10-09T10:00:00Z",
+        "",
+        *CYCLE,
+    ],
+    [
+        "ENG-4",
+        "Checkout",
+        "Ünïcode ✓ title",
+        "In Progress",
+        "1",
+        "Feature",
+        "2026-10-03T09:00:00Z",
+        "2026-10-05T12:00:00Z",
+        "",
+        "",
+        *CYCLE,
+    ],
 ]
 PAGERDUTY = """\
 Incident Number,Title,Service Name,Urgency,Created On,Resolved On
