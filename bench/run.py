@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from compile_bench import run as compile_run  # noqa: E402
+from delivery import run as delivery_run  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
 
 from headway.engine import Engine  # noqa: E402
@@ -180,6 +181,8 @@ def main() -> int:
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
+    results["delivery"] = delivery_run()
+    table("delivery webhooks: POST /webhooks/github on a real server, 2xx -> visible in a query", [results["delivery"]])
     (ROOT / ".bench").mkdir(exist_ok=True)
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2))
     failed = [r for r in results["warm"] if r["check"] != "ok"]
