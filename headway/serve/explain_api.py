@@ -19,7 +19,9 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 def explain_metric(
     metric_id: MetricId,
     state: State,
-    period: Annotated[dt.date, Query(description="Any day of the period.")],
+    period: Annotated[
+        dt.date, Query(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31), description="Any day of the period.")
+    ],
     grain: Grain | None = None,
     by: Annotated[list[Annotated[str, Query(max_length=200)]], Query(max_length=6)] = [],  # noqa: B006
 ) -> dict[str, Any]:

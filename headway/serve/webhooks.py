@@ -18,13 +18,22 @@ from fastapi.responses import JSONResponse
 
 from headway.delivery import Inbox, Processor
 from headway.delivery.signatures import GITHUB_SECRET_ENV, GITLAB_TOKEN_ENV, github_valid, gitlab_valid
-from headway.serve.errors import ERROR_RESPONSES, error_body
+from headway.serve.errors import ERROR_RESPONSES, ErrorBody, error_body
 from headway.spec.library import Library
 from headway.spec.workspace import Workspace
 
 log = logging.getLogger("headway.webhooks")
-router = APIRouter(tags=["webhooks"], responses=ERROR_RESPONSES)
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+WEBHOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    200: {"description": "A redelivery of a delivery already stored (`duplicate: true`)."},
+    202: {"description": "Stored durably; processed into the delivery tables shortly after."},
+    400: {"model": ErrorBody, "description": "No event name, or a GitLab body that is not JSON."},
+    401: {"model": ErrorBody, "description": "The signature (GitHub) or token (GitLab) does not match."},
+    413: {"model": ErrorBody, "description": "Larger than 25 MB."},
+    503: {"model": ErrorBody, "description": "The secret environment variable is not set."},
+}
+router = APIRouter(tags=["webhooks"], responses=ERROR_RESPONSES)
 
 
 class DeliveryWorker:
@@ -88,7 +97,7 @@ def _accepted(app: Any, provider: str, delivery_id: str, event: str, stored: boo
     return JSONResponse(body, status_code=202 if stored else 200)
 
 
-@router.post("/webhooks/github", status_code=202)
+@router.post("/webhooks/github", status_code=202, responses=WEBHOOK_RESPONSES)
 async def github_webhook(request: Request) -> JSONResponse:
     secret = os.environ.get(GITHUB_SECRET_ENV, "")
     if not secret:
@@ -108,7 +117,7 @@ async def github_webhook(request: Request) -> JSONResponse:
     return _accepted(request.app, "github", delivery_id, event, received.stored)
 
 
-@router.post("/webhooks/gitlab", status_code=202)
+@router.post("/webhooks/gitlab", status_code=202, responses=WEBHOOK_RESPONSES)
 async def gitlab_webhook(request: Request) -> JSONResponse:
     token = os.environ.get(GITLAB_TOKEN_ENV, "")
     if not token:
