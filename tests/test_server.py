@@ -345,6 +345,8 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
       for metric, mode in ((None, "positive"), ("new_mrr", "positive"), ("new_mrr", "negative"))],
     *[(path, None, "positive") for path in ("/webhooks/github", "/webhooks/gitlab")],  # no parameters to break
     ("/delivery/status", None, "positive"),
+    ("/delivery/tiers", None, "positive"),
+    ("/delivery/tiers", None, "negative"),
 ]  # fmt: skip
 
 

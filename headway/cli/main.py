@@ -11,6 +11,7 @@ from headway.cli.explain_cmd import explain
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
 from headway.cli.state_cmd import app as state_app
+from headway.cli.tiers_cmd import tiers
 from headway.cli.validate_cmd import validate
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.command()(schema)
 app.command()(serve)
 app.command()(demo)
 app.command()(explain)
+app.command()(tiers)
 app.add_typer(state_app, name="state")
 app.add_typer(delivery_ingest_app, name="ingest")
 

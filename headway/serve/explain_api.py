@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from headway.analysis.explain import explain
+from headway.analysis.tiers import classify
 from headway.serve.api import MetricId, State, _known
 from headway.serve.errors import ERROR_RESPONSES
 from headway.spec.models import Grain
@@ -28,3 +29,15 @@ def explain_metric(
     """Deployments, changes and incidents behind the value, each link's method, and the unlinked shares."""
     _known(state, metric_id)
     return explain(state.engine, metric_id, period, grain, tuple(by))
+
+
+@router.get("/delivery/tiers")
+def delivery_tiers(
+    state: State,
+    period: Annotated[dt.date, Query(ge=dt.date(1900, 1, 1), le=dt.date(2999, 12, 31))],
+    grain: Grain = Grain.MONTH,
+    edition: Annotated[str, Query(pattern="^(2021|2023)$")] = "2023",
+    by_service: bool = True,
+) -> dict[str, Any]:
+    """DORA tiers per service for one period, naming the edition and its source (same JSON as `headway tiers`)."""
+    return classify(state.engine, period, grain, edition, by_service)

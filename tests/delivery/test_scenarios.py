@@ -175,3 +175,40 @@ def test_rollback_marks_the_deployment_it_undid(tmp_path: Path) -> None:
         "R3": (False, None, True, True),
     }
     assert got["R2"]["recovery_hours"] == 1.0
+
+
+# October 2026 of the scenario, by hand:
+#   deployments (success, production): D1 D3 D5 D9 D6 D7 D8 = 7 -> 7 / (31 / 7) = 1.58 per week
+#   lead times 3, 3, 24, 27, 56 h -> median 24; restore I1 2 h, I2 4 h -> median 3
+#   recovery D4 4 h, D6 74 h -> median 39; change fail rate 2 / 8 = 0.25
+#   deployment days per week starting in October: 4, 1, 0, 1 -> median 1
+TIERS = {
+    "2021": {
+        "deployment_frequency": "between tiers",  # more than weekly, less than daily: the 2021 table has a gap
+        "change_lead_time": "high",  # 1 day to 1 week
+        "recovery": "high",  # < 1 day (not < 1 hour)
+        "change_fail_rate": "ambiguous: high / medium / low",  # 16-30% is published for all three
+    },
+    "2023": {
+        "deployment_frequency": "high",
+        "change_lead_time": "high",
+        "recovery": "medium",
+        "change_fail_rate": "low",
+    },
+}
+
+
+@pytest.mark.parametrize("edition", sorted(TIERS))
+def test_dora_tiers(workspace: Path, edition: str) -> None:
+    from headway.analysis.tiers import classify
+
+    out = classify(Engine(load_workspace(workspace), "duckdb"), dt.date(2026, 10, 15), Grain.MONTH, edition)
+    (row,) = out["rows"]
+    assert {k: v["tier"] for k, v in row.items()} == TIERS[edition]
+    assert out["source"] and out["edition"].startswith(edition)
+    expected = {"deployment_frequency": 7 * 7 / 31, "change_lead_time": 24, "change_fail_rate": 0.25}
+    if edition == "2023":
+        expected.update(deployment_frequency=1, recovery=39)
+    else:
+        expected.update(recovery=3)
+    assert all(same(row[k]["value"], v) for k, v in expected.items()), row
