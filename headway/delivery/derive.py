@@ -21,6 +21,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from headway.delivery.investment import investment
 from headway.delivery.services import is_production, service_for, team_for
 from headway.delivery.times import hours, utc
 from headway.spec.delivery_config import DeliveryConfig
@@ -63,6 +64,7 @@ def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[st
     _stages(tables["changes"])
     _work_items(tables["work_items"], tables["sprints"])
     tables["deployment_changes"] = links
+    tables["investment"] = investment(tables["work_items"], tables["changes"])
     return tables
 
 

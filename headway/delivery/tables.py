@@ -23,7 +23,16 @@ ARROW = {
     "timestamp": pa.timestamp("us", tz="UTC"),
     "date": pa.date32(),
 }
-TABLES = ("changes", "commits", "deployments", "deployment_changes", "incidents", "work_items", "sprints")
+TABLES = (
+    "changes",
+    "commits",
+    "deployments",
+    "deployment_changes",
+    "incidents",
+    "work_items",
+    "sprints",
+    "investment",
+)
 
 
 @cache
