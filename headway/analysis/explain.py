@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from headway.engine import Engine, Query
+from headway.engine import Actor, Engine, Query
+from headway.engine.access import check_access
 from headway.engine.calendar import Calendar
+from headway.engine.results import json_row
 from headway.spec.describe import describe
 from headway.spec.graph import leaves, time_column
 from headway.spec.library import Library
@@ -22,7 +24,13 @@ ROW_LIMIT = 200
 
 
 def explain(
-    engine: Engine, metric_id: str, period: dt.date, grain: Grain | None = None, by: tuple[str, ...] = ()
+    engine: Engine,
+    metric_id: str,
+    period: dt.date,
+    grain: Grain | None = None,
+    by: tuple[str, ...] = (),
+    *,
+    actor: Actor,
 ) -> dict[str, Any]:
     ws = engine.workspace
     metric = ws.metrics[metric_id]
@@ -30,7 +38,7 @@ def explain(
     start = Calendar(ws.config.week_start).start(period, grain)
     end = Calendar(ws.config.week_start).end(start, grain)
     last = end - dt.timedelta(days=1)
-    values = engine.query(Query(metric_id, grain, by, start, last)).rows
+    values = _values(engine, Query(metric_id, grain, by, start, last), actor)
     roles = _roles(metric_id, ws.metrics)
     parts = []
     for leaf_id, role in roles:
@@ -39,8 +47,9 @@ def explain(
         column = time_column(leaf, source)
         if column is None:
             continue
+        check_access(ws, actor, leaf_id)  # the rows of a restricted part are as restricted as its value
         listed = engine.rows(source.name, column, start, end, condition=leaf.filter, limit=ROW_LIMIT)
-        part_values = engine.query(Query(leaf_id, grain, by, start, last)).rows if leaf_id != metric_id else values
+        part_values = _values(engine, Query(leaf_id, grain, by, start, last), actor) if leaf_id != metric_id else values
         if source.name == "deployments" and "incidents" in ws.sources:
             _link_incidents(engine, listed, start, end)
         parts.append(
@@ -59,6 +68,7 @@ def explain(
         "metric": metric_id,
         "name": metric.label,
         "grain": grain.value,
+        "by": list(by),
         "period": start.isoformat(),
         "period_end": last.isoformat(),
         "computed_as": describe(metric),
@@ -69,6 +79,10 @@ def explain(
     if Library.DELIVERY in ws.config.include and {"changes", "incidents"} <= set(ws.sources):
         out["data_quality"] = delivery_quality(engine, start, end)
     return out
+
+
+def _values(engine: Engine, query: Query, actor: Actor) -> list[dict[str, Any]]:
+    return [json_row(row) for row in engine.query(query, actor=actor).rows]
 
 
 def _roles(metric_id: str, metrics: Any) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from headway.engine import Engine, Query, QueryError
+from headway.engine import Actor, Engine, Query, QueryError
 from headway.engine.calendar import Calendar
 from headway.spec.library import HERE as LIBRARY
 from headway.spec.models import Grain
@@ -41,7 +41,13 @@ def tier_of(value: float | None, tiers: dict[str, dict[str, float]]) -> str:
 
 
 def classify(
-    engine: Engine, period: dt.date, grain: Grain = Grain.MONTH, name: str = "2021", by_service: bool = False
+    engine: Engine,
+    period: dt.date,
+    grain: Grain = Grain.MONTH,
+    name: str = "2021",
+    by_service: bool = False,
+    *,
+    actor: Actor,
 ) -> dict[str, Any]:
     """Per service (or overall) and measure: the value, its n, and its tier in the edition named."""
     doc = edition(name)
@@ -54,7 +60,7 @@ def classify(
     for measure, spec in doc["measures"].items():
         if spec["metric"] not in ws.metrics:
             raise QueryError(f"tiers need the metric '{spec['metric']}'", "Add `include: [delivery]` to headway.yml.")
-        for key, value, n in _values(engine, spec, grain, by, start, last):
+        for key, value, n in _values(engine, spec, grain, by, start, last, actor):
             slices.setdefault(key, {})[measure] = {
                 "metric": spec["metric"],
                 "value": value,
@@ -72,17 +78,23 @@ def classify(
 
 
 def _values(
-    engine: Engine, spec: dict[str, Any], grain: Grain, by: tuple[str, ...], start: dt.date, last: dt.date
+    engine: Engine,
+    spec: dict[str, Any],
+    grain: Grain,
+    by: tuple[str, ...],
+    start: dt.date,
+    last: dt.date,
+    actor: Actor,
 ) -> list[tuple[str, float | None, int]]:
     metric = spec["metric"]
     if spec.get("statistic") == "median_of_weeks":  # DevLake: median over the weeks starting in the period
-        rows = engine.query(Query(metric, Grain.WEEK, by, start, last)).rows
+        rows = engine.query(Query(metric, Grain.WEEK, by, start, last), actor=actor).rows
         weeks: dict[str, list[tuple[float, int]]] = {}
         for row in rows:
-            if row["period"] >= start.isoformat() and row["value"] is not None:
+            if row["period"] >= start and row["value"] is not None:
                 weeks.setdefault(_key(row, by), []).append((float(row["value"]), int(row["n"] or 0)))
         return [(k, statistics.median(v for v, _ in w), sum(n for _, n in w)) for k, w in weeks.items()]
-    rows = engine.query(Query(metric, grain, by, start, last)).rows
+    rows = engine.query(Query(metric, grain, by, start, last), actor=actor).rows
     scale = 7 / ((last - start).days + 1) if spec.get("per") == "week" else 1.0
     out = []
     for row in rows:

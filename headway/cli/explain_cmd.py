@@ -12,7 +12,8 @@ from rich.table import Table
 
 from headway.analysis.explain import explain as explain_value
 from headway.cli.common import Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
-from headway.engine import DataError, Engine, EngineError, QueryError
+from headway.engine import Actor, Engine
+from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
 SHOWN = ("change_id", "deployment_id", "incident_id", "item_id", "sprint_id", "service")
@@ -38,13 +39,9 @@ def explain(
         fail(f"unknown metric '{metric}'", Exit.INVALID, choices_hint(metric, ws.metrics, "a metric id"))
     engine = Engine(ws)
     try:
-        out = explain_value(engine, metric, period.date(), grain, tuple(by or ()))
-    except QueryError as error:
-        fail(error.message, Exit.INVALID, error.hint)
-    except DataError as error:
-        fail(str(error), Exit.FAILED)
-    except EngineError as error:
-        fail(str(error), Exit.FAILED)
+        out = explain_value(engine, metric, period.date(), grain, tuple(by or ()), actor=Actor.owner())
+    except HeadwayError as error:
+        fail(error.message, Exit.FAILED if error.status >= 500 else Exit.INVALID, error.hint)
     except Exception as error:  # the engine's own types: one line, no traceback
         fail(engine_failure(engine.engine_name, error), Exit.FAILED)
     finally:
@@ -60,7 +57,7 @@ def _print(out: dict[str, Any]) -> None:
         f"[bold]{out['name']}[/] · {out['grain']} of {out['period']} · {out['computed_as']} ({out['defined_at']})"
     )
     for row in out["values"]:
-        slice_ = " ".join(f"{k}={v}" for k, v in row.items() if k not in ("period", "value", "n"))
+        slice_ = " ".join(f"{k}={row.get(k)}" for k in out["by"])
         console.print(f"  value {_fmt(row['value'])}  n {row['n']}  {slice_}".rstrip())
     quality = out.get("data_quality")
     if quality:

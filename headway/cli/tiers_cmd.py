@@ -12,7 +12,8 @@ from rich.table import Table
 
 from headway.analysis.tiers import EDITIONS, classify
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.engine import DataError, Engine, EngineError, QueryError
+from headway.engine import Actor, Engine
+from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
 
@@ -30,11 +31,9 @@ def tiers(
     ws = open_workspace(workspace)
     engine = Engine(ws)
     try:
-        out = classify(engine, period.date(), grain, edition, by_service)
-    except QueryError as error:
-        fail(error.message, Exit.INVALID, error.hint)
-    except (DataError, EngineError) as error:
-        fail(str(error), Exit.FAILED)
+        out = classify(engine, period.date(), grain, edition, by_service, actor=Actor.owner())
+    except HeadwayError as error:
+        fail(error.message, Exit.FAILED if error.status >= 500 else Exit.INVALID, error.hint)
     finally:
         engine.close()
     if output == "json":

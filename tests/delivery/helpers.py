@@ -46,3 +46,12 @@ def wait_processed(client: httpx.Client, base: str, timeout: float = 30) -> dict
         if status["pending"] == 0 or time.monotonic() > deadline:
             return status
         time.sleep(0.05)
+
+
+def rows_of(engine: Any, query: Any) -> list[dict[str, Any]]:
+    """A query's rows as the owner sees them, in JSON form, keeping period, dimensions, value and n."""
+    from headway.engine import Actor
+    from headway.engine.results import json_row
+
+    keep = {"period", *query.by, "value", "n"}
+    return [{k: v for k, v in json_row(r).items() if k in keep} for r in engine.query(query, actor=Actor.owner()).rows]

@@ -39,7 +39,8 @@ def cli(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def check_change_fail_rate(out: dict[str, Any]) -> None:
-    assert out["period"] == "2026-10-05" and out["values"] == [{"period": "2026-10-05", "value": 0.4, "n": 5}]
+    assert out["period"] == "2026-10-05"
+    assert out["values"] == [{"period": "2026-10-05", "value": 0.4, "n": 5, "complete": True, "reason": None}]
     numerator, denominator = out["parts"]
     assert (numerator["role"], numerator["metric"]) == ("numerator", "failed_deployments")
     assert {r["deployment_id"]: r["failure_how"] for r in numerator["rows"]} == {"D4": "result", "D6": "incident"}

@@ -27,7 +27,7 @@ import pytest
 from headway.engine import Engine, Query
 from headway.spec import load_workspace
 from headway.spec.models import Grain
-from tests.delivery.helpers import CORPUS, make_workspace
+from tests.delivery.helpers import CORPUS, make_workspace, rows_of
 
 HEADWAY = Path(sys.executable).parent / "headway"
 CYCLE = ["Cycle 1", "2026-10-05T00:00:00Z", "2026-10-18T23:59:59Z"]
@@ -114,11 +114,8 @@ def ingest(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def value(ws: Path, metric: str, grain: Grain, start: str, end: str) -> list[tuple[object, object]]:
-    rows = (
-        Engine(load_workspace(ws), "duckdb")
-        .query(Query(metric, grain, (), dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
-        .rows
-    )
+    query = Query(metric, grain, (), dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    rows = rows_of(Engine(load_workspace(ws), "duckdb"), query)
     return [(r["value"], r["n"]) for r in rows]
 
 

@@ -22,7 +22,7 @@ from headway.delivery.inbox import Record
 from headway.engine import Engine, Query
 from headway.spec import load_workspace
 from headway.spec.models import Grain
-from tests.delivery.helpers import make_workspace
+from tests.delivery.helpers import make_workspace, rows_of
 
 RECORDS = [
     Record("work_items", "W1", {"team": "T", "type": "feature", "assignees": "alice",
@@ -49,10 +49,10 @@ def test_fte_months_by_team_and_type(workspace: Path, engine: str, request: pyte
     ws = load_workspace(workspace)
     runner = Engine(ws, "spark", spark_session=request.getfixturevalue("spark")) if engine == "spark" else Engine(ws)
     october = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-    rows = runner.query(Query("investment_fte", Grain.MONTH, ("team", "type"), *october)).rows
+    rows = rows_of(runner, Query("investment_fte", Grain.MONTH, ("team", "type"), *october))
     got = {(r["team"], r["type"]): r["value"] for r in rows if r["value"]}
     want = {("T", "feature"): 1.5 / 31, ("T", "bug"): 1 / 31, ("checkout-team", "tech_debt"): 1.5 / 31}
     assert got.keys() == want.keys()
     assert all(math.isclose(got[k], v, rel_tol=1e-9) for k, v in want.items())
-    (share,) = runner.query(Query("tech_debt_effort_share", Grain.MONTH, (), *october)).rows
+    (share,) = rows_of(runner, Query("tech_debt_effort_share", Grain.MONTH, (), *october))
     assert math.isclose(share["value"], 1.5 / 4, rel_tol=1e-9)

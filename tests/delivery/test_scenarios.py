@@ -18,10 +18,10 @@ import yaml
 
 from headway.delivery import Inbox, Processor
 from headway.delivery.inbox import Record
-from headway.engine import Engine, Query
+from headway.engine import Actor, Engine, Query
 from headway.spec import load_workspace
 from headway.spec.models import Grain
-from tests.delivery.helpers import make_workspace
+from tests.delivery.helpers import make_workspace, rows_of
 
 SCENARIO = yaml.safe_load((Path(__file__).parent / "scenarios" / "dora.yml").read_text(encoding="utf-8"))
 WEEKS = ["2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26"]
@@ -66,7 +66,7 @@ def same(got: Any, want: Any) -> bool:
 def test_weekly_values(workspace: Path, engine: str, metric: str, request: pytest.FixtureRequest) -> None:
     runner = engine_for(engine, workspace, request)
     query = Query(metric, Grain.WEEK, (), dt.date(2026, 9, 28), dt.date(2026, 11, 1))
-    rows = runner.query(query).rows
+    rows = rows_of(runner, query)
     assert [r["period"] for r in rows] == WEEKS
     got = [(r["value"], r["n"]) for r in rows]
     want = [tuple(pair) for pair in SCENARIO["expect"][metric]]
@@ -79,7 +79,7 @@ def test_by_service(workspace: Path, engine: str, metric: str, request: pytest.F
     runner = engine_for(engine, workspace, request)
     for week, expected in SCENARIO["expect_by_service"][metric].items():
         day = dt.date.fromisoformat(week)
-        rows = runner.query(Query(metric, Grain.WEEK, ("service",), day, day + dt.timedelta(days=6))).rows
+        rows = rows_of(runner, Query(metric, Grain.WEEK, ("service",), day, day + dt.timedelta(days=6)))
         got = {r["service"]: (r["value"], r["n"]) for r in rows}
         assert set(got) == set(expected)
         for service, (value, n) in expected.items():
@@ -202,7 +202,8 @@ TIERS = {
 def test_dora_tiers(workspace: Path, edition: str) -> None:
     from headway.analysis.tiers import classify
 
-    out = classify(Engine(load_workspace(workspace), "duckdb"), dt.date(2026, 10, 15), Grain.MONTH, edition)
+    engine = Engine(load_workspace(workspace), "duckdb")
+    out = classify(engine, dt.date(2026, 10, 15), Grain.MONTH, edition, actor=Actor.owner())
     (row,) = out["rows"]
     assert {k: v["tier"] for k, v in row.items()} == TIERS[edition]
     assert out["source"] and out["edition"].startswith(edition)
