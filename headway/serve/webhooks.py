@@ -24,6 +24,7 @@ from headway.spec.workspace import Workspace
 
 log = logging.getLogger("headway.webhooks")
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+MAX_ID = 200  # delivery ids and event names are UUIDs and short words; anything longer is not from a provider
 WEBHOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
     200: {"description": "A redelivery of a delivery already stored (`duplicate: true`)."},
@@ -112,6 +113,8 @@ async def github_webhook(request: Request) -> JSONResponse:
     if not event:
         return _refuse(400, "no X-GitHub-Event header", "missing_event")
     delivery_id = request.headers.get("x-github-delivery") or "sha256:" + hashlib.sha256(body).hexdigest()
+    if len(event) > MAX_ID or len(delivery_id) > MAX_ID:
+        return _refuse(400, f"X-GitHub-Event and X-GitHub-Delivery are limited to {MAX_ID} characters", "bad_header")
     headers = {k: v for k, v in request.headers.items() if k.startswith("x-github") or k == "content-type"}
     received = worker(request.app).processor.inbox.receive("github", delivery_id, event, headers, body)
     return _accepted(request.app, "github", delivery_id, event, received.stored)
@@ -140,6 +143,8 @@ async def gitlab_webhook(request: Request) -> JSONResponse:
         or request.headers.get("x-gitlab-event-uuid")
         or "sha256:" + hashlib.sha256(body).hexdigest()
     )
+    if len(kind.strip()) > MAX_ID or len(delivery_id) > MAX_ID:
+        return _refuse(400, f"object_kind and Idempotency-Key are limited to {MAX_ID} characters", "bad_header")
     headers = {k: v for k, v in request.headers.items() if k.startswith("x-gitlab") and k != "x-gitlab-token"}
     received = worker(request.app).processor.inbox.receive("gitlab", delivery_id, kind.strip(), headers, body)
     return _accepted(request.app, "gitlab", delivery_id, kind.strip(), received.stored)

@@ -242,3 +242,16 @@ def test_github_deployment_and_its_status(server: tuple[Server, Path]) -> None:
     assert row["started_at"].isoformat() == "2019-05-15T15:20:53+00:00"
     assert row["finished_at"].isoformat() == "2019-05-15T15:20:55+00:00"
     assert row["sha"].startswith("f95f852b")
+
+
+def test_oversized_ids_are_refused(server: tuple[Server, Path]) -> None:
+    s, _ = server
+    body = (CORPUS / "github" / "ping.json").read_bytes()
+    long_id = "x" * 201
+    assert post_github(s.url, "ping", body, delivery=long_id).json()["code"] == "bad_header"
+    headers = {"X-Gitlab-Token": CORPUS_SECRET, "Idempotency-Key": long_id}
+    gitlab = httpx.post(
+        f"{s.url}/webhooks/gitlab", content=(CORPUS / "gitlab" / "push.json").read_bytes(), headers=headers
+    )
+    assert gitlab.status_code == 400 and gitlab.json()["code"] == "bad_header"
+    assert httpx.get(f"{s.url}/api/v1/delivery/status").json()["received"] == 0
