@@ -19,7 +19,9 @@ from headway.spec.models import Grain
 
 def tiers(
     period: Annotated[dt.datetime, typer.Option("--period", formats=["%Y-%m-%d"], help="Any day of the period.")],
-    grain: Annotated[Grain, typer.Option("--grain")] = Grain.MONTH,
+    grain: Annotated[
+        Grain, typer.Option("--grain", help="Period length: day, week, month, quarter or year.")
+    ] = Grain.MONTH,
     edition: Annotated[str, typer.Option("--edition", help=f"One of {', '.join(EDITIONS)}.")] = "2023",
     by_service: Annotated[bool, typer.Option("--by-service/--overall", help="One row per service.")] = True,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
