@@ -15,6 +15,7 @@ Every link records how it was made:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import json
@@ -94,7 +95,10 @@ class Graph:
         self.parents: dict[tuple[str, str], list[str]] = {}
         self.by_repo: dict[str, list[str]] = defaultdict(list)
         self.commits: dict[tuple[str, str], Row] = {}
+        self.by_ref: dict[tuple[str, str], list[Row]] = defaultdict(list)  # commits pushed to a branch
         for commit in commits:
+            if commit.get("ref"):
+                self.by_ref[(commit["repo"], commit["ref"])].append(commit)
             key = (commit["repo"], commit["sha"])
             self.parents[key] = [p for p in str(commit.get("parents") or "").split() if p]
             self.by_repo[commit["repo"]].append(commit["sha"])
@@ -123,12 +127,9 @@ def _first_commit(change: Row, graph: Graph) -> None:
     """Lead time starts at the change's own first commit; after a squash only the branch push shows it."""
     if change.get("first_commit_at") is not None:
         return
-    ref, repo, end = change.get("head_ref"), change.get("repo"), change.get("merged_at") or NEVER
-    times = [
-        c["authored_at"]
-        for (r, _), c in graph.commits.items()
-        if r == repo and ref and c.get("ref") == ref and c.get("authored_at") and c["authored_at"] <= end
-    ]
+    end = change.get("merged_at") or NEVER
+    pushed = graph.by_ref.get((change.get("repo") or "", change.get("head_ref") or ""), [])
+    times = [c["authored_at"] for c in pushed if c.get("authored_at") and c["authored_at"] <= end]
     change["first_commit_at"] = min(times) if times else change.get("opened_at")
 
 
@@ -140,12 +141,43 @@ def _matches(sha: str | None, change: Row) -> bool:
     )
 
 
+class Candidates:
+    """A service's merged changes in merge order, found by SHA (merge, then head) or by merge time."""
+
+    def __init__(self, changes: list[Row]):
+        self.changes = changes
+        self.times = [c["merged_at"] for c in changes]
+        self.by_sha: dict[str, Row] = {}
+        for change in changes:
+            for sha in (change.get("merge_sha"), change.get("head_sha")):
+                if sha:
+                    self.by_sha.setdefault(sha, change)
+        self.short = [s for s in self.by_sha if len(s) < 40]
+
+    def find(self, sha: str | None) -> Row | None:
+        """The change a SHA is the merge (or head) of; short SHAs match by prefix, either way round."""
+        if not sha:
+            return None
+        found = self.by_sha.get(sha)
+        if found is not None:
+            return found
+        keys = self.by_sha if len(sha) < 40 else self.short
+        return next((self.by_sha[k] for k in keys if k.startswith(sha) or sha.startswith(k)), None)
+
+    def between(self, low: Any, high: Any) -> list[Row]:
+        """Changes merged in (low, high]; low None means from the start."""
+        first = 0 if low is None else bisect.bisect_right(self.times, low)
+        return self.changes[first : bisect.bisect_right(self.times, high)]
+
+
 def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[Row]:
     """Set each merged change's shipping deployment; return the deployment_changes rows."""
     merged = sorted((c for c in changes if c.get("merged_at")), key=lambda c: c["merged_at"])
     by_service: dict[str, list[Row]] = defaultdict(list)
     for change in merged:
         by_service[change["service"]].append(change)
+    indexes = {service: Candidates(rows) for service, rows in by_service.items()}
+    empty = Candidates([])
     links: list[Row] = []
     for group in _production_groups(deployments).values():
         previous: Row | None = None
@@ -153,7 +185,7 @@ def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[
             deployment["changes"] = 0
             if deployment["result"] != "success":
                 continue
-            candidates = by_service.get(deployment["service"], [])
+            candidates = indexes.get(deployment["service"], empty)
             cutoff, shipped, how = _range(deployment, previous, candidates, graph)
             deployment["cutoff"] = cutoff
             if previous is None:
@@ -182,26 +214,26 @@ def _production_groups(deployments: list[Row]) -> dict[tuple[str, str], list[Row
     return groups
 
 
-def _range(deployment: Row, previous: Row | None, candidates: list[Row], graph: Graph) -> tuple[Any, list[Row], str]:
+def _range(deployment: Row, previous: Row | None, candidates: Candidates, graph: Graph) -> tuple[Any, list[Row], str]:
     """(cutoff merge time, changes in this deployment's range, how the range was found)."""
     repo = deployment.get("repo") or ""
     head = graph.resolve(repo, deployment.get("sha"))
     before = graph.resolve(repo, previous.get("sha")) if previous else None
     if head is not None and (previous is None or before is not None):
         inside = graph.ancestors(repo, head) - (graph.ancestors(repo, before) if before else set())
-        shipped = [c for c in candidates if any(_matches(s, c) for s in inside)]
+        found = {id(c): c for c in (candidates.find(s) for s in inside) if c is not None}
+        shipped = sorted(found.values(), key=lambda c: c["merged_at"])
         cutoff = max((c["merged_at"] for c in shipped), default=previous["cutoff"] if previous else None)
         return cutoff, shipped, "git_range"
     low = previous["cutoff"] if previous else None
-    exact = [c for c in candidates if _matches(deployment.get("sha"), c)]
-    if exact:
-        cutoff, how = exact[0]["merged_at"], "merge_order"
+    exact = candidates.find(deployment.get("sha"))
+    if exact is not None:
+        cutoff, how = exact["merged_at"], "merge_order"
     else:
         cutoff, how = deployment.get("started_at") or deployment["finished_at"], "deploy_time"
     if low is not None and cutoff < low:  # an older SHA (a rollback) ships nothing new
         return low, [], how
-    shipped = [c for c in candidates if (low is None or c["merged_at"] > low) and c["merged_at"] <= cutoff]
-    return cutoff, shipped, how
+    return cutoff, candidates.between(low, cutoff), how
 
 
 def _ship(change: Row, deployment: Row, how: str) -> Row:

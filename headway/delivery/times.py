@@ -24,7 +24,10 @@ def utc(value: Any) -> dt.datetime | None:
         text = str(value).strip()
         if not text:
             return None
-        parsed = parser.parse(text)
+        try:  # ISO 8601 (what Headway itself writes) without dateutil's slower general parser
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            parsed = parser.parse(text)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
