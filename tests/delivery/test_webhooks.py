@@ -255,3 +255,33 @@ def test_oversized_ids_are_refused(server: tuple[Server, Path]) -> None:
     )
     assert gitlab.status_code == 400 and gitlab.json()["code"] == "bad_header"
     assert httpx.get(f"{s.url}/api/v1/delivery/status").json()["received"] == 0
+
+
+def test_review_and_incident_issue_derived_from_the_corpus(server: tuple[Server, Path]) -> None:
+    """The corpus has no review and no incident issue: both are derived from its nearest real files.
+
+    - pull_request_review: PR #2 of pull_request.opened.json, reviewed by 'reviewer' at 16:00,
+      after a self-review by its author at 15:30 (a self-review is not a pickup).
+    - issues: issues.opened.json relabelled `incident`, with "Root cause: f95f852bd8fc" in its body.
+    """
+    s, root = server
+    pr_payload = json.loads((CORPUS / "github" / "pull_request.opened.json").read_text(encoding="utf-8"))
+    author = pr_payload["pull_request"]["user"]["login"]
+    reviews = [(author, "2019-05-15T15:30:00Z"), ("reviewer", "2019-05-15T16:00:00Z")]
+    issue = json.loads((CORPUS / "github" / "issues.opened.json").read_text(encoding="utf-8"))
+    issue["issue"]["labels"] = [{"name": "incident"}, {"name": "sev1"}]
+    issue["issue"]["body"] = "Checkout is down.\n\nRoot cause: f95f852bd8fc"
+    with httpx.Client() as client:
+        assert post_github(s.url, "pull_request", json.dumps(pr_payload).encode()).status_code == 202
+        for login, at in reviews:
+            review = {**pr_payload, "action": "submitted", "review": {"user": {"login": login}, "submitted_at": at}}
+            assert post_github(s.url, "pull_request_review", json.dumps(review).encode()).status_code == 202
+        assert post_github(s.url, "issues", json.dumps(issue).encode()).status_code == 202
+        wait_processed(client, s.url)
+    (change,) = table(root, "changes")
+    assert change["first_review_at"].isoformat() == "2019-05-15T16:00:00+00:00"
+    # opened 15:20:33 (the corpus README), first review by someone else 16:00:00: 39 min 27 s
+    assert change["pickup_hours"] == pytest.approx((39 * 60 + 27) / 3600)
+    (incident,) = table(root, "incidents")
+    assert (incident["root_cause_sha"], incident["severity"], incident["service"]) == ("f95f852bd8fc", "sev1", "hello")
+    assert incident["resolved_at"] is None  # an open issue is not resolved
