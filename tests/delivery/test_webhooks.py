@@ -145,6 +145,11 @@ def test_every_corpus_file_is_stored_and_processed(server: tuple[Server, Path]) 
     assert gl["finished_at"].isoformat() == "2021-04-28T19:50:00+00:00"
     assert gl["sha"] == "279484c09fbe69ededfced8c1bb6e6d24616b468"
     assert gl["environment"] == "staging" and not gl["is_production"]
+    # keys and values with trailing spaces ("state ": "merged "): read as a clean merge; no merged_at
+    # field in MR hooks, so the merge time is the hook's updated_at ("2016-12-01 13:21:20 UTC")
+    malformed = changes["gitlab:exm-namespace/example-project#1402"]
+    assert malformed["state"] == "merged" and malformed["merge_sha"] == "ac3ca1559bc39abf963586372eff7f8fdded646e"
+    assert malformed["merged_at"].isoformat() == "2016-12-01T13:21:20+00:00"
     # GitLab push timestamps with +02:00 offsets, normalized to UTC
     commits = {c["sha"][:8]: c for c in table(root, "commits")}
     assert commits["b6568db1"]["authored_at"].isoformat() == "2011-12-12T12:27:31+00:00"
