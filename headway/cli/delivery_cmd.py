@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.delivery import Inbox, Processor
-from headway.delivery.exports import (
-    ExportError,
-    github_deployments,
-    github_prs,
-    gitlab_mrs,
-    incidents_csv,
-    tracker_csv,
-)
-from headway.delivery.gitimport import GitError, git, import_git
-from headway.delivery.inbox import Record
+
+if TYPE_CHECKING:
+    from headway.delivery.inbox import Record
+
+# the importers (Arrow, YAML, the git reader) load when a command runs, not for `headway --help`
 
 app = typer.Typer(
     help="Import delivery history (git, GitHub/GitLab JSON, Jira/Linear/incident CSV).", no_args_is_help=True
@@ -36,7 +28,20 @@ def _check_repo(repo: str) -> str:
     return repo
 
 
+def _progress() -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console, transient=True)
+
+
 def _store(workspace: Path, label: str, read: Callable[[], list[tuple[str, Record]]]) -> None:
+    from rich.table import Table
+
+    from headway.delivery import Inbox, Processor
+    from headway.delivery.exports import ExportError
+    from headway.delivery.gitimport import GitError
+
     ws = open_workspace(workspace)
     try:
         records = read()
@@ -44,8 +49,7 @@ def _store(workspace: Path, label: str, read: Callable[[], list[tuple[str, Recor
         fail(str(error), Exit.FAILED)
     inbox = Inbox.for_workspace(ws.root)
     try:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as bar:
+        with _progress() as bar:
             task = bar.add_task(f"storing {label}", total=len(records))
             for start in range(0, len(records), 500):
                 inbox.put_records(records[start : start + 500])
@@ -73,9 +77,10 @@ def ingest_git(
     _check_repo(repo)
 
     def read() -> list[tuple[str, Record]]:
+        from headway.delivery.gitimport import git, import_git
+
         total = len(git(path, "rev-list", "HEAD").split())
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as bar:
+        with _progress() as bar:
             task = bar.add_task(f"reading {path.name}", total=total)
             return import_git(path, repo, lambda n: bar.advance(task, n))
 
@@ -85,30 +90,40 @@ def ingest_git(
 @app.command("github-prs")
 def ingest_github_prs(file: FileArg, repo: RepoOption, workspace: WorkspaceOption = Path(".")) -> None:
     """Pull requests from the GitHub REST API (`/pulls?state=all`), as one JSON list."""
+    from headway.delivery.exports import github_prs
+
     _store(workspace, f"GitHub PRs {repo}", lambda: github_prs(file, _check_repo(repo)))
 
 
 @app.command("github-deployments")
 def ingest_github_deployments(file: FileArg, repo: RepoOption, workspace: WorkspaceOption = Path(".")) -> None:
     """Deployments from the GitHub REST API, each with its `statuses` list."""
+    from headway.delivery.exports import github_deployments
+
     _store(workspace, f"GitHub deployments {repo}", lambda: github_deployments(file, _check_repo(repo)))
 
 
 @app.command("gitlab-mrs")
 def ingest_gitlab_mrs(file: FileArg, repo: RepoOption, workspace: WorkspaceOption = Path(".")) -> None:
     """Merge requests from the GitLab API (`/merge_requests?state=all`), as one JSON list."""
+    from headway.delivery.exports import gitlab_mrs
+
     _store(workspace, f"GitLab MRs {repo}", lambda: gitlab_mrs(file, _check_repo(repo)))
 
 
 @app.command("jira")
 def ingest_jira(file: FileArg, workspace: WorkspaceOption = Path(".")) -> None:
     """A Jira CSV export (Issue key, Issue Type, Status, Created, Resolved, Sprint, Story Points)."""
+    from headway.delivery.exports import tracker_csv
+
     _store(workspace, f"Jira {file.name}", lambda: tracker_csv(file, "jira"))
 
 
 @app.command("linear")
 def ingest_linear(file: FileArg, workspace: WorkspaceOption = Path(".")) -> None:
     """A Linear CSV export (ID, Team, Status, Estimate, Created, Started, Completed, Cycle Start/End)."""
+    from headway.delivery.exports import tracker_csv
+
     _store(workspace, f"Linear {file.name}", lambda: tracker_csv(file, "linear"))
 
 
@@ -119,4 +134,6 @@ def ingest_incidents(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """An incident CSV (PagerDuty or Opsgenie columns: id, title, service, created, resolved, severity)."""
+    from headway.delivery.exports import incidents_csv
+
     _store(workspace, f"incidents {file.name}", lambda: incidents_csv(file, repo))

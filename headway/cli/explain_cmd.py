@@ -10,9 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from headway.analysis.explain import explain as explain_value
 from headway.cli.common import Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
-from headway.engine import Actor, Engine
 from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
@@ -32,6 +30,9 @@ def explain(
     """List the rows behind METRIC in one period: deployments, changes, incidents, and how each link was made."""
     if output not in ("table", "json"):
         fail(f"--format {output}: use table or json", Exit.USAGE)
+    from headway.analysis.explain import explain as explain_value
+    from headway.engine import Actor, Engine
+
     ws = open_workspace(workspace)
     if metric not in ws.metrics:
         from headway.spec.issues import choices_hint

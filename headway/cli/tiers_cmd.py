@@ -10,9 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from headway.analysis.tiers import EDITIONS, classify
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.engine import Actor, Engine
 from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
@@ -22,7 +20,9 @@ def tiers(
     grain: Annotated[
         Grain, typer.Option("--grain", help="Period length: day, week, month, quarter or year.")
     ] = Grain.MONTH,
-    edition: Annotated[str, typer.Option("--edition", help=f"One of {', '.join(EDITIONS)}.")] = "2023",
+    edition: Annotated[
+        str, typer.Option("--edition", help="2021 (the DORA report) or 2023 (as DevLake applies it).")
+    ] = "2023",
     by_service: Annotated[bool, typer.Option("--by-service/--overall", help="One row per service.")] = True,
     output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     workspace: WorkspaceOption = Path("."),
@@ -30,6 +30,9 @@ def tiers(
     """Classify deployment frequency, lead time, recovery and change fail rate against DORA's published tiers."""
     if output not in ("table", "json"):
         fail(f"--format {output}: use table or json", Exit.USAGE)
+    from headway.analysis.tiers import classify
+    from headway.engine import Actor, Engine
+
     ws = open_workspace(workspace)
     engine = Engine(ws)
     try:
