@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 from alerts import main as alerts_run  # noqa: E402
 from cold import cold  # noqa: E402
 from compile_bench import run as compile_run  # noqa: E402
+from delivery import run as delivery_run  # noqa: E402
 from floor import floor, geometric_means  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
 from http_load import overview_load  # noqa: E402
@@ -170,6 +171,8 @@ def main() -> int:
         from ingest import main as ingest_main  # tracking API throughput (bench/ingest.py)
 
         results["ingest"] = ingest_main()
+    results["delivery"] = delivery_run()
+    table("delivery webhooks: POST /webhooks/github on a real server, 2xx -> visible in a query", [results["delivery"]])
     (ROOT / ".bench").mkdir(exist_ok=True)
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
     failed = [r for r in results["floor"] if r["check"] != "ok"]

@@ -6,6 +6,7 @@ issues instead of raising, so one run reports every problem it can see.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import typing
 from enum import Enum
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from headway.spec.alerts import check_alerts
 from headway.spec.builtin_events import add_builtin_events
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
+from headway.spec.library import add_libraries
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.pydantic_issues import issues_from_validation
 from headway.spec.reading import is_spec_name, read_spec
@@ -58,6 +60,8 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
             _add_unique(item, item.id, origin, metrics, metric_origins, "metric", issues)
     if config is None or config_doc is None:
         return None, sorted(issues)
+    read = functools.partial(_library_items, issues=issues)
+    add_libraries(config.include, read, sources, source_origins, metrics, metric_origins)
     workspace = Workspace(
         root=root,
         config=config,
@@ -115,6 +119,12 @@ def _validate_config(doc: Located, issues: list[Issue]) -> WorkspaceConfig | Non
         issues.extend(issues_from_validation(error, WorkspaceConfig, doc, ()))
         salvaged = _salvage(WorkspaceConfig, doc.data, error)
         return salvaged if isinstance(salvaged, WorkspaceConfig) else None
+
+
+def _library_items(label: str, path: Path, key: str, issues: list[Issue]) -> list[tuple[Any, Origin]]:
+    doc, found = load_yaml(label, path.read_text(encoding="utf-8"))
+    issues.extend(found)
+    return _items(doc, key, Source if key == "sources" else Metric, issues) if doc is not None else []
 
 
 def _spec_files(root: Path, folder: str, *, readable: bool = True) -> list[Path]:
