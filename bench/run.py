@@ -64,9 +64,9 @@ def ensure_demo() -> None:
 def agree(case: Case, headway_rows: list[dict[str, Any]], hand: list[tuple[Any, ...]]) -> str:
     """'ok' when every hand-computed value equals Headway's for the same period and dimensions."""
     dims = list(case.query.by)
-    ours = {(r["period"], *[r[d] for d in dims]): r["value"] for r in headway_rows}
+    ours = {(_day(r["period"]), *[r[d] for d in dims]): r["value"] for r in headway_rows}
     for row in hand:
-        key = (row[0].isoformat(), *row[1 : 1 + case.dims])
+        key = (_day(row[0]), *row[1 : 1 + case.dims])
         theirs = float(row[1 + case.dims]) if row[1 + case.dims] is not None else None
         mine = ours.get(key)
         if theirs is None or mine is None:
@@ -76,6 +76,11 @@ def agree(case: Case, headway_rows: list[dict[str, Any]], hand: list[tuple[Any, 
         if not math.isclose(float(mine), theirs, rel_tol=1e-9, abs_tol=1e-9):
             return f"MISMATCH at {key}: headway {mine}, hand {theirs}"
     return "ok"
+
+
+def _day(period: Any) -> str:
+    """A period as an ISO day: results carry dates (engine v2), the hand SQL's rows too."""
+    return period.isoformat() if hasattr(period, "isoformat") else str(period)
 
 
 def spark(ws: Any, baseline: dict[str, float]) -> list[dict[str, Any]]:
