@@ -17,6 +17,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from headway.spec.time_units import check_time_node, is_unit, typed_function_name
+
 MAX_LENGTH = 4000
 MAX_NODES = 400
 
@@ -39,6 +41,7 @@ _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Betwe
 _ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
 _ATOMS = (exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Tuple)
 _CONDITIONAL = (exp.Case, exp.If, exp.Cast, exp.DataType)
+_TIME = (exp.Interval, exp.Var)  # `interval 7 day`; a Var is only ever a unit, checked in time_units.py
 
 FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Lower: "lower",
@@ -53,6 +56,12 @@ FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Nullif: "nullif",
     exp.Greatest: "greatest",
     exp.Least: "least",
+    exp.DateDiff: "date_diff",
+    exp.TimeToUnix: "epoch",
+    exp.TimestampTrunc: "date_trunc",
+    exp.DateTrunc: "date_trunc",
+    exp.Extract: "extract",
+    exp.Date: "date",
 }
 _FORMULA_FUNCTIONS: set[type[exp.Expr]] = {
     exp.Coalesce,
@@ -75,8 +84,8 @@ CAST_TYPES = {
     exp.DataType.Type.DATE: "date",
 }
 _ALLOWED: dict[Purpose, tuple[type[exp.Expr], ...]] = {
-    Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
-    Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
+    Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + _TIME + tuple(FUNCTIONS),
+    Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + _TIME + tuple(FUNCTIONS),
     Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null, *_ARITH, *_FORMULA_FUNCTIONS),
 }
 _CONDITION_ROOTS = (*_LOGIC, *_COMPARE, exp.Column, exp.Boolean, exp.Case, exp.If)
@@ -101,7 +110,7 @@ def parse(text: str, purpose: Purpose) -> Parsed:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the {purpose.value} is {len(text)} characters long; the limit is {MAX_LENGTH}")
     tree = _parse_one(text, purpose)
-    _check_nodes(tree, purpose)
+    _check_nodes(tree, purpose, text)
     if purpose is Purpose.FILTER and not isinstance(_unwrap(tree), _CONDITION_ROOTS):
         raise ExpressionError(
             f"'{text}' is not a condition",
@@ -159,7 +168,7 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expr:
     return tree
 
 
-def _check_nodes(tree: exp.Expr, purpose: Purpose) -> None:
+def _check_nodes(tree: exp.Expr, purpose: Purpose, text: str) -> None:
     allowed = _ALLOWED[purpose]
     count = 0
     for node in tree.walk():
@@ -177,9 +186,14 @@ def _check_nodes(tree: exp.Expr, purpose: Purpose) -> None:
         if isinstance(node, exp.DataType):
             _check_cast_type(node)
             continue
-        if isinstance(node, allowed):
+        if isinstance(node, allowed) and not isinstance(node, exp.Var):
+            problem = check_time_node(node)
+            if problem is not None:
+                raise ExpressionError(*problem)
             continue
-        raise ExpressionError(*_refusal(node, purpose))  # type: ignore[arg-type]
+        if isinstance(node, exp.Var) and is_unit(node) and isinstance(node, allowed):
+            continue
+        raise ExpressionError(*_refusal(node, purpose, text))  # type: ignore[arg-type]
 
 
 def _check_cast_type(node: exp.DataType) -> None:
@@ -189,12 +203,13 @@ def _check_cast_type(node: exp.DataType) -> None:
         )
 
 
-def _refusal(node: exp.Expr, purpose: Purpose) -> tuple[str, str]:
+def _refusal(node: exp.Expr, purpose: Purpose, text: str) -> tuple[str, str]:
     if isinstance(node, exp.Query | exp.Subquery) or node.find(exp.Query) is not None:
         return "subqueries are not allowed", "Filter on the source's own columns instead."
     if isinstance(node, exp.Func):
-        name = node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.this).lower()
-        names = sorted(FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS))
+        allowed_names = {FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS)}
+        name = typed_function_name(text, allowed_names) or node.sql_name().lower()
+        names = sorted(allowed_names)
         return f"function '{name}' is not allowed in a {purpose.value}", f"Allowed functions: {', '.join(names)}."
     if purpose is Purpose.FORMULA:
         return (

@@ -14,6 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from headway.spec.csv_options import CsvOptions
+from headway.spec.database import DatabaseTable
+
 IDENT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=128)]
 DURATION_PATTERN = re.compile(r"^(\d+)([dw])$")
@@ -50,6 +53,7 @@ class ColumnType(StrEnum):
     TIMESTAMP = "timestamp"
     DATE = "date"
     STRUCT = "struct"
+    DECIMAL = "decimal"
 
 
 class Kind(StrEnum):
@@ -163,6 +167,8 @@ class Column(Model):
     pii: bool = False
     description: str | None = None
     fields: dict[Ident, ColumnType] | None = None
+    precision: Annotated[int, Field(ge=1, le=38)] | None = None  # decimal: digits in all (default 18)
+    scale: Annotated[int, Field(ge=0, le=38)] | None = None  # decimal: digits after the point (default 2)
 
 
 class Lineage(Model):
@@ -180,6 +186,8 @@ class Source(Model):
     description: str | None = None
     owner: str | None = None
     lineage: Lineage | None = None
+    csv: CsvOptions | None = None
+    database: DatabaseTable | None = None
     columns: dict[Ident, Column]
 
 

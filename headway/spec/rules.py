@@ -10,6 +10,7 @@ from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
+from headway.spec.source_rules import check_source_reading
 from headway.spec.typecheck import NUMERIC, TEMPORAL, infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
 
@@ -405,4 +406,5 @@ RULES: list[Rule] = [
     check_time_alignment,
     check_derived_dimensions,
     check_lifecycle,
+    check_source_reading,
 ]

@@ -13,15 +13,16 @@ from sqlglot import exp
 
 from headway.spec.expressions import field_name
 from headway.spec.models import ColumnType
+from headway.spec.time_types import TIME_RESULT, shifted, time_argument_errors, time_result
 
-NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
+NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE, ColumnType.DECIMAL}
 TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def type_errors(tree: exp.Expr, type_of: Callable[[str], ColumnType | None]) -> list[tuple[str, str]]:
-    """(message, hint) for each column compared with a literal it cannot equal."""
-    problems = []
+    """(message, hint) for each column compared with a literal it cannot equal, or a time function misused."""
+    problems = time_argument_errors(tree, lambda node: infer_type(node, type_of))
     for column, literal in _pairs(tree):
         kind = type_of(field_name(column))
         if kind is not None:
@@ -113,6 +114,10 @@ def infer_type(tree: exp.Expr, type_of: Callable[[str], ColumnType | None]) -> C
     """The type an expression yields, when it can be told from its shape; None when it cannot."""
     while isinstance(tree, exp.Paren):
         tree = tree.this
+    if isinstance(tree, TIME_RESULT):
+        return time_result(tree)
+    if shifted(tree) is not None:
+        return ColumnType.TIMESTAMP
     if isinstance(tree, exp.Column):
         return type_of(field_name(tree))
     if isinstance(tree, exp.Literal):
