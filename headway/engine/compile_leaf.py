@@ -32,6 +32,7 @@ from headway.engine.sql import (
     table,
     ts_lit,
 )
+from headway.engine.timefuncs import render_time
 from headway.engine.views import view_name
 from headway.spec.expressions import field_name
 from headway.spec.fields import FieldRef
@@ -87,6 +88,7 @@ class ScanCompiler:
 
         Division by zero is NULL, as in formulas (DuckDB would give inf, ANSI Spark an error).
         """
+        tree = render_time(tree, leaf.fields, self.plan.timezone, self.dialect)
         tree = replace_all(tree, exp.Column, lambda c: self.field(leaf.fields[field_name(c)]))
         return replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
 

@@ -15,6 +15,7 @@ from cachetools import LRUCache
 from sqlglot import exp
 
 from headway.engine.backends import Backend
+from headway.engine.badrows import check_bad_rows
 from headway.engine.compile import render
 from headway.engine.dialects import DIALECTS
 from headway.engine.files import DataError, SourceFiles, source_files
@@ -169,6 +170,7 @@ class Engine:
     def _prepare(self, source: Source) -> SourceFiles:
         files = self._files(source)
         self.backend.prepare(source, files)
+        check_bad_rows(self.workspace, self.backend, source, files)
         return files
 
     def _bounds(self, source: Source, column: str) -> tuple[dt.date, dt.date] | None:

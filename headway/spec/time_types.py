@@ -17,7 +17,7 @@ _RESULTS: dict[type[exp.Expr], ColumnType] = {
     exp.Extract: ColumnType.INTEGER,
     exp.Date: ColumnType.DATE,
 }
-_NAMES = {
+_NAMES: dict[type[exp.Expr], str] = {
     exp.DateDiff: "date_diff",
     exp.TimeToUnix: "epoch",
     exp.TimestampTrunc: "date_trunc",
