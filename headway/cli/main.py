@@ -6,8 +6,10 @@ import typer
 
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.demo_cmd import demo
+from headway.cli.init_cmd import init
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
+from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
 from headway.cli.validate_cmd import validate
 
@@ -27,6 +29,8 @@ app.command()(schema)
 app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
+app.command()(init)
+app.add_typer(source_app, name="source")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -83,7 +83,10 @@ def converted(text: exp.Expr, column: Column, options: CsvOptions, dialect: Dial
         case ColumnType.TIMESTAMP if options.timestamp_format:
             return cast(try_parse(text, options.timestamp_format, dialect), "timestamp")
         case ColumnType.DOUBLE | ColumnType.DECIMAL if options.decimal == ",":
-            text = exp.Anonymous(this="replace", expressions=[text, exp.Literal.string(","), exp.Literal.string(".")])
+            # 1.234,50: the point groups thousands, the comma separates the decimals
+            point, comma, nothing = exp.Literal.string("."), exp.Literal.string(","), exp.Literal.string("")
+            grouped = exp.Anonymous(this="replace", expressions=[text, point, nothing])
+            text = exp.Anonymous(this="replace", expressions=[grouped, comma, point.copy()])
     value = exp.TryCast(this=text, to=target_type(column, dialect), safe=True)
     if column.type is ColumnType.TIMESTAMP and dialect.name == "duckdb":
         return exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
