@@ -77,7 +77,9 @@ def test_empty_folder_to_first_query(tmp_path: Path, postgres_url: str) -> None:
 
     admin = postgres_url.replace("+psycopg", "")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("CREATE TABLE customers (customer_id text PRIMARY KEY, name text, region text, signed_up timestamptz)")
+        conn.execute(
+            "CREATE TABLE customers (customer_id text PRIMARY KEY, name text, region text, signed_up timestamptz)"
+        )
         for row in CUSTOMERS:
             conn.execute("INSERT INTO customers VALUES (%s, %s, %s, %s)", row)
     url = admin.replace("postgres@", "")  # no user in the URL: it comes from the environment
@@ -113,7 +115,7 @@ def test_empty_folder_to_first_query(tmp_path: Path, postgres_url: str) -> None:
     region = {c[0]: c[2] for c in CUSTOMERS}
     expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     counts: Counter[tuple[str, str]] = Counter()
-    for order_id, customer, day, amount, _ in orders:
+    for _id, customer, day, amount, _ in orders:
         value = _amount(amount)
         if value is None:
             continue
