@@ -7,12 +7,23 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from headway.errors import HeadwayError
 from headway.spec.models import Source
 from headway.spec.workspace import Workspace
 
 
-class DataError(RuntimeError):
+class DataError(HeadwayError):
     """The data behind a source is missing or does not match its declaration."""
+
+    code = "data_error"
+    status = 500
+
+
+class DataChanged(DataError):
+    """The files changed while a query read them; asking again reads one consistent set."""
+
+    code = "data_changed"
+    status = 503
 
 
 @dataclass(frozen=True)

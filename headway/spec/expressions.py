@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from headway.errors import SpecProblem
 from headway.spec.time_units import check_time_node, is_unit, typed_function_name
 
 MAX_LENGTH = 4000
@@ -29,11 +30,7 @@ class Purpose(StrEnum):
     FORMULA = "formula"
 
 
-class ExpressionError(ValueError):
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+ExpressionError = SpecProblem  # one class for expression and field problems (kept name for readers)
 
 
 _LOGIC = (exp.And, exp.Or, exp.Not, exp.Paren)

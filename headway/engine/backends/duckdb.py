@@ -27,7 +27,9 @@ class DuckDBBackend:
         if settings.threads:
             config["threads"] = settings.threads
         self._con = duckdb.connect(":memory:", config=config)
-        self._con.execute("SET TimeZone = 'UTC'")  # ICU loads lazily, so not through connect(config=)
+        # GLOBAL: queries run on per-thread cursors, which would otherwise take the machine's zone
+        # (ICU loads lazily, so not through connect(config=))
+        self._con.execute("SET GLOBAL TimeZone = 'UTC'")
         self._lock = threading.Lock()
         self._versions: dict[str, str] = {}
         self._local = threading.local()
@@ -36,6 +38,7 @@ class DuckDBBackend:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._con.cursor()
+            cursor.execute("SET TimeZone = 'UTC'")  # belt and braces: a cursor never reads the machine's zone
             self._local.cursor = cursor
         return cursor
 
