@@ -248,7 +248,7 @@ def _propose_keys(con: duckdb.DuckDBPyConnection, sample: exp.Expr, guess: Sourc
         elif column.entity is None:
             column.entity = re.sub(r"_(id|key)$", "", column.name)
         if column.entity and not column.note:
-            column.note = "guessed from the name"
+            column.note = "guessed: an entity key, from its name"
 
 
 def _unique(con: duckdb.DuckDBPyConnection, sample: exp.Expr, name: str) -> bool:
