@@ -113,8 +113,8 @@ def aggregate(agg: Agg, value: exp.Expr | None, p: float | None, dialect: Dialec
             return exp.Count(this=exp.Distinct(expressions=[value])), n
         case Agg.SUM:
             return exp.Sum(this=value), n
-        case Agg.AVG:
-            return exp.Avg(this=value), n
+        case Agg.AVG:  # a double on every engine (Spark would average a decimal as a rounded decimal)
+            return exp.Avg(this=as_double(value)), n
         case Agg.MIN:
             return exp.Min(this=value), n
         case Agg.MAX:
