@@ -66,7 +66,7 @@ def headerless_names(source: Source, options: CsvOptions) -> list[str] | None:
 
 def nulled(raw: exp.Expr, options: CsvOptions) -> exp.Expr:
     """The field as text, NULL when it is one of the source's null strings."""
-    words = [w for w in options.null if w != ""]
+    words = [w for w in options.null_values if w != ""]
     if not words:
         return raw
     is_null = exp.In(this=raw.copy(), expressions=[exp.Literal.string(w) for w in words])

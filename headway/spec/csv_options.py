@@ -43,7 +43,7 @@ class CsvOptions(BaseModel):
     delimiter: Annotated[str, Field(min_length=1, max_length=1)] = ","
     quote: Annotated[str, Field(min_length=1, max_length=1)] = '"'
     header: bool = True
-    null: list[str] = Field(default_factory=lambda: [""])
+    null_values: list[str] = Field(default_factory=lambda: [""])  # not `null:`, which YAML reads as a null key
     decimal: Annotated[str, Field(pattern=r"^[.,]$")] = "."
     date_format: str | None = None
     timestamp_format: str | None = None
