@@ -43,6 +43,8 @@ def add(
     if not (root / "headway.yml").is_file():
         fail(f"{root} is not a workspace (no headway.yml)", Exit.INVALID, "Run headway init first.")
     database = _is_database(target)
+    if database and urlsplit(target).password:
+        fail("the URL holds a password", Exit.USAGE, "Remove it and set PGPASSWORD in the environment instead.")
     if database and not table:
         fail("a database source needs --table", Exit.USAGE, "e.g. source add postgresql://db/shop --table orders")
     source = name or _default_name(target, table)
@@ -80,9 +82,16 @@ def _inspect(root: Path, target: str, table: str | None, source: str, database: 
 
 
 def _relative(root: Path, target: str) -> str:
+    """The path as the source will hold it: relative to the workspace when it lies inside it.
+
+    A relative path is read from the workspace when it exists there (or is a glob), else from
+    the current folder.
+    """
     path = Path(target)
     if not path.is_absolute():
-        path = (Path.cwd() / path).resolve() if not (root / path).exists() and "*" not in target else root / path
+        in_root = root / path
+        from_here = Path.cwd() / path
+        path = from_here.resolve() if not in_root.exists() and "*" not in target and from_here.exists() else in_root
     try:
         return str(path.relative_to(root))
     except ValueError:
@@ -97,6 +106,8 @@ def _say_guesses(guess: SourceGuess) -> None:
     notes += [f"csv.{k}: {v.removeprefix('guessed: ')}" for k, v in guess.csv_notes.items() if k != "delimiter"]
     for note in notes:
         console.print(f"  guessed {note}", highlight=False)
+    for name in guess.left_out:
+        console.print(f"  left out {name!r}: a column name must be letters, digits and _", highlight=False)
 
 
 @app.command("refresh")

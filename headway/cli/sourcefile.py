@@ -48,6 +48,9 @@ def source_yaml(guess: SourceGuess, database: dict[str, str] | None = None) -> s
         if column.entity:
             parts.append(f"entity: {column.entity}")
         lines.append(f"      {column.name}: {{{', '.join(parts)}}}{_comment(column.note)}")
+    for name in guess.left_out:
+        quoted = json.dumps(name, ensure_ascii=False)
+        lines.append(f"      # left out {quoted}: a column name must be letters, digits and _")
     return "\n".join(lines) + "\n"
 
 

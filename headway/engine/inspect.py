@@ -19,10 +19,13 @@ import duckdb
 from sqlglot import exp
 
 from headway.engine.sql import col
+from headway.spec.models import IDENT_PATTERN
 
 SAMPLE = 200_000
 _NUMBER = r"^-?\d+(\.\d+)?$"
 _COMMA_NUMBER = r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_ISO_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
 _YYYYMMDD = r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$"
 _MONEY = re.compile(r"(amount|price|total|revenue|cost|mrr|arr|fee|tax|paid|balance|net|gross|eur|usd)", re.I)
 _TIME_NAMES = ("created_at", "timestamp", "ts", "time", "event_time", "occurred_at", "date", "day")
@@ -62,6 +65,7 @@ class SourceGuess:
     csv_notes: dict[str, str] = field(default_factory=dict)
     time: str | None = None
     time_note: str = ""
+    left_out: list[str] = field(default_factory=list)  # columns whose names a spec cannot hold
     primary_key: str | None = None
     primary_key_note: str = ""
 
@@ -152,8 +156,10 @@ def _finish(
 ) -> SourceGuess:
     sample = exp.select("*").from_(relation).limit(SAMPLE).subquery("s")
     rows = int((con.execute(exp.select("count(*)").from_(relation).sql("duckdb")).fetchone() or (0,))[0])
-    columns = [_column(con, sample, column, raw, fmt, options, notes) for column, raw in types.items()]
+    usable = {c: raw for c, raw in types.items() if re.match(IDENT_PATTERN, c)}
+    columns = [_column(con, sample, column, raw, fmt, options, notes) for column, raw in usable.items()]
     guess = SourceGuess(name, path, fmt, columns, rows, options, notes)
+    guess.left_out = [c for c in types if c not in usable]
     _propose_keys(con, sample, guess)
     _propose_time(guess)
     return guess
@@ -197,6 +203,11 @@ def _column(
         return _money(con, sample, name, ".")
     if raw == "VARCHAR" and fmt == "csv":
         return _text_column(con, sample, name, options, notes)
+    if raw == "VARCHAR":  # databases such as SQLite keep dates as text
+        for pattern, kind in ((_ISO_DATE, "date"), (_ISO_TIMESTAMP, "timestamp")):
+            total, good, _ = _share(con, sample, name, pattern)
+            if total and good == total:
+                return ColumnGuess(name, kind, note=f"guessed: every value is an ISO {kind} in text")
     if raw.startswith("STRUCT"):
         return ColumnGuess(name, "string", note=f"guessed: {raw.lower()} is read as text; declare it as a struct")
     return ColumnGuess(name, TYPES.get(raw, "string"))
