@@ -40,8 +40,8 @@ class Encoding(StrEnum):
 class CsvOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    delimiter: Annotated[str, Field(min_length=1, max_length=1)] = ","
-    quote: Annotated[str, Field(min_length=1, max_length=1)] = '"'
+    delimiter: str = ","
+    quote: str = '"'
     header: bool = True
     null_values: list[str] = Field(default_factory=lambda: [""])  # not `null:`, which YAML reads as a null key
     decimal: Annotated[str, Field(pattern=r"^[.,]$")] = "."
@@ -51,6 +51,13 @@ class CsvOptions(BaseModel):
     compression: Compression = Compression.AUTO
     bad_rows: BadRows = BadRows.FAIL
     quarantine: str | None = None  # file for quarantined rows; default .headway/quarantine/<source>.csv
+
+    @field_validator("delimiter", "quote")
+    @classmethod
+    def _one_character(cls, value: str) -> str:
+        if len(value) != 1:
+            raise ValueError(f"{value!r} is {len(value)} characters; write one, e.g. ';' or a tab as \"\\t\"")
+        return value
 
     @field_validator("date_format", "timestamp_format")
     @classmethod
