@@ -207,7 +207,8 @@ def test_unknown_dimension(client: httpx.Client) -> None:
 )
 def test_hostile_where(client: httpx.Client, where: str) -> None:
     body = assert_error(client.get("/api/v1/metrics/new_mrr/query", params={"where": where}), 400, "bad_where")
-    assert body["error"].startswith("--where:")
+    assert body["error"].startswith("where:")  # the API's parameter, not the CLI's --where
+    assert "--where" not in body["error"] + body["hint"]
 
 
 def test_bad_grain(client: httpx.Client) -> None:

@@ -42,6 +42,11 @@ def error_body(
     return {"ok": False, "status": status, "error": message, "hint": hint, "code": code, "errors": errors or []}
 
 
+def api_words(text: str) -> str:
+    """The engine words its refusals for the command line; over HTTP the parameter is `where`, not `--where`."""
+    return text.replace("--where", "where")
+
+
 def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
     return JSONResponse(error_body(status, message, **kwargs), status_code=status)
 
@@ -49,9 +54,10 @@ def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(HeadwayError)
     async def _headway(_: Request, exc: HeadwayError) -> JSONResponse:
-        hint = exc.hint or _DEFAULT_HINTS.get(exc.code, "")
+        hint = api_words(exc.hint or _DEFAULT_HINTS.get(exc.code, ""))
         headers = {"Retry-After": "1"} if exc.retryable else None
-        return JSONResponse(error_body(exc.status, exc.message, hint=hint, code=exc.code), exc.status, headers)
+        body = error_body(exc.status, api_words(exc.message), hint=hint, code=exc.code)
+        return JSONResponse(body, exc.status, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
