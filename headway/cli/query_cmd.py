@@ -26,6 +26,7 @@ from headway.cli.common import (
     fail,
     open_workspace,
 )
+from headway.cli.tables import coloured, wide
 from headway.engine import Actor, Compare, Engine, Failure, Query, Result
 from headway.engine.results import json_row
 from headway.errors import HeadwayError
@@ -119,7 +120,7 @@ def query(
                     result = runner.query(queries[0], actor=actor)
             else:
                 result = runner.query(queries[0], actor=actor)
-        _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit)
+        _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit, ws.metrics[ids[0]].direction)
         return
     with reporting(runner):
         answers = runner.query_many(queries, actor=actor)
@@ -147,7 +148,8 @@ def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) 
     else:
         for a in answers:
             if isinstance(a, Result):
-                console.print(_table(a, ws.metrics[a.metric].label, ws.metrics[a.metric].unit))
+                metric = ws.metrics[a.metric]
+                wide(console).print(_table(a, metric.label, metric.unit, metric.direction))
     for failure in failures:
         errors.print(f"[bold red]error:[/] {escape(failure.metric)}: {escape(failure.error.message)}", highlight=False)
     if failures:
@@ -197,7 +199,7 @@ def reporting(runner: Engine) -> Iterator[None]:
         runner.close()
 
 
-def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -> None:
+def _print(result: Result, format: OutputFormat, label: str, unit: str | None, direction: Any = None) -> None:
     if format is OutputFormat.JSON:
         print(json.dumps(result.to_json(), separators=(",", ":")))
     elif format is OutputFormat.CSV:
@@ -205,13 +207,13 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -
         writer.writeheader()
         writer.writerows(json_row(row) for row in result.rows)
     else:
-        console.print(_table(result, label, unit))
+        wide(console).print(_table(result, label, unit, direction))
 
 
 HIDDEN = {"complete", "reason", "compare_complete"}  # shown as marks and captions, not as columns
 
 
-def _table(result: Result, label: str, unit: str | None) -> Table:
+def _table(result: Result, label: str, unit: str | None, direction: Any = None) -> Table:
     title = f"{label} ({unit})" if unit else label
     unfinished = any(not row["complete"] for row in result.rows if row.get("period") is not None)
     uneven = any(row.get("compare_period") and row["complete"] != row["compare_complete"] for row in result.rows)
@@ -235,6 +237,7 @@ def _table(result: Result, label: str, unit: str | None) -> Table:
         table.add_column(name, justify="right" if numeric else "left")
     for row in result.rows:
         cells = [_cell(name, row.get(name), unit) for name in columns]
+        cells = coloured(cells, columns, direction, row.get("change"))
         if row.get("period") is not None and not row["complete"]:
             cells[0] += " *"
         if row.get("compare_period") and row["complete"] != row["compare_complete"]:
