@@ -203,17 +203,36 @@ def _check_cast_type(node: exp.DataType) -> None:
 def _refusal(node: exp.Expr, purpose: Purpose, text: str) -> tuple[str, str]:
     if isinstance(node, exp.Query | exp.Subquery) or node.find(exp.Query) is not None:
         return "subqueries are not allowed", "Filter on the source's own columns instead."
-    if isinstance(node, exp.Func):
+    plain = PLAIN_WORDS.get(type(node))
+    if isinstance(node, exp.Func) and plain is None:
         allowed_names = {FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS)}
         name = typed_function_name(text, allowed_names) or node.sql_name().lower()
         names = sorted(allowed_names)
         return f"function '{name}' is not allowed in a {purpose.value}", f"Allowed functions: {', '.join(names)}."
+    if plain is not None:
+        return f"{plain} cannot be used in a {purpose.value}", _syntax_hint(purpose)
     if purpose is Purpose.FORMULA:
         return (
             f"'{node.sql()}' is not allowed in a formula",
             "A formula is arithmetic (+ - * /) over metric ids and numbers, e.g. (a - b) / b.",
         )
-    return f"'{node.sql()}' ({type(node).__name__}) is not allowed in a {purpose.value}", _syntax_hint(purpose)
+    return f"'{node.sql()}' is not allowed in a {purpose.value}", _syntax_hint(purpose)
+
+
+# what a refused construct is, in the words of the person who wrote it (never SQLGlot's class names)
+PLAIN_WORDS: dict[type[exp.Expr], str] = {
+    exp.NullSafeNEQ: "'is distinct from'",
+    exp.NullSafeEQ: "'is not distinct from'",
+    exp.DPipe: "'||' (joining text)",
+    exp.Window: "window functions (... over ...)",
+    exp.Placeholder: "parameters ($1, ?)",
+    exp.Bracket: "indexing with [ ]",
+    exp.JSONExtract: "'->' (reading JSON)",
+    exp.JSONExtractScalar: "'->>' (reading JSON)",
+    exp.Array: "array literals",
+    exp.Struct: "struct literals",
+    exp.SimilarTo: "'similar to'",
+}
 
 
 def _unwrap(tree: exp.Expr) -> exp.Expr:
