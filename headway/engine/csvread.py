@@ -56,6 +56,8 @@ def spark_reader_options(options: CsvOptions) -> dict[str, str]:
         "encoding": JAVA_CHARSETS[options.encoding],
         "inferSchema": "false",
         "mode": "PERMISSIVE",
+        # Spark splits lines as bytes unless it reads whole files: a wider encoding needs multiLine
+        "multiLine": "true" if options.encoding is Encoding.UTF16 else "false",
     }
 
 
