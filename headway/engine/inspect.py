@@ -235,7 +235,7 @@ def _text_column(
             continue
         if point == "," and good:
             options["decimal"] = ","
-            notes["decimal"] = f"guessed from {name}: 1.234,50 means 1234.50"
+            notes["decimal"] = f"guessed: {name} is written 1.234,50 for 1234.50"
         if good < total:
             options["bad_rows"] = "skip"
             notes["bad_rows"] = f"guessed: {total - good} value(s) of {name} are not numbers, e.g. {bad!r}"
