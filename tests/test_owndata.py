@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,10 @@ import yaml
 from typer.testing import CliRunner
 
 from headway.cli.main import app
+from headway.engine import Actor, Engine, Query
+from headway.engine.results import json_row
+from headway.spec import load_workspace
+from headway.spec.models import Grain
 
 ZONE = "Europe/Berlin"
 CUSTOMERS = [  # customer_id, name, region, signed_up (UTC)
@@ -62,9 +68,17 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
-@pytest.mark.postgres
-def test_empty_folder_to_first_query(tmp_path: Path, postgres_url: str) -> None:
-    ws = tmp_path / "shop"
+@dataclass(frozen=True)
+class Shop:
+    ws: Path
+    revenue: dict[tuple[str, str], tuple[Decimal, int]]  # (month, region) -> (sum, n), from Decimal over the file
+    signups: list[tuple[str, int]]  # (month, count), from PostgreSQL's own SQL
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory, postgres_server: Any) -> Iterator[Shop]:
+    """init, source add (a CSV and a PostgreSQL table), a hand-written metric file, validate: all through the CLI."""
+    ws = tmp_path_factory.mktemp("owndata") / "shop"
     assert _run("init", ws, "--timezone", ZONE).exit_code == 0
     assert yaml.safe_load((ws / "headway.yml").read_text())["timezone"] == ZONE
     assert (ws / ".gitignore").read_text() == ".headway/\n"
@@ -75,7 +89,7 @@ def test_empty_folder_to_first_query(tmp_path: Path, postgres_url: str) -> None:
         writer.writerow(["order_id", "customer_id", "order_day", "amount", "status"])
         writer.writerows(orders)
 
-    admin = postgres_url.replace("+psycopg", "")
+    admin = postgres_server.create_database("owndata").replace("+psycopg", "")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(
             "CREATE TABLE customers (customer_id text PRIMARY KEY, name text, region text, signed_up timestamptz)"
@@ -111,33 +125,53 @@ def test_empty_folder_to_first_query(tmp_path: Path, postgres_url: str) -> None:
     validated = _run("validate", "-w", ws)
     assert validated.exit_code == 0, validated.output
 
-    # revenue per month and region, against Python's Decimal over the raw file
     region = {c[0]: c[2] for c in CUSTOMERS}
-    expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     counts: Counter[tuple[str, str]] = Counter()
     for _id, customer, day, amount, _ in orders:
         value = _amount(amount)
         if value is None:
             continue
         key = (dt.datetime.strptime(day, "%Y%m%d").strftime("%Y-%m-01"), region[customer])
-        expected[key] += value
+        sums[key] += value
         counts[key] += 1
-    result = _run("query", "revenue", "--grain", "month", "--by", "customer.region", "--format", "json", "-w", ws)
-    assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)["rows"]
-    got = {(r["period"], r["customer.region"]): (Decimal(str(r["value"])), r["n"]) for r in rows if r["n"]}
-    assert got == {key: (expected[key], counts[key]) for key in expected}
-
-    # signups per month in Berlin, against PostgreSQL's own SQL
     with psycopg.connect(admin) as conn:
         oracle = conn.execute(
             "SELECT to_char(date_trunc('month', signed_up AT TIME ZONE 'Europe/Berlin'), 'YYYY-MM-DD'), count(*) "
             "FROM customers GROUP BY 1 ORDER BY 1"
         ).fetchall()
-    result = _run("query", "signups", "--grain", "month", "--format", "json", "-w", ws)
-    assert result.exit_code == 0, result.output
-    assert [(r["period"], r["value"]) for r in json.loads(result.output)["rows"]] == oracle
+    yield Shop(ws, {key: (sums[key], counts[key]) for key in sums}, [tuple(r) for r in oracle])
+    postgres_server.drop_database(admin)
 
-    checked = _run("source", "check", "orders", "-w", ws)
+
+def _revenue(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[Decimal, int]]:
+    return {(str(r["period"]), r["customer.region"]): (Decimal(str(r["value"])), r["n"]) for r in rows if r["n"]}
+
+
+@pytest.mark.postgres
+def test_empty_folder_to_first_query(shop: Shop) -> None:
+    result = _run("query", "revenue", "--grain", "month", "--by", "customer.region", "--format", "json", "-w", shop.ws)
+    assert result.exit_code == 0, result.output
+    assert _revenue(json.loads(result.output)["rows"]) == shop.revenue
+
+    result = _run("query", "signups", "--grain", "month", "--format", "json", "-w", shop.ws)
+    assert result.exit_code == 0, result.output
+    assert [(r["period"], r["value"]) for r in json.loads(result.output)["rows"]] == shop.signups
+
+    checked = _run("source", "check", "orders", "-w", shop.ws)
     assert checked.exit_code == 0, checked.output
     assert "2 bad row(s) left out (skip)" in checked.output
+
+
+@pytest.mark.postgres
+@pytest.mark.spark
+def test_the_same_workspace_on_spark(shop: Shop, spark: Any) -> None:
+    """The CSV options and the PostgreSQL snapshot read the same on Spark: the same exact sums."""
+    engine = Engine(load_workspace(shop.ws), "spark", spark_session=spark)
+    try:
+        revenue = engine.query(Query("revenue", Grain.MONTH, by=("customer.region",)), actor=Actor.owner())
+        signups = engine.query(Query("signups", Grain.MONTH), actor=Actor.owner())
+    finally:
+        engine.close()
+    assert _revenue([json_row(r) for r in revenue.rows]) == shop.revenue
+    assert [(str(r["period"]), r["value"]) for r in signups.rows] == shop.signups
