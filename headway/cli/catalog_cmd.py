@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
 from headway.cli.common import WorkspaceOption, console, open_workspace
-from headway.spec.describe import describe
-from headway.spec.models import Kind, MetricsFile, SourcesFile, WorkspaceConfig
-from headway.spec.workspace import Workspace
+from headway.spec.models import Kind
+
+if TYPE_CHECKING:  # Rich renderables and the spec helpers load when a command runs, not for --help
+    from rich.tree import Tree
+
+    from headway.spec.workspace import Workspace
 
 
 def metrics(
@@ -22,6 +23,10 @@ def metrics(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """List the workspace's metrics: id, kind, how computed, owner, status."""
+    from rich.table import Table
+
+    from headway.spec.describe import describe
+
     ws = open_workspace(workspace)
     chosen = [m for m in ws.metrics.values() if kind is None or m.kind is kind]
     if as_json:
@@ -47,6 +52,8 @@ def tree(workspace: WorkspaceOption = Path(".")) -> None:
 
 
 def build_tree(ws: Workspace) -> Tree:
+    from rich.tree import Tree
+
     drivers: dict[str, list[tuple[str, str]]] = {}
     for m in ws.metrics.values():
         for link in m.contributes_to:
@@ -76,6 +83,8 @@ def schema(
     ] = None,
 ) -> None:
     """JSON Schemas of headway.yml, sources/*.yml and metrics/*.yml, for editor autocompletion."""
+    from headway.spec.models import MetricsFile, SourcesFile, WorkspaceConfig
+
     schemas = {
         "headway.schema.json": WorkspaceConfig.model_json_schema(),
         "sources.schema.json": SourcesFile.model_json_schema(),

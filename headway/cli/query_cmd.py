@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from headway.cli.common import (
     ENGINE_FAILURE_HINT,
@@ -27,11 +26,16 @@ from headway.cli.common import (
     open_workspace,
 )
 from headway.cli.tables import coloured, wide
-from headway.engine import Actor, Compare, Engine, Failure, Query, Result
-from headway.engine.results import json_row
+from headway.engine.query import Compare, Query
+from headway.engine.results import Result, csv_row
 from headway.errors import HeadwayError
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from headway.engine import Actor, Engine, Failure
 
 
 class OutputFormat(StrEnum):
@@ -89,6 +93,8 @@ AsOption = Annotated[
 
 
 def actor_of(choice: ActorChoice) -> Actor:
+    from headway.engine import Actor
+
     return Actor.owner() if choice is ActorChoice.OWNER else Actor.viewer("viewer")
 
 
@@ -108,6 +114,8 @@ def query(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute metrics per period (calendar-complete), optionally sliced and compared."""
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     ids = list(dict.fromkeys(metrics))
     queries = [_query(m, grain, by, start, end, where, compare, ws.grain_of(m)) for m in ids]
@@ -129,6 +137,8 @@ def query(
 
 def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) -> None:
     """Several metrics: every answer printed, then exit with the worst failure's code (if any)."""
+    from headway.engine import Failure
+
     failures = [a for a in answers if isinstance(a, Failure)]
     if format is OutputFormat.JSON:
         body = [
@@ -144,7 +154,7 @@ def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) 
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n", restval="")
         writer.writeheader()
         for r in results:
-            writer.writerows({"metric": r.metric, **json_row(row)} for row in r.rows)
+            writer.writerows({"metric": r.metric, **csv_row(row)} for row in r.rows)
     else:
         for a in answers:
             if isinstance(a, Result):
@@ -173,6 +183,8 @@ def sql(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, engine.value if engine else None)  # the data facts come from the engine the SQL is for
@@ -205,7 +217,7 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None, d
     elif format is OutputFormat.CSV:
         writer = csv.DictWriter(sys.stdout, fieldnames=result.columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(json_row(row) for row in result.rows)
+        writer.writerows(csv_row(row) for row in result.rows)
     else:
         wide(console).print(_table(result, label, unit, direction))
 
@@ -214,12 +226,14 @@ HIDDEN = {"complete", "reason", "compare_complete"}  # shown as marks and captio
 
 
 def _table(result: Result, label: str, unit: str | None, direction: Any = None) -> Table:
+    from rich.table import Table
+
     title = f"{label} ({unit})" if unit else label
     unfinished = any(not row["complete"] for row in result.rows if row.get("period") is not None)
     uneven = any(row.get("compare_period") and row["complete"] != row["compare_complete"] for row in result.rows)
     notes = []
     if unfinished:
-        notes.append(f"* period not fully covered by the data (data through {result.data_through})")
+        notes.append(f"* period not over: data through {result.data_through}")
     if uneven:
         notes.append("† compared with a period of different completeness: read the change with care")
     caption = "\n".join(notes) or None

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
-from sqlglot import exp
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.cli.sourcefile import metrics_yaml, source_yaml
-from headway.engine.inspect import InspectError, SourceGuess, inspect_files
-from headway.engine.snapshot import SNAPSHOTS, SnapshotError, last_snapshot, take_snapshot
 from headway.spec.models import IDENT_PATTERN
+
+if TYPE_CHECKING:
+    from headway.engine.inspect import SourceGuess
+
+# DuckDB, Arrow and the drivers load inside the commands: `headway --help` stays quick
 
 app = typer.Typer(help="Add data sources, refresh database snapshots, check bad rows.", no_args_is_help=True)
 
@@ -39,6 +40,8 @@ def add(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Inspect data and write sources/NAME.yml, with a comment wherever Headway guessed."""
+    from headway.cli.sourcefile import metrics_yaml, source_yaml
+
     root = workspace.resolve()
     if not (root / "headway.yml").is_file():
         fail(f"{root} is not a workspace (no headway.yml)", Exit.INVALID, "Run headway init first.")
@@ -69,6 +72,9 @@ def add(
 
 
 def _inspect(root: Path, target: str, table: str | None, source: str, database: bool) -> SourceGuess:
+    from headway.engine.inspect import InspectError, inspect_files
+    from headway.engine.snapshot import SNAPSHOTS, SnapshotError, take_snapshot
+
     try:
         if database:
             assert table is not None
@@ -116,6 +122,8 @@ def refresh(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Copy database tables again: a database source is as fresh as its last refresh."""
+    from headway.engine.snapshot import SnapshotError, take_snapshot
+
     ws = open_workspace(workspace)
     chosen = [s for s in ws.sources.values() if s.database is not None and (name is None or s.name == name)]
     if name is not None and not chosen:
@@ -135,9 +143,12 @@ def check(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Read a source as a query would: its rows, bad rows, and (for a database) the snapshot's age."""
+    from sqlglot import exp
+
     from headway.engine import Engine
     from headway.engine.badrows import check_bad_rows
     from headway.engine.files import DataError, source_files
+    from headway.engine.snapshot import last_snapshot
     from headway.engine.sql import count_all, table
     from headway.engine.views import view_name
 

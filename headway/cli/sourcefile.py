@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from headway.engine.inspect import SourceGuess
+if TYPE_CHECKING:
+    from headway.engine.inspect import SourceGuess
 
 
 def _scalar(value: Any) -> str:

@@ -6,8 +6,6 @@ from typing import Any
 
 from rich.console import Console
 
-from headway.analysis.verdict import verdict
-
 PIPED_WIDTH = 1000  # piped output is read by tools and people scrolling: never cut a column short
 STYLES = {"good": "green", "bad": "red"}
 
@@ -21,6 +19,8 @@ def wide(console: Console) -> Console:
 
 def coloured(cells: list[str], columns: list[str], direction: Any, change: float | None) -> list[str]:
     """Change cells in green when the metric moved the way it should, red when against it."""
+    from headway.analysis.verdict import verdict  # inside: the analysis package imports the engine
+
     style = STYLES.get(verdict(getattr(direction, "value", direction), change) or "")
     if style is None:
         return cells

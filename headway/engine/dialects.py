@@ -30,10 +30,7 @@ class Dialect:
     extract: dict[str, tuple[str, int]] = field(default_factory=dict, hash=False, compare=False)
 
     def quantile_of(self, value: exp.Expr, p: float) -> exp.Expr:
-        # as a double: over a decimal, DuckDB would answer in decimal and Spark in double
-        return exp.Anonymous(
-            this=self.quantile, expressions=[cast(value, "double"), exp.Literal.number(repr(float(p)))]
-        )
+        return exp.Anonymous(this=self.quantile, expressions=[value, exp.Literal.number(repr(float(p)))])
 
     def local_time(self, utc: exp.Expr, zone: str) -> exp.Expr:
         """Wall-clock time in `zone` of a UTC timestamp column."""

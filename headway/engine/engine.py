@@ -14,9 +14,9 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from cachetools import LRUCache
 
@@ -25,7 +25,7 @@ from headway.engine.badrows import check_bad_rows
 from headway.engine.calendar import Calendar
 from headway.engine.compile import render
 from headway.engine.facts import DataFacts, FactFinder
-from headway.engine.files import DataChanged, DataError, SourceFiles, source_files
+from headway.engine.files import DataChanged, DataError, SourceFiles, changed_error, changed_since, source_files
 from headway.engine.plan import Plan, build_plan
 from headway.engine.query import EngineError, Query, QueryError
 from headway.engine.registry import ENGINES, EngineSpec, engine_spec
@@ -36,6 +36,7 @@ from headway.spec.models import Source
 from headway.spec.workspace import Workspace
 
 log = logging.getLogger("headway.engine")
+T = TypeVar("T")
 RETRIES = 2  # re-reads after the files changed under a query, before answering "data changed, retry"
 
 
@@ -106,14 +107,7 @@ class Engine:
     def query(self, query: Query, *, actor: Actor, use_cache: bool = True, use_plan_cache: bool = True) -> Result:
         """The metric per period, as `actor` may see it. `use_cache=False` recomputes."""
         check_access(self.workspace, actor, query.metric)
-        for attempt in range(RETRIES + 1):
-            try:
-                return self._query_once(query, actor, use_cache, use_plan_cache)
-            except DataChanged:
-                if attempt == RETRIES:
-                    raise
-                log.info("data changed while %s was read; reading again", query.metric)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return _retrying(lambda: self._query_once(query, actor, use_cache, use_plan_cache))
 
     def query_many(self, queries: Sequence[Query], *, actor: Actor) -> list[Result | Failure]:
         """Several metrics together; each fails alone (its reason in a Failure), the rest still answer."""
@@ -150,7 +144,9 @@ class Engine:
         try:
             names, rows = self.backend.execute(sql)
         except Exception as error:  # each engine raises its own types; callers get one
-            self._verify(files)  # a file that vanished mid-query is a change, not a broken engine
+            for name, before in files.items():  # a file that vanished or moved mid-query is a change, not a fault
+                if changed_since(self.workspace, self.workspace.sources[name], before):
+                    raise changed_error(name) from None
             raise EngineError(self.engine_name, error, str(self.workspace.root)) from error
         self._verify(files)
         elapsed = time.perf_counter() - started
@@ -175,7 +171,8 @@ class Engine:
             facts.through,
         )
         with self._lock:
-            self._cache[key] = result
+            if estimated_bytes(result) <= self._cache.maxsize:  # an answer larger than the whole cache is not kept
+                self._cache[key] = result
             self._reads[(self.workspace.spec_hash, query.key())] = tuple(files)
         return result
 
@@ -220,10 +217,7 @@ class Engine:
             except DataError:
                 now = None
             if now is None or now.version != before.version:
-                raise DataChanged(
-                    f"source '{name}' changed while it was read",
-                    "Ask again: the next query reads the files as they are now.",
-                )
+                raise changed_error(name)
 
     def _compiled(self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool) -> str:
         """The SQL for a plan, reused while neither the spec, the query nor the data it depends on changes."""
@@ -239,20 +233,38 @@ class Engine:
     # -- facts surfaces read --------------------------------------------------
     def data_range(self, metric_id: str) -> tuple[dt.date, dt.date] | None:
         """First and last local day with data across the metric's time-stamped sources."""
-        return self.facts.for_metric(metric_id).span
+        return _retrying(lambda: self.facts.for_metric(metric_id)).span
 
     def data_through(self, metric_id: str) -> dt.date | None:
         """The last day every part of the metric is current through: periods ending later are not over yet."""
-        return self.facts.for_metric(metric_id).through
+        return _retrying(lambda: self.facts.for_metric(metric_id)).through
 
     def calendar(self) -> Calendar:
         return Calendar(self.workspace.config.week_start)
 
     def _prepare(self, source: Source) -> SourceFiles:
         files = source_files(self.workspace, source)
-        self.backend.prepare(source, files)
+        try:
+            self.backend.prepare(source, files)
+        except DataError as error:
+            if not isinstance(error, DataChanged) and changed_since(self.workspace, source, files):
+                raise changed_error(source.name) from None
+            raise
         check_bad_rows(self.workspace, self.backend, source, files)
         return files
+
+
+def _retrying(read: Callable[[], T]) -> T:
+    """Run a read again when the files changed under it; after the retries, answer "changed, ask again"."""
+    for attempt in range(RETRIES + 1):
+        try:
+            return read()
+        except DataChanged:
+            if attempt == RETRIES:
+                raise
+            log.info("data changed while it was read; reading again")
+            time.sleep(0.3 * (attempt + 1))  # past files.SETTLING_SECONDS: a file still unreadable then is broken
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def engines() -> Iterable[str]:

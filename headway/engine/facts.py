@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from cachetools import LRUCache
 from sqlglot import exp
 
-from headway.engine.files import DataError, SourceFiles
-from headway.engine.query import QueryError
+from headway.engine.files import DataError, SourceFiles, changed_error, changed_since
+from headway.engine.query import QueryError, complaint
 from headway.engine.sql import col, ident
 from headway.engine.views import view_name
 from headway.spec.fields import Join
@@ -87,7 +87,17 @@ class FactFinder:
         with self._lock:
             if key in self._cache:
                 return self._cache[key]  # type: ignore[no-any-return]
-        low, high = self._backend().min_max(source, column)
+        try:
+            low, high = self._backend().min_max(source, column)
+        except DataError:
+            raise
+        except Exception as error:  # the engine refused a value in the column: name the source, keep its complaint
+            if changed_since(self.ws, source, files):
+                raise changed_error(source.name) from None
+            raise DataError(
+                f"source '{source.name}': cannot read time column '{column}': {complaint(error, str(self.ws.root))}",
+                "Fix the value in the data, or declare the column with the type it holds.",
+            ) from None
         zone = self.ws.config.timezone
         span = None if low is None or high is None else (_local_day(low, zone), _local_day(high, zone))
         with self._lock:

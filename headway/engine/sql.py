@@ -17,6 +17,8 @@ from headway.spec.models import Agg, Grain
 if TYPE_CHECKING:
     from headway.engine.dialects import Dialect
 
+Cte = tuple[str, exp.Select, str]  # a named CTE: name, query, comment
+
 
 _TYPES = {
     "date": exp.DataType.Type.DATE,
@@ -113,8 +115,8 @@ def aggregate(agg: Agg, value: exp.Expr | None, p: float | None, dialect: Dialec
             return exp.Count(this=exp.Distinct(expressions=[value])), n
         case Agg.SUM:
             return exp.Sum(this=value), n
-        case Agg.AVG:  # a double on every engine (Spark would average a decimal as a rounded decimal)
-            return exp.Avg(this=as_double(value)), n
+        case Agg.AVG:
+            return exp.Avg(this=value), n
         case Agg.MIN:
             return exp.Min(this=value), n
         case Agg.MAX:
@@ -133,3 +135,14 @@ def replace_all(tree: exp.Expr, kind: type[exp.Expr], fn: Callable[[Any], exp.Ex
     for node in reversed(nodes):
         node.replace(fn(node))
     return holder.this
+
+
+def where_all(query: exp.Select, conditions: list[exp.Expr]) -> exp.Select:
+    """`query` restricted to rows meeting every condition (none: unchanged)."""
+    condition = all_of(conditions)
+    return query.where(condition, copy=False) if condition is not None else query
+
+
+def grouped(query: exp.Select, keys: Sequence[exp.Expr]) -> exp.Select:
+    """`query` grouped by copies of `keys` (none: a single group)."""
+    return query.group_by(*[k.copy() for k in keys], copy=False) if keys else query

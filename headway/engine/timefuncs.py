@@ -28,9 +28,10 @@ from zoneinfo import ZoneInfo
 from sqlglot import exp
 
 from headway.engine.dialects import Dialect
+from headway.engine.plan import Leaf
 from headway.engine.sql import cast
 from headway.spec.fields import FieldRef
-from headway.spec.models import ColumnType
+from headway.spec.models import Agg, ColumnType
 from headway.spec.time_types import TIME_RESULT, shifted
 from headway.spec.time_units import unit_of
 from headway.spec.typecheck import infer_type
@@ -211,3 +212,16 @@ def render_time(tree: exp.Expr, fields: Mapping[str, FieldRef], zone: str, diale
     if not uses_time(tree):
         return tree
     return TimeRenderer(fields, zone, dialect).rewrite(tree)
+
+
+def decimal_averaged(value: exp.Expr, leaf: Leaf) -> exp.Expr:
+    """A decimal averaged or ranked as a double, so both engines answer alike.
+
+    Over a decimal, DuckDB's avg and quantile answer in double or decimal and Spark's in a rounded
+    decimal or double; sums, minimums and maximums stay exact decimals.
+    """
+    measure = leaf.metric.measure
+    if measure is None or measure.agg not in (Agg.AVG, Agg.MEDIAN, Agg.PERCENTILE) or leaf.value is None:
+        return value
+    kind = infer_type(leaf.value.tree, lambda name: leaf.fields[name].type if name in leaf.fields else None)
+    return cast(value, "double") if kind is ColumnType.DECIMAL else value

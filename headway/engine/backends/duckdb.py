@@ -9,9 +9,11 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
+from headway.engine.backends import parquet_bounds
 from headway.engine.csvread import duckdb_reader_args, headerless_names
 from headway.engine.dialects import DUCKDB
 from headway.engine.files import DataError, SourceFiles
+from headway.engine.query import complaint
 from headway.engine.sql import col, ident
 from headway.engine.views import typed_select, view_name
 from headway.spec.models import DuckDBSettings, Source
@@ -33,6 +35,7 @@ class DuckDBBackend:
         self._lock = threading.Lock()
         self._versions: dict[str, str] = {}
         self._local = threading.local()
+        self._raw: dict[str, tuple[SourceFiles, dict[str, str]]] = {}  # per source: its files and raw column types
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = getattr(self._local, "cursor", None)
@@ -65,6 +68,7 @@ class DuckDBBackend:
 
     def view_sql(self, source: Source, files: SourceFiles) -> str:
         relation, physical = self.raw_relation(source, files)
+        self._raw[source.name] = (files, physical)
         select = typed_select(source, physical, relation, self.dialect)
         view = exp.Create(
             this=exp.Table(this=ident(view_name(source.name))), kind="VIEW", replace=True, expression=select
@@ -80,7 +84,9 @@ class DuckDBBackend:
             try:
                 self._con.execute(self.view_sql(source, files))
             except duckdb.Error as error:
-                raise DataError(f"source '{source.name}': cannot read {files.paths[0]}: {error}") from None
+                raise DataError(
+                    f"source '{source.name}': cannot read its files: {complaint(error, files.root)}"
+                ) from None
             self._versions[source.name] = files.version
 
     def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -90,12 +96,33 @@ class DuckDBBackend:
         return names, cursor.fetchall()
 
     def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
+        from_stats = self._min_max_from_stats(source, column)
+        if from_stats is not None:
+            return from_stats
         target = col(column)
         query = exp.select(exp.Min(this=target), exp.Max(this=target.copy())).from_(
             exp.Table(this=ident(view_name(source.name)))
         )
         _, rows = self.execute(query.sql("duckdb"))
         low, high = rows[0]
+        return _plain(low), _plain(high)
+
+    def _min_max_from_stats(self, source: Source, column: str) -> tuple[Any, Any] | None:
+        """From Parquet footers when they vouch for it (see parquet_bounds); None: scan the column instead."""
+        files, physical = self._raw.get(source.name, (None, {}))
+        declared = source.columns.get(column)
+        raw = next(((n, t) for n, t in physical.items() if n.lower() == column.lower()), None)
+        if files is None or files.format != "parquet" or declared is None or raw is None:
+            return None
+        if not parquet_bounds.usable(declared.type, raw[1], files.paths):
+            return None
+        try:
+            _, rows = self.execute(parquet_bounds.bounds_query(files.paths, raw[0], raw[1]).sql("duckdb"))
+        except duckdb.Error:
+            return None
+        low, high, doubtful = rows[0]
+        if doubtful:
+            return None
         return _plain(low), _plain(high)
 
     def close(self) -> None:
