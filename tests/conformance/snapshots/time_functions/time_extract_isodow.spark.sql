@@ -1,5 +1,5 @@
 -- headway: metric opened_isodow (metrics/metrics.yml:90)
--- grain=year by=id engine=spark spec=00f5f3ef47e5031a
+-- grain=year by=id engine=spark spec=60b23d01cd5fee8a
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`

@@ -1,5 +1,5 @@
--- headway: metric pulls (metrics/metrics.yml:138)
--- grain=year by=id engine=duckdb spec=00f5f3ef47e5031a
+-- headway: metric pulls (metrics/metrics.yml:218)
+-- grain=year by=id engine=duckdb spec=60b23d01cd5fee8a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF("v"."period", '') AS DATE) AS "period"
@@ -7,7 +7,7 @@ WITH "spine" /* calendar: every period in range */ AS (
     SELECT
       UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
   ) AS v
-), "l0" /* metric pulls (metrics/metrics.yml:138) as v0: count over pulls, plain */ AS (
+), "l0" /* metric pulls (metrics/metrics.yml:218) as v0: count over pulls, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('YEAR', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS DATE) AS "period",
     "t"."id" AS "d0",
@@ -36,7 +36,7 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric pulls (metrics/metrics.yml:138) */ AS (
+), "result" /* metric pulls (metrics/metrics.yml:218) */ AS (
   SELECT
     "f"."period",
     "f"."d0",

@@ -1,11 +1,11 @@
--- headway: metric pulls (metrics/metrics.yml:138)
--- grain=year by=id engine=spark spec=00f5f3ef47e5031a
+-- headway: metric pulls (metrics/metrics.yml:218)
+-- grain=year by=id engine=spark spec=60b23d01cd5fee8a
 WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
   FROM VALUES
     ('2024-01-01') AS v(`period`)
-), `l0` /* metric pulls (metrics/metrics.yml:138) as v0: count over pulls, plain */ AS (
+), `l0` /* metric pulls (metrics/metrics.yml:218) as v0: count over pulls, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('YEAR', FROM_UTC_TIMESTAMP(`t`.`opened_at`, 'America/New_York')) AS DATE) AS `period`,
     `t`.`id` AS `d0`,
@@ -34,7 +34,7 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric pulls (metrics/metrics.yml:138) */ AS (
+), `result` /* metric pulls (metrics/metrics.yml:218) */ AS (
   SELECT
     `f`.`period`,
     `f`.`d0`,
