@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from fixtures import SUBSCRIPTIONS, Server, build_workspace, write_subscriptions
 
-from headway.engine import Actor, DataChanged, Engine, Query, QueryError
+from headway.engine import Actor, DataChanged, Engine, Failure, Query, QueryError
 from headway.engine.registry import ENGINES, EngineSpec, register
 from headway.errors import AccessDenied
 from headway.serve.app import create_app
@@ -369,3 +369,44 @@ def test_planning_reads_the_resolved_spec_and_parses_nothing(engine: Engine, mon
     assert calls == []  # filters, measures and formulas were parsed once, when the spec was resolved
     engine.plan(Query("signups", Grain.MONTH, where="region = 'EU'"))
     assert calls == ["region = 'EU'"]  # only the query's own --where is parsed per query
+
+
+def test_several_metrics_share_one_query_and_agree_with_each_alone(ws: Path) -> None:
+    from headway.engine import Compare
+
+    metrics = ("signups", "trials", "trial_share", "mrr", "new_mrr", "active_users", "avg_duration", "avg_new_mrr")
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    queries = [Query(m, Grain.MONTH, start=start, end=end, compare=Compare.PREVIOUS) for m in metrics]
+    together = Engine(load_workspace(ws))
+    executed: list[str] = []
+    original = together.backend.execute
+    together.backend.execute = lambda sql: executed.append(sql) or original(sql)  # type: ignore[method-assign]
+    answers = together.query_many(queries, actor=OWNER)
+    assert len([sql for sql in executed if "-- headway: metric" in sql]) == 1  # one query for all eight
+    alone = Engine(load_workspace(ws))
+    for query, answer in zip(queries, answers, strict=True):
+        assert not isinstance(answer, Failure), answer
+        expected = alone.query(query, actor=OWNER, use_cache=False).rows
+        assert _same(answer.rows, expected), (query.metric, answer.rows, expected)
+    # cached one by one: a single query afterwards is served from the cache
+    assert together.query(queries[3], actor=OWNER).cached is True
+    # a viewer gets every metric but the restricted one and what is computed from it
+    viewed = together.query_many(queries, actor=VIEWER)
+    failed = {a.metric for a in viewed if isinstance(a, Failure)}
+    assert failed == {"new_mrr", "avg_new_mrr"}
+    together.close()
+    alone.close()
+
+
+def _same(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> bool:
+    if [list(r) for r in got] != [list(r) for r in want]:
+        return False
+    for a, b in zip(got, want, strict=True):
+        for key in a:
+            x, y = a[key], b[key]
+            if isinstance(x, float) or isinstance(y, float):
+                if x is None or y is None or abs(x - y) > 1e-9 * max(1.0, abs(y)):
+                    return False
+            elif x != y:
+                return False
+    return True

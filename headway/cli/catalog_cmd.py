@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from headway.cli.common import WorkspaceOption, console, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 from headway.spec.models import Kind
 
 if TYPE_CHECKING:  # Rich renderables and the spec helpers load when a command runs, not for --help
     from rich.tree import Tree
 
+    from headway.spec.models import Contribution
     from headway.spec.workspace import Workspace
 
 
@@ -23,16 +24,16 @@ def metrics(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """List the workspace's metrics: id, kind, how computed, owner, status."""
-    from rich.table import Table
-
-    from headway.spec.describe import describe
-
     ws = open_workspace(workspace)
     chosen = [m for m in ws.metrics.values() if kind is None or m.kind is kind]
     if as_json:
         out = [{**m.model_dump(mode="json", exclude_none=True), "defined_at": ws.where(m.id)} for m in chosen]
         print(json.dumps(out, indent=2))
         return
+    from rich.table import Table
+
+    from headway.spec.describe import describe
+
     table = Table(title=f"{ws.config.name}: {len(chosen)} metrics", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)
@@ -52,29 +53,38 @@ def tree(workspace: WorkspaceOption = Path(".")) -> None:
 
 
 def build_tree(ws: Workspace) -> Tree:
+    """Every root from `tree_roots` (north star first), its drivers, and every node's counter-metrics."""
+    from rich.markup import escape
     from rich.tree import Tree
 
-    drivers: dict[str, list[tuple[str, str]]] = {}
-    for m in ws.metrics.values():
-        for link in m.contributes_to:
-            lag = f", lag {link.lag}" if link.lag else ""
-            drivers.setdefault(link.metric, []).append((m.id, f"{link.sign.value}{lag}"))
+    from headway.spec.graph import drivers, tree_roots
+
+    moved = drivers(ws.metrics)
     root = Tree(f"[bold]{ws.config.name}[/] metric tree")
-    kpis = [m for m in ws.metrics.values() if m.kind is Kind.KPI]
-    for kpi in sorted(kpis, key=lambda m: (m.id != ws.config.north_star, m.id)):
-        star = " [yellow]★ north star[/]" if kpi.id == ws.config.north_star else ""
-        node = root.add(f"[bold]{kpi.id}[/] ({kpi.label}){star}")
-        _add_drivers(node, kpi.id, drivers, {kpi.id})
-        for counter in kpi.counter_metrics:
-            node.add(f"[magenta]guarded by[/] {counter}")
+    for top in tree_roots(ws.metrics, ws.config.north_star):
+        metric = ws.metrics[top]
+        star = " [yellow]★ north star[/]" if top == ws.config.north_star else ""
+        kind = "" if metric.kind is Kind.KPI else f" [dim]{metric.kind.value}[/]"
+        node = root.add(f"[bold]{top}[/] ({escape(metric.label)}){kind}{star}")
+        _add_drivers(node, top, ws, moved, {top})
+        _add_counters(node, top, ws)
     return root
 
 
-def _add_drivers(node: Tree, metric_id: str, drivers: dict[str, list[tuple[str, str]]], seen: set[str]) -> None:
-    for driver, how in sorted(drivers.get(metric_id, [])):
-        child = node.add(f"{driver} [dim]({how})[/]")
+def _add_drivers(
+    node: Tree, metric_id: str, ws: Workspace, moved: dict[str, list[tuple[str, Contribution]]], seen: set[str]
+) -> None:
+    for driver, link in moved.get(metric_id, []):
+        lag = f", lag {link.lag}" if link.lag else ""
+        child = node.add(f"{driver} [dim]({link.sign.value}{lag})[/]")
         if driver not in seen:
-            _add_drivers(child, driver, drivers, seen | {driver})
+            _add_drivers(child, driver, ws, moved, seen | {driver})
+            _add_counters(child, driver, ws)
+
+
+def _add_counters(node: Tree, metric_id: str, ws: Workspace) -> None:
+    for counter in ws.metrics[metric_id].counter_metrics:
+        node.add(f"[magenta]guarded by[/] {counter}")
 
 
 def schema(
@@ -93,7 +103,10 @@ def schema(
     if out is None:
         print(json.dumps(schemas, indent=2))
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, body in schemas.items():
-        (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-        console.print(f"wrote {out / name}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in schemas.items():
+            (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+            console.print(f"wrote {out / name}")
+    except OSError as error:  # not writable, not a folder, disk full
+        fail(f"cannot write the schemas: {error.filename or out}: {error.strerror or error}", Exit.FAILED)

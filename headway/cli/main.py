@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from headway.cli.alerts_cmd import app as alerts_app
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.demo_cmd import demo
 from headway.cli.init_cmd import init
@@ -29,6 +30,7 @@ app.command()(schema)
 app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
+app.add_typer(alerts_app, name="alerts")
 app.command()(init)
 app.add_typer(source_app, name="source")
 

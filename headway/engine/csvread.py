@@ -22,7 +22,7 @@ from headway.engine.files import DataError
 from headway.engine.sql import cast
 from headway.spec.csv_options import BadRows, Compression, CsvOptions, Encoding
 from headway.spec.models import Column, ColumnType, Source
-from headway.spec.source_rules import decimal_size
+from headway.spec.reading_rules import decimal_size
 
 
 def duckdb_reader_args(options: CsvOptions, names: list[str] | None) -> list[exp.Expr]:

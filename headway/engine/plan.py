@@ -119,6 +119,12 @@ class Plan:
     calendar: Calendar
     spec_hash: str
     data_spans: tuple[tuple[dt.date, dt.date] | bool, ...] = ()  # per leaf: its source's first/last local day
+    others: tuple[tuple[str, Node], ...] = ()  # more metrics computed by the same query (sharing its scans)
+
+    @property
+    def roots(self) -> tuple[tuple[str, Node], ...]:
+        """Every metric this plan computes, the query's own first."""
+        return ((self.metric.id, self.root), *self.others)
 
     @property
     def timeless(self) -> bool:
@@ -130,12 +136,17 @@ class Plan:
         return min(p.start for p in self.spine), max(p.end for p in self.spine)
 
 
-def build_plan(ws: Workspace, query: Query, bounds: Bounds) -> Plan:
+def build_plan(ws: Workspace, query: Query, bounds: Bounds, also: tuple[str, ...] = ()) -> Plan:
+    """The plan of `query`; with `also`, of those metrics too, for the same range and grain, in one query."""
     metric = _metric(ws, query.metric)
     dims = _check_dims(ws, metric, query.by)
     where = _parse_where(query.where)
     leaves: list[Leaf] = []
     root = _node(ws, metric.id, dims, where, leaves, ())
+    others = []
+    for other in also:
+        _check_dims(ws, _metric(ws, other), query.by)
+        others.append((other, _node(ws, other, dims, where, leaves, ())))
     calendar = Calendar(ws.config.week_start)
     spine = _spine(ws, query, tuple(leaves), calendar, bounds)
     spans = tuple(_data_span(leaf, bounds) for leaf in leaves) if spine is not None else ()
@@ -151,6 +162,7 @@ def build_plan(ws: Workspace, query: Query, bounds: Bounds) -> Plan:
         calendar,
         ws.spec_hash,
         data_spans=spans,
+        others=tuple(others),
     )
 
 

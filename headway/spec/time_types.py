@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlglot import exp
 
 from headway.spec.models import ColumnType
@@ -25,7 +23,6 @@ _NAMES: dict[type[exp.Expr], str] = {
     exp.Extract: "extract",
     exp.Date: "date",
 }
-_TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
 
 
 def time_result(node: exp.Expr) -> ColumnType:
@@ -53,20 +50,6 @@ def time_arguments(node: exp.Expr) -> list[exp.Expr]:
     return [moved] if moved is not None else []
 
 
-def time_argument_errors(tree: exp.Expr, kind_of: Callable[[exp.Expr], ColumnType | None]) -> list[tuple[str, str]]:
-    problems = []
-    for node in tree.walk():
-        for argument in time_arguments(node):
-            kind = kind_of(argument)
-            name = _NAMES.get(type(node), "interval arithmetic")
-            wanted = {ColumnType.TIMESTAMP} if isinstance(node, exp.TimeToUnix) else _TEMPORAL
-            if kind is not None and kind not in wanted:
-                what = "a timestamp" if wanted == {ColumnType.TIMESTAMP} else "a timestamp or a date"
-                problems.append(
-                    (
-                        f"{name} needs {what}, but '{argument.sql()}' is {kind.value}",
-                        "Cast text first if it holds times, e.g. cast(created as timestamp), "
-                        "or declare the column as timestamp.",
-                    )
-                )
-    return problems
+def time_name(node: exp.Expr) -> str:
+    """How the user wrote the function: `date_diff()`, or `interval` for ts + interval 7 day."""
+    return f"{_NAMES[type(node)]}()" if type(node) in _NAMES else "interval arithmetic"
