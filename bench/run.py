@@ -166,6 +166,11 @@ def main() -> int:
     results["compile"] = compile_run()
     results["alerts"] = alerts_run()
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
+    if os.environ.get("BENCH_SKIP_INGEST") != "1":
+        from ingest import main as ingest_main  # tracking API throughput (bench/ingest.py)
+
+        results["ingest"] = ingest_main()
+    (ROOT / ".bench").mkdir(exist_ok=True)
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
     failed = [r for r in results["floor"] if r["check"] != "ok"]
     for r in failed:

@@ -18,11 +18,12 @@ ALLOWED: dict[str, set[str]] = {
     "spec": set(),
     "store": {"spec"},
     "engine": {"spec", "store"},
+    "ingest": {"spec", "store"},
     "analysis": {"spec", "store", "engine"},
     "demo": {"spec"},
     "alerts": {"spec", "store", "engine", "analysis"},
-    "serve": {"spec", "store", "engine", "analysis", "alerts"},
-    "cli": {"spec", "store", "engine", "analysis", "serve", "demo", "alerts"},
+    "serve": {"spec", "store", "ingest", "engine", "analysis", "alerts"},
+    "cli": {"spec", "store", "ingest", "engine", "analysis", "serve", "demo", "alerts"},
 }
 
 

@@ -343,9 +343,11 @@ def test_repeated_query_is_served_from_the_cache(server: Server, client: httpx.C
 # -- fuzzing ---------------------------------------------------------------------------------------
 
 FUZZ = [  # (operation, fixed metric id or None for generated ones, generation mode)
-    *[(path, None, "positive") for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}", "/query")],
+    *[(path, None, "positive")
+      for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}", "/query", "/quality")],
     *[(path, None, mode) for path in ("/alerts", "/alerts/{incident_id}", "/alerts/{incident_id}/ack")
       for mode in ("positive", "negative")],
+    *[(f"/v1/{call}", None, "positive") for call in ("track", "identify", "page", "screen", "group", "alias", "batch")],
     *[(f"/metrics/{{metric_id}}/{verb}", metric, mode)
       for verb in ("query", "sql") for metric, mode in ((None, "positive"), ("new_mrr", "positive"),
                                                         ("trial_share", "positive"), ("new_mrr", "negative"))],

@@ -7,8 +7,13 @@ import typer
 from headway.cli.alerts_cmd import app as alerts_app
 from headway.cli.catalog_cmd import metrics, schema, tree
 from headway.cli.demo_cmd import demo
+from headway.cli.ingest_cmd import ingest
 from headway.cli.init_cmd import init
+from headway.cli.keys_cmd import app as keys_app
+from headway.cli.quality_cmd import quality
+from headway.cli.quarantine_cmd import app as quarantine_app
 from headway.cli.query_cmd import query, sql
+from headway.cli.retention_cmd import app as retention_app
 from headway.cli.serve_cmd import serve
 from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
@@ -31,6 +36,11 @@ app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(keys_app, name="keys")
+app.command()(ingest)
+app.command()(quality)
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(retention_app, name="retention")
 app.command()(init)
 app.add_typer(source_app, name="source")
 

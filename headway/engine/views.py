@@ -12,6 +12,7 @@ from sqlglot import exp
 from headway.engine.csvread import csv_select, physical_names, target_type
 from headway.engine.dialects import Dialect
 from headway.engine.files import DataError
+from headway.engine.maps import map_as_struct
 from headway.engine.sql import alias, cast, col
 from headway.spec.models import ColumnType, Source
 
@@ -56,6 +57,9 @@ def typed_select(source: Source, physical: dict[str, str], relation: exp.Expr, d
         raw_name, raw_type = found
         if column.type is ColumnType.DECIMAL:
             columns.append(alias(exp.Cast(this=col(raw_name), to=target_type(column, dialect)), name))
+            continue
+        if column.type is ColumnType.STRUCT and raw_type.startswith("MAP"):  # the ingest lake's string maps
+            columns.append(alias(map_as_struct(col(raw_name), column.fields or {}, dialect), name))
             continue
         columns.append(alias(_cast(col(raw_name), column.type, raw_type, dialect), name))
     return exp.select(*columns).from_(relation)

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
 from headway.engine import Engine
-from headway.serve import alerts_api, api, errors, pages
+from headway.serve import alerts_api, api, errors, pages, quality_api, tracking
 from headway.serve.alerts_service import AlertOptions, AlertService
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.security import Posture
@@ -61,7 +61,8 @@ def create_app(
         if warm:
             warmer.start()
         yield
-        app.state.alerts.stop()
+        if app.state.alerts is not None:
+            app.state.alerts.stop()
         stop.set()  # the engine closes below: let the warm-up finish its current metric first
         if warmer.is_alive():
             warmer.join(timeout=60)
@@ -86,6 +87,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(alerts_api.router)
     app.include_router(pages.router)
+    app.include_router(tracking.router)
+    app.include_router(quality_api.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from headway.spec.alerts import check_alerts
+from headway.spec.builtin_events import add_builtin_events
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.pydantic_issues import issues_from_validation
@@ -51,6 +52,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     for doc in _read_folder(root, "sources", issues):
         for item, origin in _items(doc, "sources", Source, issues):
             _add_unique(item, item.name, origin, sources, source_origins, "source", issues)
+    add_builtin_events(root, sources, source_origins, issues)
     for doc in _read_folder(root, "metrics", issues):
         for item, origin in _items(doc, "metrics", Metric, issues):
             _add_unique(item, item.id, origin, metrics, metric_origins, "metric", issues)
