@@ -207,7 +207,8 @@ def test_unknown_dimension(client: httpx.Client) -> None:
 )
 def test_hostile_where(client: httpx.Client, where: str) -> None:
     body = assert_error(client.get("/api/v1/metrics/new_mrr/query", params={"where": where}), 400, "bad_where")
-    assert body["error"].startswith("--where:")
+    assert body["error"].startswith("where:")  # the API's parameter, not the CLI's --where
+    assert "--where" not in body["error"] + body["hint"]
 
 
 def test_bad_grain(client: httpx.Client) -> None:
@@ -382,3 +383,20 @@ def test_fuzz_the_api(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
             case.call_and_validate(excluded_checks=excluded)
 
         check()
+
+
+def test_change_is_good_or_bad_news_by_direction(client: httpx.Client) -> None:
+    """February against January, by hand: MRR rose (wanted: increase), new MRR fell (increase), the
+    trial share rose (wanted: decrease); signups declare no direction."""
+    metrics = {m["id"]: m for m in client.get("/api/v1/overview").json()["metrics"]}
+    assert {mid: metrics[mid]["latest"]["verdict"] for mid in ("mrr", "new_mrr", "trial_share", "signups")} == {
+        "mrr": "good",
+        "new_mrr": "bad",
+        "trial_share": "bad",
+        "signups": None,
+    }
+    page = client.get("/").text
+    rows = dict(re.findall(r'<tr data-metric="([a-z0-9_]+)"[^>]*>(.*?)</tr>', page, re.S))
+    assert '<td class="num change good">' in rows["mrr"]
+    assert '<td class="num change bad">' in rows["new_mrr"] and '<td class="num change bad">' in rows["trial_share"]
+    assert '<td class="num change ">' in rows["signups"]

@@ -11,12 +11,14 @@ from headway.cli.demo_cmd import demo
 from headway.cli.explain_cmd import explain
 from headway.cli.ingest_cmd import ingest
 from headway.cli.ingest_group import DEFAULT
+from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
 from headway.cli.quality_cmd import quality
 from headway.cli.quarantine_cmd import app as quarantine_app
 from headway.cli.query_cmd import query, sql
 from headway.cli.retention_cmd import app as retention_app
 from headway.cli.serve_cmd import serve
+from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
 from headway.cli.tiers_cmd import tiers
 from headway.cli.validate_cmd import validate
@@ -46,6 +48,8 @@ app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(retention_app, name="retention")
 ingest_app.command(DEFAULT)(ingest)  # `headway ingest FILE --source NAME` (see ingest_group.py)
 app.add_typer(ingest_app, name="ingest")
+app.command()(init)
+app.add_typer(source_app, name="source")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

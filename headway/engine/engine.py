@@ -22,6 +22,7 @@ from cachetools import LRUCache
 
 from headway.engine import batch
 from headway.engine.access import Actor, check_access
+from headway.engine.badrows import check_bad_rows
 from headway.engine.calendar import Calendar
 from headway.engine.compile import render
 from headway.engine.facts import DataFacts, FactFinder
@@ -344,6 +345,7 @@ class Engine:
             if not isinstance(error, DataChanged) and changed_since(self.workspace, source, files):
                 raise changed_error(source.name) from None
             raise
+        check_bad_rows(self.workspace, self.backend, source, files)
         return files
 
 
