@@ -1,4 +1,4 @@
-"""`headway metrics`, `headway tree` and `headway schema`: what the workspace defines."""
+"""`headway metrics` and `headway schema`: what the workspace defines (`headway tree` is in tree_cmd)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.tree import Tree
 
 from headway.cli.common import WorkspaceOption, console, open_workspace
 from headway.spec.describe import describe
 from headway.spec.models import Kind, MetricsFile, SourcesFile, WorkspaceConfig
-from headway.spec.workspace import Workspace
 
 
 def metrics(
@@ -38,36 +36,6 @@ def metrics(
         status = "" if m.status.value == "active" else f" [dim]({m.status.value})[/]"
         table.add_row(m.id + status, m.kind.value, describe(m), m.owner or "–", ws.where(m.id))
     console.print(table)
-
-
-def tree(workspace: WorkspaceOption = Path(".")) -> None:
-    """Show the metric tree: each KPI with the metrics declared to move it (contributes_to)."""
-    ws = open_workspace(workspace)
-    console.print(build_tree(ws))
-
-
-def build_tree(ws: Workspace) -> Tree:
-    drivers: dict[str, list[tuple[str, str]]] = {}
-    for m in ws.metrics.values():
-        for link in m.contributes_to:
-            lag = f", lag {link.lag}" if link.lag else ""
-            drivers.setdefault(link.metric, []).append((m.id, f"{link.sign.value}{lag}"))
-    root = Tree(f"[bold]{ws.config.name}[/] metric tree")
-    kpis = [m for m in ws.metrics.values() if m.kind is Kind.KPI]
-    for kpi in sorted(kpis, key=lambda m: (m.id != ws.config.north_star, m.id)):
-        star = " [yellow]★ north star[/]" if kpi.id == ws.config.north_star else ""
-        node = root.add(f"[bold]{kpi.id}[/] ({kpi.label}){star}")
-        _add_drivers(node, kpi.id, drivers, {kpi.id})
-        for counter in kpi.counter_metrics:
-            node.add(f"[magenta]guarded by[/] {counter}")
-    return root
-
-
-def _add_drivers(node: Tree, metric_id: str, drivers: dict[str, list[tuple[str, str]]], seen: set[str]) -> None:
-    for driver, how in sorted(drivers.get(metric_id, [])):
-        child = node.add(f"{driver} [dim]({how})[/]")
-        if driver not in seen:
-            _add_drivers(child, driver, drivers, seen | {driver})
 
 
 def schema(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from headway.cli.catalog_cmd import metrics, schema, tree
+from headway.cli.catalog_cmd import metrics, schema
 from headway.cli.demo_cmd import demo
 from headway.cli.query_cmd import query, sql
 from headway.cli.serve_cmd import serve
 from headway.cli.state_cmd import app as state_app
+from headway.cli.tree_cmd import tree
 from headway.cli.validate_cmd import validate
 
 app = typer.Typer(

@@ -1,0 +1,114 @@
+"""`headway tree`: the metric tree with the evidence grade of every link, drawn in the terminal."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.tree import Tree
+
+from headway.analysis.alignment import Filter, tree_report
+from headway.analysis.tree import build_tree
+from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.engine import DataError, Engine, EngineError, QueryError
+
+VERDICT_STYLE = {"supports": "green", "contradicts": "red", "no_evidence": "yellow"}
+
+
+class TreeFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def tree(
+    evidence: Annotated[
+        bool, typer.Option("--evidence/--no-evidence", help="Grade each link from the data (reads the data).")
+    ] = True,
+    filter_: Annotated[
+        str | None, typer.Option("--filter", help="Grade links on one dimension value only: DIM=VALUE.")
+    ] = None,
+    fmt: Annotated[TreeFormat, typer.Option("--format", help="text, or json (the same as GET /api/v1/tree).")] = (
+        TreeFormat.TEXT
+    ),
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Show the metric tree: each KPI, the metrics declared to move it, and how strongly the data backs each link."""
+    ws = open_workspace(workspace)
+    where = _parse_filter(filter_)
+    if not evidence:
+        if fmt is TreeFormat.JSON or where is not None:
+            fail("--no-evidence draws the declared tree only", Exit.USAGE, "Drop --format json and --filter.")
+        console.print(draw(ws.config.name, _declared(ws)))
+        return
+    engine = Engine(ws)
+    try:
+        report = tree_report(engine, where)
+    except QueryError as error:
+        fail(error.message, Exit.INVALID, error.hint)
+    except (DataError, EngineError) as error:
+        fail(str(error), Exit.FAILED)
+    finally:
+        engine.close()
+    if fmt is TreeFormat.JSON:
+        print(json.dumps(report))
+        return
+    console.print(draw(ws.config.name, report))
+    for item in report["misalignments"]:
+        console.print(f"[bold red]misaligned[/] {escape(item['message'])}", highlight=False)
+
+
+def _parse_filter(text: str | None) -> Filter | None:
+    if text is None:
+        return None
+    dimension, sep, value = text.partition("=")
+    if not sep or not dimension.strip() or not value.strip():
+        fail(f"--filter '{text}' is not DIM=VALUE", Exit.USAGE, "For example --filter team=platform.")
+    return Filter(dimension.strip(), value.strip())
+
+
+def _declared(ws: Any) -> dict[str, Any]:
+    """The report's shape without evidence, for --no-evidence."""
+    t = build_tree(ws)
+    return {
+        "north_star": ws.config.north_star,
+        "nodes": [{"id": m, "name": ws.metrics[m].label} for m in t.roots],
+        "edges": [{"from": k.driver, "to": k.target, "sign": k.sign.value, "lag": k.lag} for k in t.links],
+        "counters": [{"metric": g, "counter": c} for g, c in t.counters],
+        "roots": t.roots,
+    }
+
+
+def draw(name: str, report: dict[str, Any]) -> Tree:
+    names = {n["id"]: n["name"] for n in report["nodes"]}
+    root = Tree(f"[bold]{escape(name)}[/] metric tree")
+    for kpi in report["roots"]:
+        star = " [yellow]★ north star[/]" if kpi == report["north_star"] else ""
+        node = root.add(f"[bold]{kpi}[/] ({escape(names.get(kpi, kpi))}){star}")
+        _add_drivers(node, kpi, report["edges"], {kpi})
+        for counter in report["counters"]:
+            if counter["metric"] == kpi:
+                node.add(f"[magenta]guarded by[/] {counter['counter']}")
+    return root
+
+
+def _add_drivers(node: Tree, metric_id: str, edges: list[dict[str, Any]], seen: set[str]) -> None:
+    for edge in sorted((e for e in edges if e["to"] == metric_id), key=lambda e: e["from"]):
+        lag = f", lag {edge['lag']}" if edge["lag"] else ""
+        child = node.add(f"{edge['from']} [dim]({edge['sign']}{lag})[/]{_grade(edge.get('evidence'))}")
+        if edge["from"] not in seen:
+            _add_drivers(child, edge["from"], edges, seen | {edge["from"]})
+
+
+def _grade(ev: dict[str, Any] | None) -> str:
+    if ev is None:
+        return ""
+    if ev["grade"] != "association":
+        return f"  [dim]{ev['grade']}: {ev['reason'] or ''}[/]"
+    style = VERDICT_STYLE[ev["verdict"]]
+    lo, hi = ev["ci"]
+    words = ev["verdict"].replace("_", " ")
+    return f"  [{style}]{words}[/] [dim]r {ev['r']:+.2f} ({lo:+.2f}..{hi:+.2f}) lag {ev['lag_periods']}w n {ev['n']}[/]"
