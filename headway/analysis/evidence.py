@@ -178,8 +178,9 @@ def summary(ev: Evidence) -> str:
     moves = "the same way" if ev.r > 0 else "the opposite way"
     when = "in the same period" if ev.lag == 0 else f"{ev.lag} period(s) later"
     strength = f"r = {ev.r:+.2f}, interval {ev.ci[0]:+.2f} to {ev.ci[1]:+.2f}, {ev.n} periods"
+    caution = "Association, not proof."
     if ev.verdict is Verdict.SUPPORTS:
-        return f"Supports the declared sign: when the driver changes, the target moves {moves} {when} ({strength}). Association, not proof."
+        return f"Supports the declared sign: the target moves {moves} {when} ({strength}). {caution}"
     if ev.verdict is Verdict.CONTRADICTS:
-        return f"Contradicts the declared sign: the target moves {moves} {when} ({strength}). Association, not proof."
+        return f"Contradicts the declared sign: the target moves {moves} {when} ({strength}). {caution}"
     return f"No evidence either way: the changes are not reliably related at any lag tried ({strength})."
