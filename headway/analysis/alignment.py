@@ -66,7 +66,7 @@ def link_evidence(link: Link, driver: Series, target: Series) -> Evidence:
         return Evidence(Grade.HYPOTHESIS, declared_sign=link.sign_value, reason="no_data")
     x = np.array([_num(driver[p]) for p in periods], dtype=float)
     y = np.array([_num(target[p]) for p in periods], dtype=float)
-    return grade_link(x, y, link.sign_value, link.max_lag())
+    return grade_link(x, y, link.sign_value, link.max_lag(), GRAIN.value)
 
 
 def _num(value: Any) -> float:

@@ -72,6 +72,7 @@ class Evidence:
     n_effective: float | None = None
     lags: list[LagCorrelation] = field(default_factory=list)
     reason: str | None = None  # why there is no association grade: too_few_periods, no_variation, ...
+    period: str = "period"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,8 +119,11 @@ def lagged_pairs(dx: np.ndarray, dy: np.ndarray, lag: int) -> tuple[np.ndarray, 
     return x[keep], y[keep]
 
 
-def grade_link(driver: np.ndarray, target: np.ndarray, sign: int, max_lag: int) -> Evidence:
-    """Grade a declared link from two aligned level series (NaN = no value); `sign` is +1 or -1."""
+def grade_link(driver: np.ndarray, target: np.ndarray, sign: int, max_lag: int, period: str = "period") -> Evidence:
+    """Grade a declared link from two aligned level series (NaN = no value); `sign` is +1 or -1.
+
+    `period` names one step of the series ("week") in the plain-words summary.
+    """
     dx, dy = np.diff(np.asarray(driver, dtype=float)), np.diff(np.asarray(target, dtype=float))
     tried: list[LagCorrelation] = []
     best: tuple[float, int, np.ndarray, np.ndarray] | None = None
@@ -135,13 +139,15 @@ def grade_link(driver: np.ndarray, target: np.ndarray, sign: int, max_lag: int) 
     if best is None:
         most = max((c.n for c in tried), default=0)
         reason = "too_few_periods" if most < MIN_PAIRS else "no_variation"
-        return Evidence(Grade.HYPOTHESIS, declared_sign=sign, n=most, lags=tried, reason=reason)
+        return Evidence(Grade.HYPOTHESIS, declared_sign=sign, n=most, lags=tried, reason=reason, period=period)
     r, lag, x, y = best
     level = 1 - ALPHA / (max_lag + 1)
     n_eff = effective_n(x, y)
     ci = correlation_interval(r, n_eff, level)
     if ci is None:
-        return Evidence(Grade.HYPOTHESIS, declared_sign=sign, n=len(x), lags=tried, reason="too_few_periods")
+        return Evidence(
+            Grade.HYPOTHESIS, declared_sign=sign, n=len(x), lags=tried, reason="too_few_periods", period=period
+        )
     return Evidence(
         Grade.ASSOCIATION,
         _verdict(ci, sign),
@@ -153,6 +159,7 @@ def grade_link(driver: np.ndarray, target: np.ndarray, sign: int, max_lag: int) 
         n=len(x),
         n_effective=n_eff,
         lags=tried,
+        period=period,
     )
 
 
@@ -176,8 +183,8 @@ def summary(ev: Evidence) -> str:
     if ev.grade is not Grade.ASSOCIATION or ev.r is None or ev.ci is None:
         return "Graded by an experiment or a counterfactual."
     moves = "the same way" if ev.r > 0 else "the opposite way"
-    when = "in the same period" if ev.lag == 0 else f"{ev.lag} period(s) later"
-    strength = f"r = {ev.r:+.2f}, interval {ev.ci[0]:+.2f} to {ev.ci[1]:+.2f}, {ev.n} periods"
+    when = f"in the same {ev.period}" if ev.lag == 0 else f"{ev.lag} {ev.period}{'s' if ev.lag != 1 else ''} later"
+    strength = f"r = {ev.r:+.2f}, interval {ev.ci[0]:+.2f} to {ev.ci[1]:+.2f}, {ev.n} pairs of changes"
     caution = "Association, not proof."
     if ev.verdict is Verdict.SUPPORTS:
         return f"Supports the declared sign: the target moves {moves} {when} ({strength}). {caution}"

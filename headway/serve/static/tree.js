@@ -108,10 +108,10 @@
       const x1 = a.x, y1 = a.y + BOX_H / 2, x2 = b.x + BOX_W, y2 = b.y + BOX_H / 2;
       const mid = (x1 + x2) / 2;
       const link = svg("a", { href: "?" + withParam("edge", e.id), class: "edge " + cls(e.evidence), "data-edge": e.id });
-      const path = svg("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}` });
+      const d = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
       const title = svg("title");
       title.textContent = e.from + " → " + e.to + ": " + gradeWords(e.evidence);
-      link.append(title, path);
+      link.append(title, svg("path", { d, class: "hit" }), svg("path", { d }));
       link.addEventListener("click", (ev) => { ev.preventDefault(); showEvidence(e.id, true); });
       g.append(link);
     }
