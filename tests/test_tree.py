@@ -166,6 +166,7 @@ def test_cli_json_equals_the_api_and_ignores_the_machine_time_zone(demo: Path, s
     text = run("tree", "-w", demo).stdout
     assert "cycle_time (negative, lag 2w)  supports r -" in text
     assert "misaligned KPI arpa has no metric declared to move it" in text
+    assert "delivery/input metric(s) move no KPI: change_fail_rate, " in text
 
 
 def test_cli_refuses_bad_filters_with_documented_exit_codes(demo: Path) -> None:

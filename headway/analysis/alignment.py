@@ -8,6 +8,7 @@ value's rows, so no user text is ever written into a query.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -88,7 +89,7 @@ def tree_report(engine: Engine, where: Filter | None = None) -> dict[str, Any]:
         )
     sliceable = {m for m in tree.members() if where is None or where.dimension in available_dimensions(ws.metrics, m)}
     needed = sorted({end for link in tree.links for end in (link.driver, link.target)} & sliceable)
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         fetched = dict(zip(needed, pool.map(lambda m: _safe_series(engine, m, where), needed), strict=True))
     edges = []
     for link in tree.links:

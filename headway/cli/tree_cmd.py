@@ -57,8 +57,15 @@ def tree(
         print(json.dumps(report))
         return
     console.print(draw(ws.config.name, report))
-    for item in report["misalignments"]:
-        console.print(f"[bold red]misaligned[/] {escape(item['message'])}", highlight=False)
+    for line in misaligned_lines(report["misalignments"]):
+        console.print(f"[bold red]misaligned[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def misaligned_lines(items: list[dict[str, Any]]) -> list[str]:
+    """One line per kind of problem for metrics that move no KPI (there can be many), one per other item."""
+    lonely = [i["metric"] for i in items if i["kind"] == "no_path_to_kpi"]
+    lines = [f"{len(lonely)} delivery/input metric(s) move no KPI: {', '.join(lonely)}"] if lonely else []
+    return lines + [i["message"] for i in items if i["kind"] != "no_path_to_kpi"]
 
 
 def _parse_filter(text: str | None) -> Filter | None:

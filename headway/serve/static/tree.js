@@ -177,7 +177,8 @@
     add("declared", e.sign + (e.lag ? ", lag " + e.lag : "") + (e.note ? " — " + e.note : ""));
     add("best lag", ev.lag_periods === null ? "–" : ev.lag_periods + " " + report.grain + "(s) (searched " + e.lags_searched[0] + "–" + e.lags_searched[1] + ")");
     add("correlation r", fmt(ev.r, 3));
-    add("interval", ev.ci ? fmt(ev.ci[0], 3) + " to " + fmt(ev.ci[1], 3) + " (" + (100 * ev.confidence).toFixed(1) + "%)" : "–");
+    add("interval", ev.ci ? fmt(ev.ci[0], 3) + " to " + fmt(ev.ci[1], 3) + " (" + (100 * ev.confidence).toFixed(1) +
+      "%, widened because " + ev.lags.length + " lags were tried)" : "–");
     add("n (pairs of changes)", String(ev.n));
     add("effective n", ev.n_effective === null ? "–" : ev.n_effective.toFixed(1));
     add("method", ev.method);
