@@ -23,11 +23,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy import stats
-from statsmodels.tsa.stattools import acf
 
 ALPHA = 0.05
 MIN_PAIRS = 12  # fewer lagged pairs of changes than this: not enough data to grade a link
@@ -91,12 +90,19 @@ class Evidence:
         }
 
 
+def autocorrelation(x: np.ndarray, nlags: int) -> np.ndarray:
+    """Sample autocorrelation at lags 0..nlags, the usual biased estimator (statsmodels' `acf`)."""
+    centred = x - x.mean()
+    denominator = float(centred @ centred)
+    return np.array([float(centred[: len(x) - k] @ centred[k:]) / denominator for k in range(nlags + 1)])
+
+
 def effective_n(x: np.ndarray, y: np.ndarray) -> float:
     """Bartlett/Pyper-Peterman effective sample size of the correlation of two equal-length series."""
     n = len(x)
     horizon = max(1, n // 5)
-    ax = acf(x, nlags=horizon, fft=False)
-    ay = acf(y, nlags=horizon, fft=False)
+    ax = autocorrelation(x, horizon)
+    ay = autocorrelation(y, horizon)
     j = np.arange(1, horizon + 1)
     inverse = 1 / n + (2 / n) * float(np.sum((n - j) / n * ax[1:] * ay[1:]))
     return float(min(n, max(1.0, 1 / inverse))) if inverse > 0 else float(n)
@@ -106,7 +112,7 @@ def correlation_interval(r: float, n_eff: float, level: float) -> tuple[float, f
     """Fisher z interval for r with n_eff independent pairs; None when n_eff <= 3 leaves no width."""
     if n_eff <= 3:
         return None
-    quantile = float(stats.norm.ppf(0.5 + level / 2))
+    quantile = NormalDist().inv_cdf(0.5 + level / 2)
     z = math.atanh(max(-0.999999, min(0.999999, r)))
     half = quantile / math.sqrt(n_eff - 3)
     return (math.tanh(z - half), math.tanh(z + half))
