@@ -90,7 +90,7 @@ def tree_report(engine: Engine, where: Filter | None = None) -> dict[str, Any]:
     sliceable = {m for m in tree.members() if where is None or where.dimension in available_dimensions(ws.metrics, m)}
     needed = sorted({end for link in tree.links for end in (link.driver, link.target)} & sliceable)
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        fetched = dict(zip(needed, pool.map(lambda m: _safe_series(engine, m, where), needed), strict=True))
+        fetched = dict(zip(needed, pool.map(lambda m: safe_series(engine, m, where), needed), strict=True))
     edges = []
     for link in tree.links:
         if link.driver in fetched and link.target in fetched:
@@ -112,7 +112,7 @@ def tree_report(engine: Engine, where: Filter | None = None) -> dict[str, Any]:
     }
 
 
-def _safe_series(engine: Engine, metric_id: str, where: Filter | None) -> Series:
+def safe_series(engine: Engine, metric_id: str, where: Filter | None) -> Series:
     try:
         return series(engine, metric_id, where)
     except (DataError, QueryError):

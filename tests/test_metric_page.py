@@ -1,0 +1,239 @@
+"""The metric page and its JSON twin on the demo (seed 42, small), in a real server and real Chromium.
+
+The API's rows are checked against `headway query --format json` run as a separate process (with
+a machine time zone other than UTC); the page's numbers against the API's, formatted by the same
+rule as the overview (pages.format_value). Screenshots at 1440 and 390 px go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fixtures import Server
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Visit
+
+from headway.demo import generate
+from headway.serve import create_app
+from headway.serve.pages import format_change, format_value
+
+HEADWAY = Path(sys.executable).parent / "headway"
+WIDE = {"width": 1440, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("metric-page") / "acme", seed=42, scale="small").path
+
+
+@pytest.fixture(scope="module")
+def server(demo: Path) -> Iterator[Server]:
+    with Server(create_app(demo, warm=False)) as running:
+        yield running
+
+
+def view(server: Server, metric: str, **params: Any) -> httpx.Response:
+    return httpx.get(f"{server.url}/api/v1/metrics/{metric}/view", params=params, timeout=120)
+
+
+def cli_rows(demo: Path, *args: str) -> list[dict[str, Any]]:
+    env = {**os.environ, "TZ": "America/Los_Angeles"}
+    done = subprocess.run(
+        [HEADWAY, "query", *args, "--format", "json", "-w", str(demo)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    rows: list[dict[str, Any]] = json.loads(done.stdout)["rows"]
+    return rows
+
+
+# -- the JSON twin ---------------------------------------------------------------
+
+
+def test_a_filtered_drill_down_equals_headway_query(server: Server, demo: Path) -> None:
+    body = view(server, "arpa", grain="month", by="region", filter="plan=pro").json()
+    expected = [
+        {k: v for k, v in r.items() if k != "plan"}
+        for r in cli_rows(demo, "arpa", "--grain", "month", "--by", "plan", "--by", "region", "--compare", "previous")
+        if r["plan"] == "pro"
+    ]
+    got = [{k: v for k, v in r.items() if k != "complete"} for r in body["view"]["rows"]]
+    assert got == expected and len(got) > 20
+    assert body["view"]["filters"] == [{"dimension": "plan", "value": "pro"}] and body["view"]["by"] == "region"
+    assert body["definition"]["computed_as"] == "paid_mrr / paying_accounts"
+    assert [c["id"] for c in body["counter_metrics"]] == ["logo_churn_rate"]
+    assert body["driven"][0]["id"] == "arpa~paid_mrr" and body["driven"][0]["evidence"]["grade"] == "association"
+    assert "-- headway: metric arpa" in body["view"]["sql"]
+
+
+def test_the_last_unfinished_period_is_marked(server: Server) -> None:
+    rows = view(server, "csat", grain="month").json()["view"]["rows"]
+    # the demo's data runs to 2026-10-31: every month is over, October included
+    assert rows[-1]["period"] == "2026-10-01" and all(r["complete"] for r in rows)
+    weeks = view(server, "csat", grain="week").json()["view"]["rows"]
+    assert weeks[-1]["period"] == "2026-10-26" and weeks[-1]["complete"] is False  # Oct 26 - Nov 1: not over
+    assert all(r["complete"] for r in weeks[:-1])
+
+
+def test_links_and_counters(server: Server) -> None:
+    body = view(server, "csat").json()
+    assert [e["from"] for e in body["drivers"]] == ["cycle_time"]
+    assert body["drivers"][0]["evidence"]["verdict"] == "supports"
+    assert [e["to"] for e in body["driven"]] == ["logo_churn_rate"]
+    guarded = view(server, "support_tickets").json()["guards"]
+    assert {g["id"] for g in guarded} >= {"nps", "paid_mrr"}
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ({"filter": "plna=pro"}, 400, "unknown_dimension"),
+        ({"by": "regoin"}, 400, "unknown_dimension"),
+        ({"filter": "plan"}, 400, "bad_filter"),
+        ({"filter": "plan=pro", "by": "plan"}, 400, "bad_query"),
+        ({"filter": ["plan=a", "plan=b", "region=c", "plan=d", "plan=e"]}, 422, "invalid_request"),
+        ({"grain": "fortnight"}, 422, "invalid_request"),
+        ({"from": "2026-13-01"}, 422, "invalid_request"),
+    ],
+    ids=["filter-typo", "by-typo", "filter-no-value", "by-is-filtered", "too-many", "grain", "date"],
+)
+def test_bad_input_gets_the_one_error_shape(server: Server, params: dict[str, Any], status: int, code: str) -> None:
+    body = view(server, "arpa", **params).json()
+    assert (body["ok"], body["status"], body["code"]) == (False, status, code)
+    assert set(body) == {"ok", "status", "error", "hint", "code", "errors"}
+
+
+def test_unknown_metric_and_hostile_values(server: Server) -> None:
+    missing = view(server, "arpaa")
+    assert missing.status_code == 404 and missing.json()["hint"] == "Did you mean 'arpa'?"
+    page = httpx.get(f"{server.url}/metrics/arpaa", timeout=30)
+    assert page.status_code == 404 and "Did you mean &#39;arpa&#39;?" in page.text
+    odd = view(server, "arpa", filter="region=Zürich'; drop table x --").json()
+    assert odd["view"]["rows"] == []  # no such region: nothing to show, and nothing was pasted into SQL
+
+
+# -- the page in Chromium -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`.")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+def open_page(browser: Any, server: Server, path: str, viewport: dict[str, int] = WIDE) -> Visit:
+    visit = Visit(browser, server.url + path, viewport)
+    visit.page.wait_for_selector("#rows tr", timeout=120_000)
+    return visit
+
+
+def shown_rows(visit: Visit) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = visit.page.locator("#rows tr").evaluate_all(
+        """rows => rows.map(r => ({period: r.dataset.period, dim: r.dataset.dim || null,
+            value: r.querySelector('td.value').textContent, compare: r.querySelector('td.compare').textContent,
+            change: r.querySelector('td.change').textContent, n: r.querySelector('td.n').textContent}))"""
+    )
+    return rows
+
+
+def expected_rows(body: dict[str, Any]) -> list[dict[str, Any]]:
+    unit, by = body["definition"].get("unit"), body["view"]["by"]
+    return [
+        {
+            "period": r["period"],
+            "dim": None if by is None else str(r[by]),
+            "value": format_value(r["value"], unit),
+            "compare": format_value(r["compare_value"], unit),
+            "change": format_change(r["change_pct"]),
+            "n": str(r["n"]),
+        }
+        for r in body["view"]["rows"]
+    ]
+
+
+def test_numbers_on_screen_are_the_apis_and_the_target_is_drawn(browser: Any, server: Server) -> None:
+    visit = open_page(browser, server, "/metrics/csat")
+    try:
+        assert shown_rows(visit) == expected_rows(view(server, "csat").json())
+        target = visit.page.evaluate("document.getElementById('chart').layout.shapes[0].y0")
+        assert target == 4.0  # the demo's CSAT target
+        assert visit.page.locator("#definition [data-field=owner]").inner_text() == "vp-customer@acme.example"
+        assert "driven by cycle_time" in visit.page.locator("#links").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(ARTIFACTS / "metric-desktop.png"), full_page=True)
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_a_grain_change_rerenders_from_the_api(browser: Any, server: Server) -> None:
+    visit = open_page(browser, server, "/metrics/csat")
+    try:
+        visit.page.select_option("#grain", "month")
+        visit.page.wait_for_function("document.querySelectorAll('#rows tr').length === 6")
+        assert "grain=month" in visit.page.url
+        assert shown_rows(visit) == expected_rows(view(server, "csat", grain="month").json())
+    finally:
+        visit.close()
+
+
+def test_drill_down_by_clicking_a_line(browser: Any, server: Server) -> None:
+    visit = open_page(browser, server, "/metrics/arpa?grain=month&by=plan")
+    try:
+        traces = visit.page.evaluate("document.getElementById('chart').data.map(t => t.name)")
+        index = traces.index("pro")
+        point = visit.page.locator(f".scatterlayer .trace:nth-child({index + 1}) .points path").nth(3)
+        box = point.bounding_box()
+        assert box is not None
+        # a real mouse click where the point is drawn (Plotly's drag layer on top receives it, as for a user)
+        visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        visit.page.wait_for_selector(".chip[data-filter=plan]")
+        assert visit.page.locator(".chip").inner_text().startswith("plan = pro")
+        assert "filter=plan%3Dpro" in visit.page.url and "by=" not in visit.page.url
+        assert shown_rows(visit) == expected_rows(view(server, "arpa", grain="month", filter="plan=pro").json())
+        visit.page.select_option("#by", "region")  # drill further: pro accounts, by region
+        visit.page.wait_for_function("document.querySelector('#rows tr').dataset.dim !== undefined")
+        assert shown_rows(visit) == expected_rows(
+            view(server, "arpa", grain="month", filter="plan=pro", by="region").json()
+        )
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_a_deprecated_metric_names_its_replacement(browser: Any, server: Server) -> None:
+    visit = open_page(browser, server, "/metrics/deploys")
+    try:
+        banner = visit.page.locator("#banner")
+        assert banner.is_visible() and "deprecated" in banner.inner_text()
+        assert banner.locator("a").get_attribute("href") == "/metrics/deployment_frequency"
+    finally:
+        visit.close()
+
+
+def test_phone_layout(browser: Any, server: Server) -> None:
+    visit = open_page(browser, server, "/metrics/arpa?grain=month&by=plan", PHONE)
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        visit.page.screenshot(path=str(ARTIFACTS / "metric-phone.png"), full_page=True)
+        width = visit.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 2, f"the page is {width} px wide on a {PHONE['width']} px phone"
+        assert visit.page.locator("#rows tr td.value").first.is_visible()
+        assert visit.problems == []
+    finally:
+        visit.close()
