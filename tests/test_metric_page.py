@@ -195,7 +195,7 @@ def test_a_grain_change_rerenders_from_the_api(browser: Any, server: Server) -> 
 def test_drill_down_by_clicking_a_line(browser: Any, server: Server) -> None:
     visit = open_page(browser, server, "/metrics/arpa?grain=month&by=plan")
     try:
-        traces = visit.page.evaluate("document.getElementById('chart').data.map(t => t.name)")
+        traces = visit.page.evaluate("document.getElementById('chart').data.map(t => t.meta)")
         index = traces.index("pro")
         point = visit.page.locator(f".scatterlayer .trace:nth-child({index + 1}) .points path").nth(3)
         box = point.bounding_box()
@@ -234,6 +234,36 @@ def test_phone_layout(browser: Any, server: Server) -> None:
         width = visit.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 2, f"the page is {width} px wide on a {PHONE['width']} px phone"
         assert visit.page.locator("#rows tr td.value").first.is_visible()
+        assert visit.problems == []
+    finally:
+        visit.close()
+
+
+def test_a_note_added_in_the_ui_appears_on_the_chart(browser: Any, server: Server) -> None:
+    visit = open_page(browser, server, "/metrics/csat")
+    try:
+        visit.page.click("#add-note summary")
+        visit.page.fill("#note-form [name=title]", "Checkout bug — Straße & «quotes» <b>not bold</b>")
+        visit.page.select_option("#note-form [name=kind]", "incident")
+        visit.page.fill("#note-form [name=at]", "2026-09-07")
+        visit.page.click("#note-form button[type=submit]")
+        visit.page.wait_for_selector("#notes li:has-text('Checkout bug')")
+        stored = [
+            n
+            for n in httpx.get(f"{server.url}/api/v1/annotations", params={"metric": "csat"}, timeout=30).json()[
+                "annotations"
+            ]
+            if n["title"].startswith("Checkout bug")
+        ]
+        assert len(stored) == 1 and stored[0]["source"] == "ui" and stored[0]["at"] == "2026-09-07"
+        shapes = visit.page.evaluate("document.getElementById('chart').layout.shapes.map(s => [s.name, s.x0])")
+        assert [f"note-{stored[0]['id']}", "2026-09-07"] in shapes
+        text = visit.page.locator(f"#notes li[data-note='{stored[0]['id']}']").inner_text()
+        assert "<b>not bold</b>" in text  # shown as text, never as markup
+        label = visit.page.evaluate(
+            f"document.getElementById('chart').layout.annotations.find(a => a.name === 'note-{stored[0]['id']}').text"
+        )
+        assert "&lt;b&gt;" in label and "<b>" not in label  # escaped for Plotly's label markup too
         assert visit.problems == []
     finally:
         visit.close()

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.analysis import summarize
 from headway.engine import Engine
-from headway.serve import api, errors, metric_api, pages, pages_metric, pages_tree, tree_api
+from headway.serve import annotations_api, api, errors, metric_api, pages, pages_metric, pages_tree, tree_api
 from headway.serve.recorder import Recorder
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
@@ -75,6 +75,7 @@ def create_app(
     app.include_router(pages_tree.router)
     app.include_router(metric_api.router)
     app.include_router(pages_metric.router)
+    app.include_router(annotations_api.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from headway.analysis.metric_view import MAX_FILTERS, View, links_of, metric_view, parse_filter
 from headway.engine import Compare
-from headway.serve import api
+from headway.serve import annotations_api, api
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
 from headway.spec.models import Grain
@@ -47,6 +47,7 @@ def metric_page_data(
         "counter_metrics": [_brief(state, m) for m in metric.counter_metrics if m in ws.metrics],
         "guards": [_brief(state, m) for m in guards],
         **links_of(state.engine, metric_id),
+        "annotations": annotations_api.notes_for(state, metric_id),
         "view": metric_view(state.engine, metric_id, chosen),
     }
 

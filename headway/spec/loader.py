@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from headway.spec.annotations import load_annotations
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.pydantic_issues import issues_from_validation
@@ -22,7 +23,7 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics")
+SPEC_FOLDERS = ("sources", "metrics", "annotations")
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -65,6 +66,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
         spec_hash=_spec_hash(root),
     )
     issues.extend(run_rules(workspace))
+    issues.extend(load_annotations(root, metrics)[1])
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
     return (None if config_broken else workspace), sorted(issues)

@@ -24,6 +24,8 @@
     if (unit === "USD") return "$" + number;
     return unit && !["count", "accounts", "users"].includes(unit) ? number + " " + unit : number;
   }
+  // Plotly reads its labels as a small HTML dialect: user text (titles, dimension values) goes in escaped
+  function esc(text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
   function fmtChange(p) { return p === null || p === undefined ? "–" : (p >= 0 ? "+" : "") + (p * 100).toFixed(1) + "%"; }
 
   function params() { return new URLSearchParams(window.location.search); }
@@ -70,6 +72,7 @@
       (v.data_through ? ", data through " + v.data_through : "") + (complete < v.rows.length ? " (periods not over are in italics)" : "") + ".";
     document.getElementById("hint").textContent = v.by ? "Click a line to keep only that " + v.by + "." : "";
     chart(v, d);
+    notes(v);
     table(v, d);
     definition(d);
     links();
@@ -119,10 +122,10 @@
         groups.get(key).push(r);
       }
       for (const [name, rows] of groups) {
-        traces.push({ x: rows.map((r) => r.period), y: rows.map((r) => r.value), name, mode: "lines+markers", marker: marker(rows) });
+        traces.push({ x: rows.map((r) => r.period), y: rows.map((r) => r.value), name: esc(name), meta: name, mode: "lines+markers", marker: marker(rows) });
       }
     } else {
-      traces.push({ x: v.rows.map((r) => r.period), y: v.rows.map((r) => r.value), name: d.name || id, mode: "lines+markers", marker: marker(v.rows) });
+      traces.push({ x: v.rows.map((r) => r.period), y: v.rows.map((r) => r.value), name: esc(d.name || id), mode: "lines+markers", marker: marker(v.rows) });
       traces.push({ x: v.rows.map((r) => r.period), y: v.rows.map((r) => r.compare_value), name: v.compare === "year_ago" ? "a year before" : "previous period",
         mode: "lines", line: { dash: "dot", color: "#8c959f" } });
     }
@@ -131,16 +134,73 @@
       shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: d.target.value, y1: d.target.value, line: { color: "#cf222e", dash: "dash", width: 1.5 } });
       annotations.push({ xref: "paper", x: 1, y: d.target.value, text: "target " + fmtValue(d.target.value, d.unit, false), showarrow: false, xanchor: "right", yanchor: "bottom", font: { color: "#cf222e", size: 11 } });
     }
+    for (const n of visibleNotes(v)) {
+      const color = n.kind === "incident" ? "#cf222e" : "#6639ba";
+      if (n.until) {
+        shapes.push({ type: "rect", xref: "x", yref: "paper", x0: n.at, x1: n.until, y0: 0, y1: 1, fillcolor: color, opacity: 0.08, line: { width: 0 }, name: "note-" + n.id });
+      } else {
+        shapes.push({ type: "line", xref: "x", yref: "paper", x0: n.at, x1: n.at, y0: 0, y1: 1, line: { color, width: 1, dash: "dot" }, name: "note-" + n.id });
+      }
+      const label = n.title.length > 40 ? n.title.slice(0, 39) + "…" : n.title;
+      annotations.push({ xref: "x", yref: "paper", x: n.at, y: 1, text: "✎ " + esc(label), hovertext: esc(n.kind + ": " + n.title + (n.author ? " — " + n.author : "")),
+        showarrow: false, xanchor: "left", yanchor: "top", textangle: 0, font: { color, size: 10 }, name: "note-" + n.id });
+    }
     const layout = { margin: { t: 10, r: 10, b: 40, l: 60 }, legend: { orientation: "h", y: -0.15 }, shapes, annotations,
-      xaxis: { type: "date" }, yaxis: { title: { text: d.unit || "" }, tickformat: d.unit === "share" || d.unit === "ratio" ? ".0%" : "" }, hovermode: "closest" };
+      xaxis: { type: "date", ...xRange(v) }, yaxis: { title: { text: d.unit || "" }, tickformat: d.unit === "share" || d.unit === "ratio" ? ".0%" : "" }, hovermode: "closest" };
     Plotly.react(node, traces, layout, { displaylogo: false, responsive: true });
     node.removeAllListeners && node.removeAllListeners("plotly_click");
     node.on("plotly_click", (ev) => {
       if (!v.by || !ev.points.length) return;
-      const name = ev.points[0].data.name;
-      drill(v.by, name);
+      drill(v.by, ev.points[0].data.meta);
     });
   }
+
+  // the rows' own span: otherwise a note's label stretches the axis (Plotly autoranges on annotations)
+  function xRange(v) {
+    const periods = v.rows.map((r) => r.period).filter(Boolean).sort();
+    if (periods.length < 2) return {};
+    return { range: [periods[0], periods[periods.length - 1]], autorange: false };
+  }
+
+  function visibleNotes(v) {
+    const periods = v.rows.map((r) => r.period).filter(Boolean).sort();
+    if (!periods.length) return [];
+    const first = periods[0], last = periods[periods.length - 1];
+    return data.annotations.filter((n) => (n.until || n.at) >= first && n.at <= last);
+  }
+
+  function notes(v) {
+    const list = document.getElementById("notes");
+    list.replaceChildren();
+    for (const n of data.annotations) {
+      const li = el("li", { "data-note": String(n.id) });
+      li.append(el("span", { class: "kind" }, n.kind.replace("_", " ")), n.at + (n.until ? " to " + n.until : "") + ": ");
+      if (n.link) li.append(el("a", { href: n.link, rel: "noopener noreferrer" }, n.title)); else li.append(n.title);
+      if (n.author) li.append(el("span", { class: "meta" }, " — " + n.author));
+      list.append(li);
+    }
+    if (!data.annotations.length) list.append(el("li", { class: "meta" }, "No notes yet."));
+    const at = document.querySelector("#note-form [name=at]");
+    if (!at.value && v.rows.length && v.rows[v.rows.length - 1].period) at.value = v.rows[v.rows.length - 1].period;
+  }
+
+  document.getElementById("note-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = ev.target;
+    const body = { metrics: [id], via: "ui" };
+    for (const [k, val] of new FormData(form)) if (String(val).trim()) body[k] = String(val).trim();
+    const resp = await fetch("/api/v1/annotations", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const error = document.getElementById("note-error");
+    if (!resp.ok) {
+      const problem = await resp.json();
+      error.textContent = problem.error + (problem.hint ? " " + problem.hint : "");
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    form.reset();
+    await load();
+  });
 
   function drill(dimension, value) {
     const p = params();
