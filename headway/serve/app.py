@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.analysis import summarize
 from headway.engine import Engine
-from headway.serve import annotations_api, api, errors, metric_api, pages, pages_metric, pages_tree, tree_api
+from headway.serve import api, dashboard, errors, pages
 from headway.serve.recorder import Recorder
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
@@ -71,11 +71,7 @@ def create_app(
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.include_router(tree_api.router)
-    app.include_router(pages_tree.router)
-    app.include_router(metric_api.router)
-    app.include_router(pages_metric.router)
-    app.include_router(annotations_api.router)
+    dashboard.install(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 
