@@ -70,9 +70,7 @@ class MetricTree:
 
 def build_tree(ws: Workspace) -> MetricTree:
     metrics = ws.metrics
-    kpis = sorted(
-        (m.id for m in metrics.values() if m.kind is Kind.KPI), key=lambda i: (i != ws.config.north_star, i)
-    )
+    kpis = sorted((m.id for m in metrics.values() if m.kind is Kind.KPI), key=lambda i: (i != ws.config.north_star, i))
     links = [
         Link(m.id, c.metric, c.sign, c.lag, c.note)
         for m in metrics.values()
