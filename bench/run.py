@@ -29,8 +29,10 @@ from compile_bench import run as compile_run  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
 from tree_bench import run as tree_run  # noqa: E402
 
-from headway.engine import Engine  # noqa: E402
+from headway.engine import Actor, Engine  # noqa: E402
 from headway.spec import load_workspace  # noqa: E402
+
+OWNER = Actor.owner()
 
 ROOT = HERE.parent
 DEMO = ROOT / ".bench" / "demo-medium"
@@ -82,14 +84,14 @@ def warm(ws: Any) -> list[dict[str, Any]]:
     results = []
     for case in CASES:
         hand_rows(con, case)
-        engine.query(case.query, use_cache=False)  # first touch: file metadata, views
+        engine.query(case.query, use_cache=False, actor=OWNER)  # first touch: file metadata, views
         hand_s, hand = median_time(lambda c=case: hand_rows(con, c), WARM_RUNS)
         fresh_s, result = median_time(
-            lambda c=case: engine.query(c.query, use_cache=False, use_plan_cache=False), WARM_RUNS
+            lambda c=case: engine.query(c.query, use_cache=False, use_plan_cache=False, actor=OWNER), WARM_RUNS
         )
-        ours_s, _ = median_time(lambda c=case: engine.query(c.query, use_cache=False), WARM_RUNS)
-        compile_s, _ = median_time(lambda c=case: engine.sql(c.query), WARM_RUNS)
-        cached_s, _ = median_time(lambda c=case: engine.query(c.query), WARM_RUNS)
+        ours_s, _ = median_time(lambda c=case: engine.query(c.query, use_cache=False, actor=OWNER), WARM_RUNS)
+        compile_s, _ = median_time(lambda c=case: engine.sql(c.query, actor=OWNER), WARM_RUNS)
+        cached_s, _ = median_time(lambda c=case: engine.query(c.query, actor=OWNER), WARM_RUNS)
         results.append(
             {
                 "case": case.label,
@@ -132,8 +134,10 @@ def spark(ws: Any, baseline: dict[str, float]) -> list[dict[str, Any]]:
     out = []
     try:
         for case in CASES:
-            engine.query(case.query, use_cache=False)
-            seconds, result = median_time(lambda c=case: engine.query(c.query, use_cache=False), SPARK_RUNS)
+            engine.query(case.query, use_cache=False, actor=OWNER)
+            seconds, result = median_time(
+                lambda c=case: engine.query(c.query, use_cache=False, actor=OWNER), SPARK_RUNS
+            )
             out.append(
                 {
                     "case": case.label,

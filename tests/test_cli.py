@@ -72,8 +72,15 @@ def query_json(ws: Path, *args: str, process: bool = False) -> dict[str, Any]:
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1, f"expected exactly one JSON object, got:\n{done.stdout}"
     body = json.loads(lines[0])
-    assert isinstance(body, dict) and set(body) == {"metric", "grain", "rows"}
+    assert isinstance(body, dict) and set(body) == {"metric", "grain", "data_through", "rows"}
+    flags = [{k: row.pop(k) for k in FLAGS if k in row} for row in body["rows"]]
+    for row, flag in zip(body["rows"], flags, strict=True):  # every row says how to read it
+        assert isinstance(flag["complete"], bool) and flag["reason"] in (None, "no_data", "no_rows"), (row, flag)
+    body["flags"] = flags
     return body
+
+
+FLAGS = ("complete", "reason", "compare_complete")
 
 
 def rows(*items: tuple[Any, ...], keys: tuple[str, ...] = ("period", "value", "n")) -> list[dict[str, Any]]:
@@ -257,17 +264,18 @@ def test_query_csv(ws: Path) -> None:
     done = headway("query", "signups", "--by", "region", "--format", "csv", "-w", ws)
     # signups by started_at month and region: Jan EU #1 #4, US #2 #3; Feb APAC #7, EU #5 #6;
     # Mar APAC #9, EU #11, US #8 #10 #12
+    # the data runs through 2026-03-10, so March is not over: complete=False on its rows
     assert done.stdout.splitlines() == [
-        "period,region,value,n",
-        "2026-01-01,APAC,0,0",
-        "2026-01-01,EU,2,2",
-        "2026-01-01,US,2,2",
-        "2026-02-01,APAC,1,1",
-        "2026-02-01,EU,2,2",
-        "2026-02-01,US,0,0",
-        "2026-03-01,APAC,1,1",
-        "2026-03-01,EU,1,1",
-        "2026-03-01,US,3,3",
+        "period,region,value,n,complete,reason",
+        "2026-01-01,APAC,0,0,True,",
+        "2026-01-01,EU,2,2,True,",
+        "2026-01-01,US,2,2,True,",
+        "2026-02-01,APAC,1,1,True,",
+        "2026-02-01,EU,2,2,True,",
+        "2026-02-01,US,0,0,True,",
+        "2026-03-01,APAC,1,1,False,",
+        "2026-03-01,EU,1,1,False,",
+        "2026-03-01,US,3,3,False,",
     ]
 
 

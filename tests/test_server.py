@@ -18,9 +18,12 @@ from fixtures import EXPECTED, LATEST, METRIC_IDS, MONTHS, Server, build_workspa
 from typer.testing import CliRunner
 
 from headway.cli.main import app as cli_app
-from headway.engine import Engine, Query
+from headway.engine import Actor, Engine, Query
 from headway.serve import create_app
 from headway.spec.models import Grain
+
+OWNER = Actor.owner()
+
 
 ERROR_KEYS = {"ok", "status", "error", "hint", "code", "errors"}
 EVENT_METRICS = {"active_users", "active_users_7d", "avg_duration"}
@@ -328,16 +331,18 @@ def test_repeated_query_is_served_from_the_cache(server: Server, client: httpx.C
         backend.execute = original  # type: ignore[method-assign]
     assert first == second
     # APAC signups: #7 (Feb) and #9 (Mar), both in Q1
-    assert first["rows"] == [{"period": "2026-01-01", "value": 2, "n": 2}]
+    # the data runs through 2026-03-10, so Q1 is not over yet
+    assert first["rows"] == [{"period": "2026-01-01", "value": 2, "n": 2, "complete": False, "reason": None}]
     assert len([sql for sql in seen if "'APAC'" in sql]) == 1
-    again = engine.query(Query("signups", Grain.QUARTER, where="region = 'APAC'"))
-    assert again.cached is True
+    query = Query("signups", Grain.QUARTER, where="region = 'APAC'")
+    assert engine.query(query, actor=Actor.viewer()).cached is True  # the server's actor: same policy
+    assert engine.query(query, actor=OWNER).cached is False  # another policy never shares an entry
 
 
 # -- fuzzing ---------------------------------------------------------------------------------------
 
 FUZZ = [  # (operation, fixed metric id or None for generated ones, generation mode)
-    *[(path, None, "positive") for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}")],
+    *[(path, None, "positive") for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}", "/query")],
     *[(f"/metrics/{{metric_id}}/{verb}", metric, mode)
       for verb in ("query", "sql") for metric, mode in ((None, "positive"), ("new_mrr", "positive"),
                                                         ("trial_share", "positive"), ("new_mrr", "negative"))],

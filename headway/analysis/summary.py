@@ -2,39 +2,68 @@
 
 A week that ends tomorrow is not comparable with the last full week, so the
 headline value is the last *complete* period; the partial one is reported
-beside it, labelled as such.
+beside it, labelled as such. Each metric is summarized alone: one that fails
+carries its reason (a closed code and a message) and never takes the others down.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from headway.engine import Compare, DataError, Engine, Query, QueryError
-from headway.engine.calendar import Calendar
+from cachetools import LRUCache
+
+from headway.engine import Actor, Compare, Engine, Query, Reason
+from headway.engine.access import check_access
+from headway.errors import HeadwayError
+from headway.spec.graph import leaves, time_column
 from headway.spec.models import Grain, Metric
 
+log = logging.getLogger("headway.analysis")
 HISTORY = 3  # periods fetched: enough for a complete one, its predecessor, and a partial one
+KIND_ORDER = {"kpi": 0, "delivery": 1, "counter": 2, "health": 3, "input": 4}
 
 
 @dataclass(frozen=True)
 class MetricSummary:
     metric: Metric
     grain: Grain
-    period: str | None = None
+    period: dt.date | None = None
     value: float | int | None = None
     n: int | None = None
     previous_value: float | int | None = None
     change: float | None = None
     change_pct: float | None = None
-    partial_period: str | None = None
+    partial_period: dt.date | None = None
     partial_value: float | int | None = None
-    data_through: str | None = None
-    reason: str | None = None  # why there is no value, when there is none
+    data_through: dt.date | None = None
+    reason: str | None = None  # a Reason code: why there is no value, when there is none
+    detail: str | None = None  # the message behind an error reason (no server paths, no SQL)
+    timeless: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.reason in _ERRORS
 
     def to_json(self) -> dict[str, Any]:
         m = self.metric
+        latest = None
+        if self.period is not None or (self.timeless and self.reason is None):
+            latest = {
+                "period": _iso(self.period),
+                "value": self.value,
+                "n": self.n,
+                "previous_value": self.previous_value,
+                "change": self.change,
+                "change_pct": self.change_pct,
+                "complete": True,
+            }
+        partial = None
+        if self.partial_period is not None:
+            partial = {"period": _iso(self.partial_period), "value": self.partial_value, "complete": False}
         return {
             "id": m.id,
             "name": m.label,
@@ -44,75 +73,122 @@ class MetricSummary:
             "direction": m.direction.value if m.direction else None,
             "status": m.status.value,
             "grain": self.grain.value,
-            "latest": {
-                "period": self.period,
-                "value": self.value,
-                "n": self.n,
-                "previous_value": self.previous_value,
-                "change": self.change,
-                "change_pct": self.change_pct,
-                "complete": True,
-            }
-            if self.period
-            else None,
-            "partial": {"period": self.partial_period, "value": self.partial_value, "complete": False}
-            if self.partial_period
-            else None,
-            "data_through": self.data_through,
+            "latest": latest,
+            "partial": partial,
+            "data_through": _iso(self.data_through),
             "reason": self.reason,
+            "detail": self.detail,
         }
 
 
-def summarize(engine: Engine, metric_id: str, grain: Grain | None = None) -> MetricSummary:
+_ERRORS = {
+    Reason.DATA_ERROR.value,
+    Reason.DATA_CHANGED.value,
+    Reason.ENGINE_ERROR.value,
+    Reason.BAD_QUERY.value,
+    Reason.INTERNAL_ERROR.value,
+}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def summarize(engine: Engine, metric_id: str, grain: Grain | None = None, *, actor: Actor) -> MetricSummary:
+    """One metric's headline, or its reason for having none; never raises for a metric's own failure."""
     ws = engine.workspace
     metric = ws.metrics[metric_id]
     grain = grain or ws.grain_of(metric_id)
     try:
-        span = engine.data_range(metric_id)
-    except DataError as error:
-        return MetricSummary(metric, grain, reason=f"data_error: {error}")
+        check_access(ws, actor, metric_id)
+        if _timeless(engine, metric_id):
+            return _all_time(engine, metric, grain, actor)
+        return _latest(engine, metric, grain, actor)
+    except HeadwayError as error:
+        code = error.code if error.code in {r.value for r in Reason} else _family(error)
+        return MetricSummary(metric, grain, reason=code, detail=error.message)
+    except Exception as error:  # an unforeseen fault in one metric must not take the overview down
+        log.exception("summarizing %s failed", metric_id)
+        return MetricSummary(metric, grain, reason=Reason.INTERNAL_ERROR.value, detail=type(error).__name__)
+
+
+def _family(error: HeadwayError) -> str:
+    if error.status == 403:
+        return Reason.FORBIDDEN.value
+    if error.status < 500:
+        return Reason.BAD_QUERY.value
+    return Reason.ENGINE_ERROR.value if error.code == "engine_error" else Reason.DATA_ERROR.value
+
+
+def _timeless(engine: Engine, metric_id: str) -> bool:
+    ws = engine.workspace
+    for leaf_id in leaves(ws.metrics, metric_id):
+        metric = ws.metrics[leaf_id]
+        if time_column(metric, ws.sources[metric.source or ""]) is not None:
+            return False
+    return True
+
+
+def _all_time(engine: Engine, metric: Metric, grain: Grain, actor: Actor) -> MetricSummary:
+    """A metric on a source without a time column has one all-time value: show it, not 'no data'."""
+    rows = engine.query(Query(metric.id, grain), actor=actor).rows
+    row = rows[0] if rows else {}
+    if row.get("value") is None:
+        return MetricSummary(metric, grain, reason=Reason.NO_DATA.value, timeless=True)
+    return MetricSummary(metric, grain, value=row["value"], n=row.get("n"), timeless=True)
+
+
+def _latest(engine: Engine, metric: Metric, grain: Grain, actor: Actor) -> MetricSummary:
+    span = engine.data_range(metric.id)
     if span is None:
-        return MetricSummary(metric, grain, reason="no_data")
-    calendar = Calendar(ws.config.week_start)
-    last_day = engine.data_through(metric_id) or span[1]
+        return MetricSummary(metric, grain, reason=Reason.NO_DATA.value)
+    calendar = engine.calendar()
+    last_day = engine.data_through(metric.id) or span[1]
     first = max(span[0], calendar.shift(calendar.start(last_day, grain), grain, -(HISTORY - 1)))
-    query = Query(metric_id, grain, start=first, end=last_day, compare=Compare.PREVIOUS)
-    try:
-        rows = engine.query(query).rows
-    except (QueryError, DataError) as error:
-        return MetricSummary(metric, grain, reason=f"error: {error}")
-    return _pick(metric, grain, rows, calendar, last_day)
-
-
-def _pick(
-    metric: Metric, grain: Grain, rows: list[dict[str, Any]], calendar: Calendar, last_day: dt.date
-) -> MetricSummary:
-    complete = [
-        r for r in rows if calendar.end(dt.date.fromisoformat(r["period"]), grain) <= last_day + dt.timedelta(days=1)
-    ]
-    partial = [r for r in rows if r not in complete]
-    base: dict[str, Any] = {"data_through": last_day.isoformat()}
-    extra: dict[str, Any] = (
-        {"partial_period": partial[-1]["period"], "partial_value": partial[-1]["value"]} if partial else {}
-    )
+    query = Query(metric.id, grain, start=first, end=max(last_day, first), compare=Compare.PREVIOUS)
+    rows = engine.query(query, actor=actor).rows
+    complete = [r for r in rows if r["complete"]]
+    partial = [r for r in rows if not r["complete"] and r["period"] > (complete[-1]["period"] if complete else first)]
+    base: dict[str, Any] = {"data_through": last_day}
+    if partial:
+        base.update(partial_period=partial[-1]["period"], partial_value=partial[-1]["value"])
     if not complete:
-        return MetricSummary(metric, grain, reason="no_complete_period", **base, **extra)
+        return MetricSummary(metric, grain, reason=Reason.NO_COMPLETE_PERIOD.value, **base)
     row = complete[-1]
+    previous = row.get("compare_value") if row.get("compare_complete") else None
     return MetricSummary(
         metric,
         grain,
         period=row["period"],
         value=row["value"],
         n=row["n"],
-        previous_value=row.get("compare_value"),
-        change=row.get("change"),
-        change_pct=row.get("change_pct"),
+        previous_value=previous,
+        change=row.get("change") if previous is not None else None,
+        change_pct=row.get("change_pct") if previous is not None else None,
+        reason=row.get("reason"),
         **base,
-        **extra,
     )
 
 
-def summarize_all(engine: Engine) -> list[MetricSummary]:
-    order = {"kpi": 0, "delivery": 1, "counter": 2, "health": 3, "input": 4}
-    metrics = sorted(engine.workspace.metrics.values(), key=lambda m: (order[m.kind.value], m.id))
-    return [summarize(engine, m.id) for m in metrics]
+class Overview:
+    """Every metric's summary, computed once per (spec, data versions, actor's policy) and then served from memory."""
+
+    def __init__(self, engine: Engine, size: int = 16):
+        self.engine = engine
+        self._cache: LRUCache[tuple[Any, ...], list[MetricSummary]] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def summaries(self, actor: Actor) -> list[MetricSummary]:
+        key = (self.engine.workspace.spec_hash, self.engine.data_versions(), actor.policy_key)
+        with self._lock:
+            found = self._cache.get(key)
+        if found is None:
+            found = summarize_all(self.engine, actor=actor)
+            with self._lock:
+                self._cache[key] = found
+        return found
+
+
+def summarize_all(engine: Engine, *, actor: Actor) -> list[MetricSummary]:
+    metrics = sorted(engine.workspace.metrics.values(), key=lambda m: (KIND_ORDER[m.kind.value], m.id))
+    return [summarize(engine, m.id, actor=actor) for m in metrics]

@@ -16,9 +16,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from headway.cli.common import ENGINE_FAILURE_HINT, Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
-from headway.engine import Compare, DataError, Engine, EngineError, Query, QueryError, Result
-from headway.engine.calendar import Calendar
+from headway.cli.common import (
+    ENGINE_FAILURE_HINT,
+    Exit,
+    WorkspaceOption,
+    console,
+    engine_failure,
+    errors,
+    fail,
+    open_workspace,
+)
+from headway.engine import Actor, Compare, Engine, Failure, Query, Result
+from headway.engine.results import json_row
+from headway.errors import HeadwayError
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
 
@@ -66,8 +76,23 @@ def _query(
     )
 
 
+class ActorChoice(StrEnum):
+    OWNER = "owner"
+    VIEWER = "viewer"
+
+
+AsOption = Annotated[
+    ActorChoice,
+    typer.Option("--as", help="Who asks: owner (you, the workspace owner) or viewer (what a web visitor may see)."),
+]
+
+
+def actor_of(choice: ActorChoice) -> Actor:
+    return Actor.owner() if choice is ActorChoice.OWNER else Actor.viewer("viewer")
+
+
 def query(
-    metric: Annotated[str, typer.Argument(help="Metric id.")],
+    metrics: Annotated[list[str], typer.Argument(help="Metric id(s): several are computed for one range and grain.")],
     grain: GrainOption = None,
     by: ByOption = None,
     start: FromOption = None,
@@ -78,20 +103,56 @@ def query(
         OutputFormat, typer.Option("--format", "-f", help="table, csv or json (one JSON object).")
     ] = OutputFormat.TABLE,
     engine: Annotated[EngineKind | None, typer.Option("--engine", help="Override the workspace's engine.")] = None,
+    as_: AsOption = ActorChoice.OWNER,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Compute a metric per period (calendar-complete), optionally sliced and compared."""
+    """Compute metrics per period (calendar-complete), optionally sliced and compared."""
     ws = open_workspace(workspace)
-    q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
+    ids = list(dict.fromkeys(metrics))
+    queries = [_query(m, grain, by, start, end, where, compare, ws.grain_of(m)) for m in ids]
     runner = Engine(ws, engine.value if engine else None)
+    actor = actor_of(as_)
+    if len(queries) == 1:
+        with reporting(runner):
+            if runner.engine_name == "spark" and format is OutputFormat.TABLE:
+                with console.status("Running on Spark…"):
+                    result = runner.query(queries[0], actor=actor)
+            else:
+                result = runner.query(queries[0], actor=actor)
+        _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit)
+        return
     with reporting(runner):
-        if runner.engine_name == "spark" and format is OutputFormat.TABLE:
-            with console.status("Running on Spark…"):
-                result = runner.query(q)
-        else:
-            result = runner.query(q)
-        through = runner.data_through(metric) if format is OutputFormat.TABLE else None
-    _print(result, format, ws.metrics[metric].label, ws.metrics[metric].unit, through)
+        answers = runner.query_many(queries, actor=actor)
+    _print_many(answers, format, ws)
+
+
+def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) -> None:
+    """Several metrics: every answer printed, then exit with the worst failure's code (if any)."""
+    failures = [a for a in answers if isinstance(a, Failure)]
+    if format is OutputFormat.JSON:
+        body = [
+            {"ok": False, "metric": a.metric, "error": a.error.message, "hint": a.error.hint, "code": a.error.code}
+            if isinstance(a, Failure)
+            else {"ok": True, **a.to_json()}
+            for a in answers
+        ]
+        print(json.dumps({"results": body}, separators=(",", ":")))
+    elif format is OutputFormat.CSV:
+        results = [a for a in answers if isinstance(a, Result)]
+        columns = ["metric", *dict.fromkeys(c for r in results for c in r.columns)]
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n", restval="")
+        writer.writeheader()
+        for r in results:
+            writer.writerows({"metric": r.metric, **json_row(row)} for row in r.rows)
+    else:
+        for a in answers:
+            if isinstance(a, Result):
+                console.print(_table(a, ws.metrics[a.metric].label, ws.metrics[a.metric].unit))
+    for failure in failures:
+        errors.print(f"[bold red]error:[/] {escape(failure.metric)}: {escape(failure.error.message)}", highlight=False)
+    if failures:
+        worst = max(f.error.status for f in failures)
+        raise typer.Exit(int(Exit.FAILED if worst >= 500 else Exit.INVALID))
 
 
 def sql(
@@ -106,14 +167,15 @@ def sql(
         EngineKind | None, typer.Option("--engine", help="Dialect to print.", show_default="workspace's")
     ] = None,
     views: Annotated[bool, typer.Option("--views/--no-views", help="Also print the source view definitions.")] = False,
+    as_: AsOption = ActorChoice.OWNER,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
-    runner = Engine(ws, "duckdb")  # date bounds come from the embedded engine; the dialect is chosen below
+    runner = Engine(ws, engine.value if engine else None)  # the data facts come from the engine the SQL is for
     with reporting(runner):
-        text = runner.sql(q, engine.value if engine else ws.config.engine.value)
+        text = runner.sql(q, actor=actor_of(as_))
         if views:
             from headway.spec.graph import leaves
 
@@ -127,55 +189,56 @@ def reporting(runner: Engine) -> Iterator[None]:
     """Refusals exit 1, data and engine failures exit 3: a message each, never a traceback."""
     try:
         yield
-    except QueryError as error:
-        fail(error.message, Exit.INVALID, error.hint)
-    except (DataError, EngineError) as error:
-        fail(str(error), Exit.FAILED)
+    except HeadwayError as error:
+        fail(error.message, Exit.FAILED if error.status >= 500 else Exit.INVALID, error.hint)
     except Exception as error:  # anything else an engine raises (e.g. a cast the data refuses)
         fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
     finally:
         runner.close()
 
 
-def _print(result: Result, format: OutputFormat, label: str, unit: str | None, through: dt.date | None = None) -> None:
+def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -> None:
     if format is OutputFormat.JSON:
         print(json.dumps(result.to_json(), separators=(",", ":")))
     elif format is OutputFormat.CSV:
-        columns = list(result.rows[0]) if result.rows else ["period", *result.by, "value", "n"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=result.columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(result.rows)
+        writer.writerows(json_row(row) for row in result.rows)
     else:
-        console.print(_table(result, label, unit, through))
+        console.print(_table(result, label, unit))
 
 
-def _table(result: Result, label: str, unit: str | None, through: dt.date | None = None) -> Table:
+HIDDEN = {"complete", "reason", "compare_complete"}  # shown as marks and captions, not as columns
+
+
+def _table(result: Result, label: str, unit: str | None) -> Table:
     title = f"{label} ({unit})" if unit else label
-    calendar = Calendar()  # only the period length matters here, not the week start
-    unfinished = {
-        row["period"]
-        for row in result.rows
-        if through is not None
-        and row.get("period")
-        and calendar.end(dt.date.fromisoformat(row["period"]), result.grain) > through + dt.timedelta(days=1)
-    }
-    caption = f"* period not over: data through {through}" if unfinished else None
+    unfinished = any(not row["complete"] for row in result.rows if row.get("period") is not None)
+    uneven = any(row.get("compare_period") and row["complete"] != row["compare_complete"] for row in result.rows)
+    notes = []
+    if unfinished:
+        notes.append(f"* period not fully covered by the data (data through {result.data_through})")
+    if uneven:
+        notes.append("† compared with a period of different completeness: read the change with care")
+    caption = "\n".join(notes) or None
     heading = f"{title} · {result.grain.value}"
     table = Table(
         title=heading,
         title_justify="left",
         caption=caption,
         caption_justify="left",
-        min_width=min(max(len(heading), len(caption or "")) + 4, 100),
+        min_width=min(max(len(heading), *(len(n) for n in notes or [""])) + 4, 100),
     )
-    columns = list(result.rows[0]) if result.rows else ["period", *result.by, "value", "n"]
+    columns = [c for c in result.columns if c not in HIDDEN]
     for name in columns:
         numeric = name in {"value", "n", "compare_value", "change", "change_pct"}
         table.add_column(name, justify="right" if numeric else "left")
     for row in result.rows:
         cells = [_cell(name, row.get(name), unit) for name in columns]
-        if row.get("period") in unfinished:
+        if row.get("period") is not None and not row["complete"]:
             cells[0] += " *"
+        if row.get("compare_period") and row["complete"] != row["compare_complete"]:
+            cells[0] += " †"
         table.add_row(*cells)
     return table
 

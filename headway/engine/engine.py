@@ -1,135 +1,226 @@
-"""The engine facade: plan, compile, run and cache a metric query on one backend."""
+"""The engine facade, and the one entry point every surface reads data through: `Engine.query`.
+
+A query runs in four steps: gather the data facts it depends on (file versions,
+each time column's first and last day), plan without I/O from those facts,
+compile and run on the backend, then check that the files did not change while
+they were read. Every cache is keyed on the spec, the data versions read, the
+query and the actor's policy, so an answer is never served stale or to the
+wrong person.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import logging
 import threading
 import time
-from dataclasses import replace
-from decimal import Decimal
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from cachetools import LRUCache
-from sqlglot import exp
 
-from headway.engine.backends import Backend
+from headway.engine.access import Actor, check_access
+from headway.engine.calendar import Calendar
 from headway.engine.compile import render
-from headway.engine.dialects import DIALECTS
-from headway.engine.files import DataError, SourceFiles, source_files
+from headway.engine.facts import DataFacts, FactFinder
+from headway.engine.files import DataChanged, DataError, SourceFiles, changed_error, changed_since, source_files
 from headway.engine.plan import Plan, build_plan
-from headway.engine.query import EngineError, Query, QueryError, Result
-from headway.engine.sql import col, ident
-from headway.engine.views import view_name
-from headway.spec.fields import Join
+from headway.engine.query import EngineError, Query, QueryError
+from headway.engine.registry import ENGINES, EngineSpec, engine_spec
+from headway.engine.results import Result, estimated_bytes
+from headway.engine.rows import typed_rows
+from headway.errors import HeadwayError
 from headway.spec.models import Source
 from headway.spec.workspace import Workspace
 
+log = logging.getLogger("headway.engine")
+T = TypeVar("T")
+RETRIES = 2  # re-reads after the files changed under a query, before answering "data changed, retry"
 
-def make_backend(ws: Workspace, name: str | None = None, spark_session: Any = None) -> Backend:
-    name = name or ws.config.engine.value
-    if name == "duckdb":
-        from headway.engine.backends.duckdb import DuckDBBackend
 
-        return DuckDBBackend(ws.config.duckdb)
-    if name == "spark":
-        from headway.engine.backends.spark import SparkBackend
+@dataclass(frozen=True)
+class Failure:
+    """A query of a batch that failed alone: the others still answer."""
 
-        return SparkBackend(ws.config.spark, session=spark_session)
-    raise QueryError(f"unknown engine '{name}'", "Use duckdb or spark.")
+    metric: str
+    error: HeadwayError
 
 
 class Engine:
     def __init__(
-        self, workspace: Workspace, engine: str | None = None, *, spark_session: Any = None, cache_size: int = 512
+        self,
+        workspace: Workspace,
+        engine: str | None = None,
+        *,
+        spark_session: Any = None,
+        cache_bytes: int | None = None,
     ):
         self.workspace = workspace
-        self.engine_name = engine or workspace.config.engine.value
-        if self.engine_name not in DIALECTS:
-            raise QueryError(f"unknown engine '{self.engine_name}'", "Use duckdb or spark.")
+        self.spec: EngineSpec = engine_spec(engine or workspace.config.engine.value)
+        self.engine_name = self.spec.name
         self._spark_session = spark_session
-        self._backend: Backend | None = None
-        self._cache: LRUCache[tuple[Any, ...], Result] = LRUCache(maxsize=cache_size)
-        self._plans: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=cache_size)
-        self._facts: dict[tuple[Any, ...], Any] = {}
+        self._backend: Any = None
+        limit = cache_bytes if cache_bytes is not None else workspace.config.cache.max_mb * 2**20
+        self._cache: LRUCache[tuple[Any, ...], Result] = LRUCache(maxsize=limit, getsizeof=estimated_bytes)
+        self._plans: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=512)
+        self._reads: LRUCache[tuple[Any, ...], tuple[str, ...]] = LRUCache(maxsize=4096)
         self._lock = threading.RLock()
+        self.facts = FactFinder(workspace, self._prepare, lambda: self.backend)
 
     @property
-    def backend(self) -> Backend:
+    def backend(self) -> Any:
         if self._backend is None:
             with self._lock:
                 if self._backend is None:
-                    self._backend = make_backend(self.workspace, self.engine_name, self._spark_session)
+                    self._backend = self.spec.make(self.workspace, self._spark_session)
         return self._backend
+
+    @property
+    def cache_bytes(self) -> int:
+        """Bytes the result cache holds now (estimated), for the health endpoint and the bench."""
+        return int(self._cache.currsize)
 
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()
             self._backend = None
 
-    # -- planning -----------------------------------------------------------
-    def plan(self, query: Query) -> Plan:
-        return build_plan(self.workspace, query, self._bounds)
+    # -- planning (pure, given the facts) -------------------------------------
+    def plan(self, query: Query, facts: DataFacts | None = None) -> Plan:
+        facts = facts or self.facts.for_metric(query.metric)
+        return build_plan(self.workspace, query, facts.bounds_of)
 
-    def sql(self, query: Query, engine: str | None = None) -> str:
+    def sql(self, query: Query, engine: str | None = None, *, actor: Actor) -> str:
         """The SQL that computes `query`, for `engine` (default: this engine's)."""
-        dialect = DIALECTS.get(engine or self.engine_name)
-        if dialect is None:
-            raise QueryError(f"unknown engine '{engine}'", "Use duckdb or spark.")
-        return render(self.plan(query), dialect)
+        check_access(self.workspace, actor, query.metric)
+        spec = engine_spec(engine or self.engine_name)
+        plan = self.plan(query)
+        self._refuse_unsupported(plan, spec)
+        return render(plan, spec.dialect)
 
     def view_sql(self, source: Source) -> str:
         return self.backend.view_sql(source, source_files(self.workspace, source))
 
-    # -- running ------------------------------------------------------------
-    def query(self, query: Query, *, use_cache: bool = True, use_plan_cache: bool = True) -> Result:
-        """The metric per period. `use_cache=False` recomputes; `use_plan_cache=False` also recompiles."""
-        plan = self.plan(query)
-        needed = dict.fromkeys(
-            [leaf.source.name for leaf in plan.leaves] + [j.to_source for leaf in plan.leaves for j in leaf.joins]
-        )
-        files = {name: self._prepare(self.workspace.sources[name]) for name in needed}
+    # -- running --------------------------------------------------------------
+    def query(self, query: Query, *, actor: Actor, use_cache: bool = True, use_plan_cache: bool = True) -> Result:
+        """The metric per period, as `actor` may see it. `use_cache=False` recomputes."""
+        check_access(self.workspace, actor, query.metric)
+        return _retrying(lambda: self._query_once(query, actor, use_cache, use_plan_cache))
+
+    def query_many(self, queries: Sequence[Query], *, actor: Actor) -> list[Result | Failure]:
+        """Several metrics together; each fails alone (its reason in a Failure), the rest still answer."""
+        out: list[Result | Failure] = []
+        for q in queries:
+            try:
+                out.append(self.query(q, actor=actor))
+            except HeadwayError as error:
+                out.append(Failure(q.metric, error))
+            except Exception as error:  # an engine fault we did not foresee must not take the batch down
+                log.exception("query of %s failed", q.metric)
+                out.append(Failure(q.metric, EngineError(self.engine_name, error, str(self.workspace.root))))
+        return out
+
+    def _query_once(self, query: Query, actor: Actor, use_cache: bool, use_plan_cache: bool) -> Result:
+        quick = self._cached(query, actor) if use_cache else None
+        if quick is not None:
+            return quick
+        facts = self.facts.for_metric(query.metric)
+        plan = build_plan(self.workspace, query, facts.bounds_of)
+        self._refuse_unsupported(plan, self.spec)
+        files = self._files_of(plan, facts)
         versions = tuple(sorted((name, f.version) for name, f in files.items()))
-        key = (self.workspace.spec_hash, versions, self.engine_name, query.key())
+        key = (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
         with self._lock:
             cached = self._cache.get(key) if use_cache else None
         if cached is not None:
             return replace(cached, cached=True)
         for leaf in plan.leaves:
             for join in leaf.joins:
-                self._check_unique(join, files)
+                self.facts.check_unique(join, files[join.to_source])
         sql = self._compiled(plan, versions, use_plan_cache)
         started = time.perf_counter()
         try:
             names, rows = self.backend.execute(sql)
         except Exception as error:  # each engine raises its own types; callers get one
-            raise EngineError(self.engine_name, error) from error
+            for name, before in files.items():  # a file that vanished or moved mid-query is a change, not a fault
+                if changed_since(self.workspace, self.workspace.sources[name], before):
+                    raise changed_error(name) from None
+            raise EngineError(self.engine_name, error, str(self.workspace.root)) from error
+        self._verify(files)
         elapsed = time.perf_counter() - started
+        typed = typed_rows(names, rows, plan, facts)
+        limit = self.workspace.config.cache.max_rows
+        if len(typed) > limit:
+            raise QueryError(
+                f"the answer has {len(typed):,} rows; the limit is {limit:,}",
+                "Use a coarser grain, fewer dimensions or a shorter range (or raise cache.max_rows in headway.yml).",
+                code="too_large",
+            )
         result = Result(
             query.metric,
             query.grain,
             query.by,
-            _rows(names, rows, plan),
+            typed,
             sql,
             self.engine_name,
             False,
             plan.timeless,
             {"seconds": elapsed, "data_version": versions},
+            facts.through,
         )
         with self._lock:
-            self._cache[key] = result
+            if estimated_bytes(result) <= self._cache.maxsize:  # an answer larger than the whole cache is not kept
+                self._cache[key] = result
+            self._reads[(self.workspace.spec_hash, query.key())] = tuple(files)
         return result
 
-    def _compiled(self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool) -> str:
-        """The SQL for a plan, reused while neither the spec nor the query changes.
+    def _cached(self, query: Query, actor: Actor) -> Result | None:
+        """A cached answer found without planning: the sources a query reads depend on the spec, not the data."""
+        names = self._reads.get((self.workspace.spec_hash, query.key()))
+        if names is None:
+            return None
+        files = {name: self._prepare(self.workspace.sources[name]) for name in names}
+        versions = tuple(sorted((name, f.version) for name, f in files.items()))
+        key = (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
+        with self._lock:
+            cached = self._cache.get(key)
+        return replace(cached, cached=True) if cached is not None else None
 
-        With explicit --from and --to the SQL does not depend on the data, so a new
-        data version (new events) re-runs the same SQL without recompiling it.
-        """
-        q = plan.query
-        fixed = q.start is not None and q.end is not None
-        key = (self.workspace.spec_hash, q.key(), () if fixed else versions)
+    def data_versions(self) -> tuple[tuple[str, str], ...]:
+        """Every source's data version now (listing files, reading none): changes whenever any file does."""
+        out = []
+        for name, source in sorted(self.workspace.sources.items()):
+            try:
+                out.append((name, source_files(self.workspace, source).version))
+            except DataError as error:
+                out.append((name, f"unreadable: {error.message}"))
+        return tuple(out)
+
+    @staticmethod
+    def _refuse_unsupported(plan: Plan, spec: EngineSpec) -> None:
+        for leaf in plan.leaves:
+            spec.refuse_unsupported(leaf.metric.id, leaf.agg, leaf.mode.value)
+
+    def _files_of(self, plan: Plan, facts: DataFacts) -> dict[str, SourceFiles]:
+        needed = dict.fromkeys(
+            [leaf.source.name for leaf in plan.leaves] + [j.to_source for leaf in plan.leaves for j in leaf.joins]
+        )
+        return {name: facts.files.get(name) or self._prepare(self.workspace.sources[name]) for name in needed}
+
+    def _verify(self, files: dict[str, SourceFiles]) -> None:
+        """The files read must be the files planned for: otherwise the answer may mix two versions."""
+        for name, before in files.items():
+            try:
+                now = source_files(self.workspace, self.workspace.sources[name])
+            except DataError:
+                now = None
+            if now is None or now.version != before.version:
+                raise changed_error(name)
+
+    def _compiled(self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool) -> str:
+        """The SQL for a plan, reused while neither the spec, the query nor the data it depends on changes."""
+        key = (self.workspace.spec_hash, plan.query.key(), versions)
         with self._lock:
             sql = self._plans.get(key) if use_cache else None
         if sql is None:
@@ -138,97 +229,41 @@ class Engine:
                 self._plans[key] = sql
         return sql
 
+    # -- facts surfaces read --------------------------------------------------
     def data_range(self, metric_id: str) -> tuple[dt.date, dt.date] | None:
         """First and last local day with data across the metric's time-stamped sources."""
-        found = self._part_ranges(metric_id)
-        return (min(b[0] for b in found), max(b[1] for b in found)) if found else None
+        return _retrying(lambda: self.facts.for_metric(metric_id)).span
 
     def data_through(self, metric_id: str) -> dt.date | None:
-        """The last day every part of the metric has data for: periods ending later are not over yet."""
-        found = self._part_ranges(metric_id)
-        return min(b[1] for b in found) if found else None
+        """The last day every part of the metric is current through: periods ending later are not over yet."""
+        return _retrying(lambda: self.facts.for_metric(metric_id)).through
 
-    def _part_ranges(self, metric_id: str) -> list[tuple[dt.date, dt.date]]:
-        from headway.spec.graph import leaves, time_column
-
-        ws = self.workspace
-        found = []
-        for leaf_id in leaves(ws.metrics, metric_id):
-            metric = ws.metrics[leaf_id]
-            source = ws.sources[metric.source or ""]
-            column = time_column(metric, source)
-            bounds = self._bounds(source, column) if column else None
-            if bounds is not None:
-                found.append(bounds)
-        return found
-
-    # -- helpers ------------------------------------------------------------
-    def _files(self, source: Source) -> SourceFiles:
-        return source_files(self.workspace, source)
+    def calendar(self) -> Calendar:
+        return Calendar(self.workspace.config.week_start)
 
     def _prepare(self, source: Source) -> SourceFiles:
-        files = self._files(source)
-        self.backend.prepare(source, files)
+        files = source_files(self.workspace, source)
+        try:
+            self.backend.prepare(source, files)
+        except DataError as error:
+            if not isinstance(error, DataChanged) and changed_since(self.workspace, source, files):
+                raise changed_error(source.name) from None
+            raise
         return files
 
-    def _bounds(self, source: Source, column: str) -> tuple[dt.date, dt.date] | None:
-        files = self._prepare(source)
-        key = ("bounds", source.name, column, files.version)
-        if key not in self._facts:
-            low, high = self.backend.min_max(source, column)
-            zone = self.workspace.config.timezone
-            self._facts[key] = None if low is None or high is None else (_local_day(low, zone), _local_day(high, zone))
-        return self._facts[key]  # type: ignore[no-any-return]
 
-    def _check_unique(self, join: Join, files: dict[str, SourceFiles]) -> None:
-        """A declared primary key that repeats would double-count every joined row: refuse it."""
-        version = files[join.to_source].version
-        key = ("unique", join.to_source, join.to_column, version)
-        if key not in self._facts:
-            target = col(join.to_column)
-            dupes = exp.Sub(
-                this=exp.Count(this=target), expression=exp.Count(this=exp.Distinct(expressions=[target.copy()]))
-            )
-            query = exp.select(dupes).from_(exp.Table(this=ident(view_name(join.to_source))))
-            _, rows = self.backend.execute(query.sql(self.backend.dialect.sqlglot))
-            self._facts[key] = int(rows[0][0] or 0)
-        if self._facts[key]:
-            raise DataError(
-                f"source '{join.to_source}' declares primary_key {join.to_column}, "
-                f"but {self._facts[key]} values repeat; "
-                f"joining it for {join.entity} dimensions would double-count rows. Fix the data or the primary_key."
-            )
+def _retrying(read: Callable[[], T]) -> T:
+    """Run a read again when the files changed under it; after the retries, answer "changed, ask again"."""
+    for attempt in range(RETRIES + 1):
+        try:
+            return read()
+        except DataChanged:
+            if attempt == RETRIES:
+                raise
+            log.info("data changed while it was read; reading again")
+            time.sleep(0.3 * (attempt + 1))  # past files.SETTLING_SECONDS: a file still unreadable then is broken
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _local_day(value: Any, zone: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        if zone != "UTC":
-            value = value.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone))
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan) -> list[dict[str, Any]]:
-    rename = {f"d{i}": dim for i, dim in enumerate(plan.dims)}
-    out = [{rename.get(n, n): _json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
-    dims = list(plan.dims)
-    if plan.timeless:
-        for row in out:
-            row["period"] = None
-    out.sort(key=lambda r: (r.get("period") or "", *[(r[d] is None, str(r[d])) for d in dims]))
-    ordered = ["period", *dims, "value", "n", "compare_period", "compare_value", "change", "change_pct"]
-    return [{k: row[k] for k in ordered if k in row} for row in out]
+def engines() -> Iterable[str]:
+    return ENGINES.keys()

@@ -7,12 +7,23 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from headway.errors import HeadwayError
 from headway.spec.models import Source
 from headway.spec.workspace import Workspace
 
 
-class DataError(RuntimeError):
+class DataError(HeadwayError):
     """The data behind a source is missing or does not match its declaration."""
+
+    code = "data_error"
+    status = 500
+
+
+class DataChanged(DataError):
+    """The files changed while a query read them; asking again reads one consistent set."""
+
+    code = "data_changed"
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,7 @@ class SourceFiles:
     format: str
     paths: tuple[str, ...]
     version: str
+    root: str = ""  # the workspace folder: error messages name files relative to it
 
 
 def source_format(source: Source) -> str:
@@ -45,4 +57,28 @@ def source_files(ws: Workspace, source: Source) -> SourceFiles:
     for path in files:
         stat = Path(path).stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return SourceFiles(source.name, source_format(source), tuple(files), digest.hexdigest()[:16])
+    return SourceFiles(source.name, source_format(source), tuple(files), digest.hexdigest()[:16], str(ws.root))
+
+
+SETTLING_SECONDS = 0.5  # a file written this recently that cannot be read is taken to be mid-write
+
+
+def changed_since(ws: Workspace, source: Source, files: SourceFiles) -> bool:
+    """Whether a source's files differ from `files` now, or one of them is still being written."""
+    import time
+
+    try:
+        now = source_files(ws, source)
+    except DataError:
+        return True
+    if now.version != files.version:
+        return True
+    newest = max(Path(p).stat().st_mtime for p in now.paths if Path(p).exists())
+    return time.time() - newest < SETTLING_SECONDS
+
+
+def changed_error(source: str) -> DataChanged:
+    return DataChanged(
+        f"source '{source}' changed while it was read",
+        "Ask again: the next query reads the files as they are now.",
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
 
@@ -15,23 +16,53 @@ class Compare(StrEnum):
     YEAR_AGO = "year_ago"
 
 
-class QueryError(ValueError):
+class QueryError(HeadwayError):
     """The query cannot be answered as asked; the message says what to ask instead."""
 
+    code = "bad_query"
+    status = 400
+
     def __init__(self, message: str, hint: str = "", code: str = "bad_query"):
-        super().__init__(f"{message} {hint}".strip())
-        self.message = message
-        self.hint = hint
-        self.code = code
+        super().__init__(message, hint, code, 404 if code == "unknown_metric" else 400)
 
 
-class EngineError(RuntimeError):
+class EngineError(HeadwayError):
     """The engine could not run a compiled query; the message names the engine and its complaint."""
 
-    def __init__(self, engine: str, error: Exception):
-        lines = str(error).strip().splitlines()
-        super().__init__(f"the {engine} engine failed: {type(error).__name__}: {lines[0] if lines else 'no message'}")
+    code = "engine_error"
+    status = 500
+
+    def __init__(self, engine: str, error: Exception, root: str | None = None):
+        super().__init__(engine_failure(engine, error, root), "Check that the data matches its declared types.")
         self.engine = engine
+
+
+def engine_failure(engine: str, error: Exception, root: str | None = None) -> str:
+    """What the engine refused, in a few lines: its complaint and the data it names, never the SQL or server paths."""
+    return f"the {engine} engine failed: {type(error).__name__}: {complaint(error, root)}"
+
+
+def complaint(error: Exception, root: str | None = None) -> str:
+    """The useful lines of an engine's error text (DuckDB puts the bad value on the 2nd or 3rd line)."""
+    lines = [line.strip() for line in str(error).strip().splitlines()]
+    kept = [line for line in lines if line and not _is_sql_echo(line)][:4]
+    text = " ".join(kept) if kept else "no message"
+    return _relative(text, root)
+
+
+def _is_sql_echo(line: str) -> bool:
+    return (
+        line.startswith(("LINE ", "^", "SELECT", "WITH", "FROM", "JVM stacktrace", "at ", "== SQL")) or len(line) > 400
+    )
+
+
+def _relative(text: str, root: str | None) -> str:
+    """Server paths become workspace-relative; other absolute paths are hidden."""
+    import re
+
+    if root:
+        text = text.replace(root.rstrip("/") + "/", "")
+    return re.sub(r"(?<![\w.])/(?:[\w.@~+-]+/)+([\w.@~+*-]+)", r"…/\1", text)
 
 
 @dataclass(frozen=True)
@@ -43,22 +74,7 @@ class Query:
     end: dt.date | None = None
     where: str | None = None
     compare: Compare | None = None
+    stats: bool = False  # also return each value's sufficient statistics (for intervals)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.metric, self.grain.value, self.by, self.start, self.end, self.where, self.compare)
-
-
-@dataclass(frozen=True)
-class Result:
-    metric: str
-    grain: Grain
-    by: tuple[str, ...]
-    rows: list[dict[str, Any]]
-    sql: str
-    engine: str
-    cached: bool = False
-    timeless: bool = False
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"metric": self.metric, "grain": self.grain.value, "rows": self.rows}
+        return (self.metric, self.grain.value, self.by, self.start, self.end, self.where, self.compare, self.stats)

@@ -13,7 +13,6 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
-from headway.analysis import summarize
 from headway.engine import Engine
 from headway.serve import api, dashboard, errors, pages
 from headway.serve.recorder import Recorder
@@ -46,7 +45,7 @@ def create_app(
         server.recorder = Recorder(ws, store)
         server.recorder.spec_loaded()
         stop = threading.Event()
-        warmer = threading.Thread(target=_warm, args=(runner, stop), name="headway-warm", daemon=True)
+        warmer = threading.Thread(target=_warm, args=(server, stop), name="headway-warm", daemon=True)
         if warm:
             warmer.start()
         yield
@@ -76,12 +75,11 @@ def create_app(
     return app
 
 
-def _warm(engine: Engine, stop: threading.Event) -> None:
-    """Compute the overview once so the first visitor does not wait for it."""
-    for metric_id in engine.workspace.metrics:
-        if stop.is_set():
-            return
-        try:
-            summarize(engine, metric_id)
-        except Exception:  # warming is an optimisation; a failure shows up on the first real request
-            log.exception("warming %s failed", metric_id)
+def _warm(server: ServerState, stop: threading.Event) -> None:
+    """Compute the overview once, as a web visitor would see it, so the first visitor does not wait."""
+    if stop.is_set():
+        return
+    try:
+        server.overview.summaries(server.actor)
+    except Exception:  # warming is an optimisation; a failure shows up on the first real request
+        log.exception("warming the overview failed")

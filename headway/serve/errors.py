@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from headway.engine import DataError, EngineError, QueryError
+from headway.errors import HeadwayError
+
+_DEFAULT_HINTS = {"data_error": "Check the source's files and its declaration."}
 
 
 class ErrorBody(BaseModel):
@@ -25,10 +27,12 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The query was refused (unknown dimension, --where, date range)."},
+    400: {"model": ErrorBody, "description": "The query was refused (unknown dimension, where, date range)."},
+    403: {"model": ErrorBody, "description": "The metric is restricted and the actor may not read it."},
     404: {"model": ErrorBody, "description": "Unknown metric."},
     422: {"model": ErrorBody, "description": "A parameter is malformed or out of bounds."},
     500: {"model": ErrorBody, "description": "The data or the engine failed."},
+    503: {"model": ErrorBody, "description": "The data changed while it was read; retry (Retry-After)."},
 }
 
 
@@ -43,18 +47,11 @@ def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(QueryError)
-    async def _query(_: Request, exc: QueryError) -> JSONResponse:
-        status = 404 if exc.code == "unknown_metric" else 400
-        return _respond(status, exc.message, hint=exc.hint, code=exc.code)
-
-    @app.exception_handler(DataError)
-    async def _data(_: Request, exc: DataError) -> JSONResponse:
-        return _respond(500, str(exc), code="data_error", hint="Check the source's files and its declaration.")
-
-    @app.exception_handler(EngineError)
-    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
-        return _respond(500, str(exc), code="engine_error", hint="Check that the data matches its declared types.")
+    @app.exception_handler(HeadwayError)
+    async def _headway(_: Request, exc: HeadwayError) -> JSONResponse:
+        hint = exc.hint or _DEFAULT_HINTS.get(exc.code, "")
+        headers = {"Retry-After": "1"} if exc.retryable else None
+        return JSONResponse(error_body(exc.status, exc.message, hint=hint, code=exc.code), exc.status, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

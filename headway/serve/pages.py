@@ -50,7 +50,8 @@ templates.env.filters["change"] = format_change
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    data = api.overview(get_state(request))
+    state = get_state(request)
+    data = api.overview_json(state, state.actor)
     groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KIND_TITLES}
     for metric in data["metrics"]:
         groups[metric["kind"]].append(metric)

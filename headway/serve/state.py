@@ -1,12 +1,13 @@
-"""What the running server holds: the workspace and its engine."""
+"""What the running server holds: the workspace, its engine, the overview cache and who is asking."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
-from headway.engine import Engine
+from headway.analysis.summary import Overview
+from headway.engine import Actor, Engine
 from headway.serve.recorder import Recorder
 from headway.spec import Workspace
 
@@ -16,6 +17,11 @@ class ServerState:
     workspace: Workspace
     engine: Engine
     recorder: Recorder | None = None
+    actor: Actor = field(default_factory=Actor.viewer)  # every web request, until access control lands
+    overview: Overview = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.overview = Overview(self.engine)
 
 
 def get_state(request: Request) -> ServerState:

@@ -17,6 +17,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from headway.errors import SpecProblem
+
 MAX_LENGTH = 4000
 MAX_NODES = 400
 
@@ -27,11 +29,7 @@ class Purpose(StrEnum):
     FORMULA = "formula"
 
 
-class ExpressionError(ValueError):
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+ExpressionError = SpecProblem  # one class for expression and field problems (kept name for readers)
 
 
 _LOGIC = (exp.And, exp.Or, exp.Not, exp.Paren)

@@ -12,15 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from headway.errors import SpecProblem
 from headway.spec.issues import choices_hint
 from headway.spec.models import ColumnType, Source
 
-
-class FieldError(ValueError):
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+FieldError = SpecProblem  # one class for expression and field problems (kept name for readers)
 
 
 @dataclass(frozen=True)

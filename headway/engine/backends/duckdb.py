@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from headway.engine.dialects import DUCKDB
 from headway.engine.files import DataError, SourceFiles
+from headway.engine.query import complaint
 from headway.engine.sql import col, ident
 from headway.engine.views import typed_select, view_name
 from headway.spec.models import DuckDBSettings, Source
@@ -26,7 +27,9 @@ class DuckDBBackend:
         if settings.threads:
             config["threads"] = settings.threads
         self._con = duckdb.connect(":memory:", config=config)
-        self._con.execute("SET TimeZone = 'UTC'")  # ICU loads lazily, so not through connect(config=)
+        # GLOBAL: queries run on per-thread cursors, which would otherwise take the machine's zone
+        # (ICU loads lazily, so not through connect(config=))
+        self._con.execute("SET GLOBAL TimeZone = 'UTC'")
         self._lock = threading.Lock()
         self._versions: dict[str, str] = {}
         self._local = threading.local()
@@ -35,6 +38,7 @@ class DuckDBBackend:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._con.cursor()
+            cursor.execute("SET TimeZone = 'UTC'")  # belt and braces: a cursor never reads the machine's zone
             self._local.cursor = cursor
         return cursor
 
@@ -69,7 +73,9 @@ class DuckDBBackend:
             try:
                 self._con.execute(self.view_sql(source, files))
             except duckdb.Error as error:
-                raise DataError(f"source '{source.name}': cannot read {files.paths[0]}: {error}") from None
+                raise DataError(
+                    f"source '{source.name}': cannot read its files: {complaint(error, files.root)}"
+                ) from None
             self._versions[source.name] = files.version
 
     def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

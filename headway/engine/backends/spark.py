@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from headway.engine.dialects import SPARK
 from headway.engine.files import DataError, SourceFiles
+from headway.engine.query import complaint
 from headway.engine.sql import col, ident
 from headway.engine.views import typed_select, view_name
 from headway.spec.models import Source, SparkSettings
@@ -96,7 +97,9 @@ class SparkBackend:
             except DataError:
                 raise
             except Exception as error:  # Spark raises many analysis error types
-                raise DataError(f"source '{source.name}': cannot read {files.paths[0]}: {error}") from None
+                raise DataError(
+                    f"source '{source.name}': cannot read its files: {complaint(error, files.root)}"
+                ) from None
             self._versions[source.name] = files.version
 
     def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

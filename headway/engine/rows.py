@@ -1,0 +1,75 @@
+"""Engine rows to typed result rows: real dates, dimension names, and flags saying how to read each value.
+
+`complete` is false for a period that is not over yet (it ends after the day the
+metric's data is current through); `reason` says why a value is missing (a closed code).
+With `--compare`, `compare_complete` says whether the period compared with was
+itself fully covered, so a 20-day month is never set against a full one unmarked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+from headway.engine.facts import DataFacts
+from headway.engine.plan import Plan
+from headway.engine.results import Reason
+
+ORDER = ["period", "value", "n", "complete", "reason", "compare_period", "compare_value", "change", "change_pct"]
+
+
+def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts: DataFacts) -> list[dict[str, Any]]:
+    rename = {f"d{i}": dim for i, dim in enumerate(plan.dims)}
+    out = [{rename.get(n, n): _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
+    dims = list(plan.dims)
+    periods = {p.start: p for p in plan.spine or ()}
+    for row in out:
+        if plan.timeless:
+            row["period"] = None
+            row["complete"] = True
+        else:
+            row["period"] = _day(row["period"])
+            row["complete"] = _complete(row["period"], periods, facts)
+        row["reason"] = None if row.get("value") is not None else _reason(row["period"], periods)
+        if "compare_period" in row:
+            row["compare_period"] = _day(row["compare_period"])
+            row["compare_complete"] = row["compare_period"] is not None and _complete(
+                row["compare_period"], periods, facts
+            )
+    out.sort(key=lambda r: (r["period"] or dt.date.min, *[(r[d] is None, str(r[d])) for d in dims]))
+    ordered = ["period", *dims, *ORDER[1:], "compare_complete"]
+    extra = [k for k in (out[0] if out else {}) if k not in ordered]
+    return [{k: row[k] for k in [*ordered, *extra] if k in row} for row in out]
+
+
+def _complete(start: dt.date, periods: dict[dt.date, Any], facts: DataFacts) -> bool:
+    period = periods.get(start)
+    if period is None or facts.through is None:
+        return False
+    return period.end <= facts.through + dt.timedelta(days=1)
+
+
+def _reason(start: dt.date | None, periods: dict[dt.date, Any]) -> str:
+    period = periods.get(start) if start is not None else None
+    if period is not None and period.covered and not all(period.covered):
+        return Reason.NO_DATA.value
+    return Reason.NO_ROWS.value
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _plain(value: Any) -> Any:
+    """Engine values to plain Python: NaN and infinities are missing values, decimals are floats."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value

@@ -1,0 +1,31 @@
+"""GET /api/v1/overview: every metric's latest complete value, KPIs first (the `/` page's data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from headway.engine import Actor
+from headway.serve.api.params import CurrentActor, State
+from headway.serve.state import ServerState
+
+router = APIRouter()
+
+
+@router.get("/overview")
+def overview(state: State, actor: CurrentActor) -> dict[str, Any]:
+    """Every metric with its latest complete period's value; a metric that fails carries its reason alone."""
+    return overview_json(state, actor)
+
+
+def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
+    ws = state.workspace
+    return {
+        "workspace": ws.config.name,
+        "description": ws.config.description,
+        "north_star": ws.config.north_star,
+        "engine": state.engine.engine_name,
+        "spec_hash": ws.spec_hash,
+        "metrics": [s.to_json() for s in state.overview.summaries(actor)],
+    }

@@ -1,0 +1,50 @@
+"""headway.yml: the workspace's settings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from headway.spec.vocabulary import Engine, Grain, Ident, Model, WeekStart
+
+
+class SparkSettings(Model):
+    master: str = "local[2]"
+    conf: dict[str, str] = Field(default_factory=dict)
+
+
+class DuckDBSettings(Model):
+    memory_limit: str = "4GB"
+    threads: Annotated[int, Field(ge=1, le=256)] | None = None
+
+
+class CacheSettings(Model):
+    """Bounds on what the engine keeps and returns, so a burst of large answers cannot exhaust memory."""
+
+    max_mb: Annotated[int, Field(ge=1, le=65536)] = 256
+    max_rows: Annotated[int, Field(ge=1, le=10_000_000)] = 200_000
+
+
+class WorkspaceConfig(Model):
+    name: Ident
+    description: str | None = None
+    engine: Engine = Engine.DUCKDB
+    timezone: str = "UTC"
+    week_start: WeekStart = WeekStart.MONDAY
+    default_grain: Grain = Grain.WEEK
+    north_star: str | None = None
+    spark: SparkSettings = Field(default_factory=SparkSettings)
+    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name such as UTC or Europe/Paris") from None
+        return value

@@ -1,0 +1,38 @@
+"""sources/*.yml: where data lives and what its columns are."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from headway.spec.vocabulary import ColumnType, CurrentThrough, Ident, Model
+
+
+class Column(Model):
+    type: ColumnType
+    entity: Ident | None = None
+    pii: bool = False
+    description: str | None = None
+    fields: dict[Ident, ColumnType] | None = None
+
+
+class Lineage(Model):
+    systems: list[str] = Field(default_factory=list)
+    fallback: str | None = None
+    notes: str | None = None
+
+
+class Source(Model):
+    name: Ident
+    path: str
+    format: str | None = Field(default=None, pattern=r"^(parquet|csv)$")
+    time: str | None = None
+    primary_key: str | None = None
+    current_through: CurrentThrough = CurrentThrough.LAST_ROW
+    description: str | None = None
+    owner: str | None = None
+    lineage: Lineage | None = None
+    columns: dict[Ident, Column]
+
+
+class SourcesFile(Model):
+    sources: list[Source] = Field(default_factory=list)
