@@ -106,19 +106,20 @@ def test_clicking_a_drawn_link_opens_its_evidence(browser: Any, server: Server) 
 
 
 def test_filtering_by_a_dimension_value_regrades_without_a_reload(browser: Any, server: Server) -> None:
-    whole = next(e for e in api(server)["edges"] if e["id"] == "arpa~paid_mrr")["evidence"]
-    sliced = next(e for e in api(server, dimension="plan", value="pro")["edges"] if e["id"] == "arpa~paid_mrr")
+    link = "sessions~weekly_active_users"
+    whole = next(e for e in api(server)["edges"] if e["id"] == link)["evidence"]
+    sliced = next(e for e in api(server, dimension="account.plan", value="pro")["edges"] if e["id"] == link)
     assert sliced["evidence"]["r"] != whole["r"]  # the slice really is graded on other numbers
     visit = open_tree(browser, server)
     try:
         visit.page.evaluate("window.__sameDocument = true")
-        visit.page.select_option("#dimension", "plan")
+        visit.page.select_option("#dimension", "account.plan")
         visit.page.fill("#value", "pro")
         visit.page.click("#filter button[type=submit]")
-        visit.page.wait_for_function("document.getElementById('status').textContent.includes('plan = pro')")
-        assert row_text(visit, "arpa~paid_mrr", "r") == f"{sliced['evidence']['r']:+.2f}"
-        assert row_text(visit, "cycle_time~csat", "grade") == "hypothesis"  # csat cannot be sliced by plan
-        assert "dimension=plan" in visit.page.url and "value=pro" in visit.page.url
+        visit.page.wait_for_function("document.getElementById('status').textContent.includes('account.plan = pro')")
+        assert row_text(visit, link, "r") == f"{sliced['evidence']['r']:+.2f}"
+        assert row_text(visit, "cycle_time~csat", "grade") == "hypothesis"  # cycle time has no account.plan
+        assert "dimension=account.plan" in visit.page.url and "value=pro" in visit.page.url
         assert visit.page.evaluate("window.__sameDocument") is True  # no full page load happened
         assert visit.problems == []
     finally:
@@ -126,21 +127,21 @@ def test_filtering_by_a_dimension_value_regrades_without_a_reload(browser: Any, 
 
 
 def test_a_shared_url_restores_filter_and_evidence(browser: Any, server: Server) -> None:
-    visit = open_tree(browser, server, "?dimension=plan&value=pro&edge=arpa~paid_mrr")
+    visit = open_tree(browser, server, "?dimension=account.plan&value=pro&edge=sessions~weekly_active_users")
     try:
         visit.page.locator("#evidence").wait_for(state="visible")
-        assert visit.page.locator("#evidence h2").inner_text() == "arpa → paid_mrr"
-        assert visit.page.input_value("#dimension") == "plan" and visit.page.input_value("#value") == "pro"
+        assert visit.page.locator("#evidence h2").inner_text() == "sessions → weekly_active_users"
+        assert visit.page.input_value("#dimension") == "account.plan" and visit.page.input_value("#value") == "pro"
     finally:
         visit.close()
 
 
 def test_a_refused_filter_is_explained_on_the_page(browser: Any, server: Server) -> None:
-    visit = Visit(browser, f"{server.url}/tree?dimension=pla&value=x", WIDE)
+    visit = Visit(browser, f"{server.url}/tree?dimension=tema&value=x", WIDE)
     try:
         error = visit.page.locator("#error")
         error.wait_for(state="visible")
-        assert "Did you mean 'plan'?" in error.inner_text()
+        assert "Did you mean 'team'?" in error.inner_text()
     finally:
         visit.close()
 

@@ -57,19 +57,22 @@ def cli_rows(demo: Path, *args: str) -> list[dict[str, Any]]:
 
 
 def test_a_filtered_drill_down_equals_headway_query(server: Server, demo: Path) -> None:
-    body = view(server, "arpa", grain="month", by="region", filter="plan=pro").json()
-    expected = [
-        {k: v for k, v in r.items() if k != "plan"}
-        for r in cli_rows(demo, "arpa", "--grain", "month", "--by", "plan", "--by", "region", "--compare", "previous")
-        if r["plan"] == "pro"
-    ]
-    got = [{k: v for k, v in r.items() if k != "complete"} for r in body["view"]["rows"]]
-    assert got == expected and len(got) > 20
-    assert body["view"]["filters"] == [{"dimension": "plan", "value": "pro"}] and body["view"]["by"] == "region"
-    assert body["definition"]["computed_as"] == "paid_mrr / paying_accounts"
-    assert [c["id"] for c in body["counter_metrics"]] == ["logo_churn_rate"]
-    assert body["driven"][0]["id"] == "arpa~paid_mrr" and body["driven"][0]["evidence"]["grade"] == "association"
-    assert "-- headway: metric arpa" in body["view"]["sql"]
+    body = view(server, "csat", grain="month", by="account.region", filter="account.plan=pro").json()
+    asked = ["csat", "--grain", "month", "--by", "account.plan", "--by", "account.region", "--compare", "previous"]
+    expected = [{k: v for k, v in r.items() if k != "account.plan"} for r in cli_rows(demo, *asked)]
+    expected = [r for r, full in zip(expected, cli_rows(demo, *asked), strict=True) if full["account.plan"] == "pro"]
+    assert body["view"]["rows"] == expected and len(expected) > 10
+    assert body["view"]["filters"] == [{"dimension": "account.plan", "value": "pro"}]
+    assert body["view"]["by"] == "account.region"
+    assert body["definition"]["computed_as"].startswith("avg(score) over surveys")
+    assert [c["id"] for c in body["counter_metrics"]] == ["first_response_time"]
+    assert body["drivers"][0]["id"] == "cycle_time~csat" and body["drivers"][0]["evidence"]["verdict"] == "supports"
+    assert "-- headway: metric csat" in body["view"]["sql"]
+
+
+def test_a_restricted_metric_is_refused_to_the_web_viewer(server: Server) -> None:
+    answer = view(server, "arpa")  # `sensitivity: restricted` in the demo; the web's actor is a viewer
+    assert answer.status_code == 403 and answer.json()["code"] == "forbidden"
 
 
 def test_the_last_unfinished_period_is_marked(server: Server) -> None:
@@ -93,28 +96,28 @@ def test_links_and_counters(server: Server) -> None:
 @pytest.mark.parametrize(
     ("params", "status", "code"),
     [
-        ({"filter": "plna=pro"}, 400, "unknown_dimension"),
+        ({"filter": "account.plna=pro"}, 400, "unknown_dimension"),
         ({"by": "regoin"}, 400, "unknown_dimension"),
-        ({"filter": "plan"}, 400, "bad_filter"),
-        ({"filter": "plan=pro", "by": "plan"}, 400, "bad_query"),
-        ({"filter": ["plan=a", "plan=b", "region=c", "plan=d", "plan=e"]}, 422, "invalid_request"),
+        ({"filter": "account.plan"}, 400, "bad_filter"),
+        ({"filter": "account.plan=pro", "by": "account.plan"}, 400, "bad_query"),
+        ({"filter": ["account.plan=a"] * 5}, 422, "invalid_request"),
         ({"grain": "fortnight"}, 422, "invalid_request"),
         ({"from": "2026-13-01"}, 422, "invalid_request"),
     ],
     ids=["filter-typo", "by-typo", "filter-no-value", "by-is-filtered", "too-many", "grain", "date"],
 )
 def test_bad_input_gets_the_one_error_shape(server: Server, params: dict[str, Any], status: int, code: str) -> None:
-    body = view(server, "arpa", **params).json()
+    body = view(server, "csat", **params).json()
     assert (body["ok"], body["status"], body["code"]) == (False, status, code)
     assert set(body) == {"ok", "status", "error", "hint", "code", "errors"}
 
 
 def test_unknown_metric_and_hostile_values(server: Server) -> None:
-    missing = view(server, "arpaa")
-    assert missing.status_code == 404 and missing.json()["hint"] == "Did you mean 'arpa'?"
-    page = httpx.get(f"{server.url}/metrics/arpaa", timeout=30)
-    assert page.status_code == 404 and "Did you mean &#39;arpa&#39;?" in page.text
-    odd = view(server, "arpa", filter="region=Zürich'; drop table x --").json()
+    missing = view(server, "csta")
+    assert missing.status_code == 404 and missing.json()["hint"] == "Did you mean 'csat'?"
+    page = httpx.get(f"{server.url}/metrics/csta", timeout=30)
+    assert page.status_code == 404 and "Did you mean &#39;csat&#39;?" in page.text
+    odd = view(server, "csat", filter="account.region=Zürich'; drop table x --").json()
     assert odd["view"]["rows"] == []  # no such region: nothing to show, and nothing was pasted into SQL
 
 
@@ -193,7 +196,7 @@ def test_a_grain_change_rerenders_from_the_api(browser: Any, server: Server) -> 
 
 
 def test_drill_down_by_clicking_a_line(browser: Any, server: Server) -> None:
-    visit = open_page(browser, server, "/metrics/arpa?grain=month&by=plan")
+    visit = open_page(browser, server, "/metrics/csat?grain=month&by=account.plan")
     try:
         traces = visit.page.evaluate("document.getElementById('chart').data.map(t => t.meta)")
         index = traces.index("pro")
@@ -202,14 +205,14 @@ def test_drill_down_by_clicking_a_line(browser: Any, server: Server) -> None:
         assert box is not None
         # a real mouse click where the point is drawn (Plotly's drag layer on top receives it, as for a user)
         visit.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        visit.page.wait_for_selector(".chip[data-filter=plan]")
-        assert visit.page.locator(".chip").inner_text().startswith("plan = pro")
-        assert "filter=plan%3Dpro" in visit.page.url and "by=" not in visit.page.url
-        assert shown_rows(visit) == expected_rows(view(server, "arpa", grain="month", filter="plan=pro").json())
-        visit.page.select_option("#by", "region")  # drill further: pro accounts, by region
+        visit.page.wait_for_selector(".chip[data-filter='account.plan']")
+        assert visit.page.locator(".chip").inner_text().startswith("account.plan = pro")
+        assert "filter=account.plan%3Dpro" in visit.page.url and "by=" not in visit.page.url
+        assert shown_rows(visit) == expected_rows(view(server, "csat", grain="month", filter="account.plan=pro").json())
+        visit.page.select_option("#by", "account.region")  # drill further: pro accounts, by region
         visit.page.wait_for_function("document.querySelector('#rows tr').dataset.dim !== undefined")
         assert shown_rows(visit) == expected_rows(
-            view(server, "arpa", grain="month", filter="plan=pro", by="region").json()
+            view(server, "csat", grain="month", filter="account.plan=pro", by="account.region").json()
         )
         assert visit.problems == []
     finally:
@@ -227,7 +230,7 @@ def test_a_deprecated_metric_names_its_replacement(browser: Any, server: Server)
 
 
 def test_phone_layout(browser: Any, server: Server) -> None:
-    visit = open_page(browser, server, "/metrics/arpa?grain=month&by=plan", PHONE)
+    visit = open_page(browser, server, "/metrics/csat?grain=month&by=account.plan", PHONE)
     try:
         ARTIFACTS.mkdir(exist_ok=True)
         visit.page.screenshot(path=str(ARTIFACTS / "metric-phone.png"), full_page=True)

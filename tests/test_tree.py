@@ -25,7 +25,7 @@ from fixtures import Server
 from headway.analysis.alignment import Filter, tree_report
 from headway.analysis.tree import build_tree
 from headway.demo import generate
-from headway.engine import Engine, QueryError
+from headway.engine import Actor, Engine, QueryError
 from headway.serve import create_app
 from headway.spec import load_workspace
 
@@ -41,7 +41,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report(demo: Path) -> dict[str, Any]:
     engine = Engine(load_workspace(demo))
     try:
-        return tree_report(engine)
+        return tree_report(engine, actor=Actor.owner())
     finally:
         engine.close()
 
@@ -137,10 +137,11 @@ def test_structure_and_misalignments(demo: Path, report: dict[str, Any]) -> None
 def test_a_dimension_filter_grades_only_links_that_share_it(demo: Path) -> None:
     engine = Engine(load_workspace(demo))
     try:
-        sliced = tree_report(engine, Filter("team", "platform"))
-        hostile = tree_report(engine, Filter("team", "plätform'; drop table x --"))
+        owner = Actor.owner()
+        sliced = tree_report(engine, Filter("team", "platform"), actor=owner)
+        hostile = tree_report(engine, Filter("team", "plätform'; drop table x --"), actor=owner)
         with pytest.raises(QueryError, match="share the dimension 'tema'") as refused:
-            tree_report(engine, Filter("tema", "platform"))
+            tree_report(engine, Filter("tema", "platform"), actor=owner)
     finally:
         engine.close()
     assert refused.value.hint == "Did you mean 'team'?"
@@ -161,7 +162,7 @@ def run(*args: str | Path, tz: str = "UTC", check: int = 0) -> subprocess.Comple
 
 def test_cli_json_equals_the_api_and_ignores_the_machine_time_zone(demo: Path, server: Server) -> None:
     api = httpx.get(f"{server.url}/api/v1/tree", timeout=120).json()
-    cli = json.loads(run("tree", "--format", "json", "-w", demo, tz="America/Los_Angeles").stdout)
+    cli = json.loads(run("tree", "--format", "json", "--as", "viewer", "-w", demo, tz="America/Los_Angeles").stdout)
     assert cli == api
     text = run("tree", "-w", demo).stdout
     assert "cycle_time (negative, lag 2w)  supports r -" in text
@@ -187,3 +188,12 @@ def test_api_filter_and_error_shapes(server: Server) -> None:
         body = httpx.get(f"{server.url}/api/v1/tree{query}", timeout=60).json()
         assert (body["ok"], body["status"], body["code"]) == (False, status, code), query
         assert set(body) == {"ok", "status", "error", "hint", "code", "errors"}
+
+
+def test_a_viewer_sees_no_evidence_computed_from_restricted_metrics(report: dict[str, Any], server: Server) -> None:
+    seen = httpx.get(f"{server.url}/api/v1/tree", timeout=120).json()  # the web's actor: an anonymous viewer
+    restricted = edge(seen, "arpa~paid_mrr")["evidence"]  # both are `sensitivity: restricted` in the demo
+    assert (restricted["grade"], restricted["reason"], restricted["r"]) == ("hypothesis", "restricted", None)
+    assert edge(report, "arpa~paid_mrr")["evidence"]["grade"] == "association"  # the owner sees it graded
+    assert edge(seen, "cycle_time~csat")["evidence"] == edge(report, "cycle_time~csat")["evidence"]
+    assert {n["id"]: n["readable"] for n in seen["nodes"]}["paid_mrr"] is False

@@ -7,9 +7,6 @@ value's rows, so no user text is ever written into a query.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +14,8 @@ import numpy as np
 
 from headway.analysis.evidence import Evidence, Grade, Verdict, grade_link
 from headway.analysis.tree import Link, MetricTree, build_tree, kpis_without_driver, unconnected
-from headway.engine import DataError, Engine, Query, QueryError
-from headway.engine.calendar import Calendar
+from headway.engine import Actor, Engine, Failure, Query, QueryError
+from headway.engine.access import RESTRICTED, restricted_part
 from headway.spec.graph import available_dimensions
 from headway.spec.models import Grain
 
@@ -42,29 +39,37 @@ def shared_dimensions(engine: Engine, tree: MetricTree) -> list[str]:
     return list(found)
 
 
-def series(engine: Engine, metric_id: str, where: Filter | None = None) -> Series:
-    """The metric per complete week (first and unfinished weeks dropped), for one dimension value if asked."""
-    span = engine.data_range(metric_id)
-    through = engine.data_through(metric_id)
-    if span is None or through is None:
-        return {}
+def fetch_series(
+    engine: Engine, metric_ids: list[str], where: Filter | None, *, actor: Actor
+) -> dict[str, Series | str]:
+    """Each metric per complete week (its first, partial week dropped), for one dimension value if asked.
+
+    One `Engine.query_many` call; a metric that fails or that `actor` may not read comes back as
+    the reason code instead of a series.
+    """
     by = (where.dimension,) if where else ()
-    rows = engine.query(Query(metric_id, GRAIN, by)).rows
-    if where is not None:
-        rows = [r for r in rows if r.get(where.dimension) is not None and str(r[where.dimension]) == where.value]
-    calendar = Calendar(engine.workspace.config.week_start)
-    out: Series = {}
-    for row in rows:
-        start = dt.date.fromisoformat(row["period"])
-        if start >= span[0] and calendar.end(start, GRAIN) <= through + dt.timedelta(days=1):
-            out[row["period"]] = row["value"]
+    answers = engine.query_many([Query(m, GRAIN, by) for m in metric_ids], actor=actor)
+    out: dict[str, Series | str] = {}
+    for metric_id, answer in zip(metric_ids, answers, strict=True):
+        if isinstance(answer, Failure):
+            out[metric_id] = "restricted" if answer.error.code == "forbidden" else "no_data"
+            continue
+        span = engine.data_range(metric_id)
+        rows = [r for r in answer.rows if r["complete"] and span is not None and r["period"] >= span[0]]
+        if where is not None:
+            rows = [r for r in rows if r.get(where.dimension) is not None and str(r[where.dimension]) == where.value]
+        out[metric_id] = {r["period"].isoformat(): r["value"] for r in rows}
     return out
 
 
-def link_evidence(link: Link, driver: Series, target: Series) -> Evidence:
+def link_evidence(link: Link, driver: Series | str, target: Series | str) -> Evidence:
+    """The evidence for one link from its two series (or the reason one of them is missing)."""
+    for side in (driver, target):
+        if isinstance(side, str) or not side:
+            reason = side if isinstance(side, str) else "no_data"
+            return Evidence(Grade.HYPOTHESIS, declared_sign=link.sign_value, reason=reason, period=GRAIN.value)
+    assert not isinstance(driver, str) and not isinstance(target, str)
     periods = sorted(driver.keys() & target.keys())
-    if not driver or not target:
-        return Evidence(Grade.HYPOTHESIS, declared_sign=link.sign_value, reason="no_data")
     x = np.array([_num(driver[p]) for p in periods], dtype=float)
     y = np.array([_num(target[p]) for p in periods], dtype=float)
     return grade_link(x, y, link.sign_value, link.max_lag(), GRAIN.value)
@@ -74,7 +79,7 @@ def _num(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-def tree_report(engine: Engine, where: Filter | None = None) -> dict[str, Any]:
+def tree_report(engine: Engine, where: Filter | None = None, *, actor: Actor) -> dict[str, Any]:
     """The whole tree as JSON: nodes, links with evidence, counter-metrics, misalignments."""
     ws = engine.workspace
     tree = build_tree(ws)
@@ -89,8 +94,7 @@ def tree_report(engine: Engine, where: Filter | None = None) -> dict[str, Any]:
         )
     sliceable = {m for m in tree.members() if where is None or where.dimension in available_dimensions(ws.metrics, m)}
     needed = sorted({end for link in tree.links for end in (link.driver, link.target)} & sliceable)
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        fetched = dict(zip(needed, pool.map(lambda m: safe_series(engine, m, where), needed), strict=True))
+    fetched = fetch_series(engine, needed, where, actor=actor)
     edges = []
     for link in tree.links:
         if link.driver in fetched and link.target in fetched:
@@ -105,18 +109,11 @@ def tree_report(engine: Engine, where: Filter | None = None) -> dict[str, Any]:
         "filter": {"dimension": where.dimension, "value": where.value} if where else None,
         "dimensions": dims,
         "roots": tree.roots,
-        "nodes": [_node_json(engine, tree, m, m in sliceable) for m in tree.members()],
+        "nodes": [_node_json(engine, tree, m, m in sliceable, actor) for m in tree.members()],
         "edges": edges,
         "counters": [{"metric": g, "counter": c} for g, c in tree.counters],
         "misalignments": _misalignments(engine, tree, edges),
     }
-
-
-def safe_series(engine: Engine, metric_id: str, where: Filter | None) -> Series:
-    try:
-        return series(engine, metric_id, where)
-    except (DataError, QueryError):
-        return {}
 
 
 def _link_json(link: Link) -> dict[str, Any]:
@@ -131,7 +128,7 @@ def _link_json(link: Link) -> dict[str, Any]:
     }
 
 
-def _node_json(engine: Engine, tree: MetricTree, metric_id: str, sliceable: bool) -> dict[str, Any]:
+def _node_json(engine: Engine, tree: MetricTree, metric_id: str, sliceable: bool, actor: Actor) -> dict[str, Any]:
     ws = engine.workspace
     m = ws.metrics[metric_id]
     return {
@@ -144,6 +141,7 @@ def _node_json(engine: Engine, tree: MetricTree, metric_id: str, sliceable: bool
         "depth": tree.depth.get(m.id),
         "layer": tree.layer.get(m.id),
         "sliceable": sliceable,
+        "readable": RESTRICTED in actor.rights or restricted_part(ws, metric_id) is None,
     }
 
 

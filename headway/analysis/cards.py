@@ -14,10 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from headway.analysis.pace import assess, recent_pace
-from headway.engine import Compare, DataError, Engine, Query, QueryError
+from headway.engine import Actor, Compare, Engine, Query
+from headway.engine.access import check_access
 from headway.engine.calendar import Calendar
-from headway.engine.files import source_files
-from headway.spec.models import Direction, Grain, Kind, Metric, Source
+from headway.engine.results import json_row
+from headway.errors import HeadwayError
+from headway.spec.models import Direction, Grain, Kind, Metric
 
 SPARK = 12  # complete periods drawn in the sparkline
 ROWS = (Kind.KPI, Kind.DELIVERY, Kind.HEALTH)
@@ -30,7 +32,7 @@ class Window:
     last_day: dt.date
 
 
-def card(engine: Engine, metric_id: str, today: dt.date | None = None) -> dict[str, Any]:
+def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor: Actor) -> dict[str, Any]:
     """One metric's card; `today` (default: now in the workspace zone) dates the data's age."""
     ws = engine.workspace
     metric = ws.metrics[metric_id]
@@ -40,13 +42,17 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None) -> dict[s
         window = _window(engine, metric_id, grain)
         if window is None:
             return {**base, "reason": "no_data"}
-        rows = engine.query(Query(metric_id, grain, (), window.first, window.last_day, None, Compare.PREVIOUS)).rows
-        year = engine.query(Query(metric_id, grain, (), window.first, window.last_day, None, Compare.YEAR_AGO)).rows
-    except (DataError, QueryError) as error:
-        return {**base, "reason": f"error: {error}"}
+        check_access(ws, actor, metric_id)
+        asked = [
+            Query(metric_id, grain, (), window.first, window.last_day, None, compare)
+            for compare in (Compare.PREVIOUS, Compare.YEAR_AGO)
+        ]
+        rows, year = ([json_row(r) for r in engine.query(q, actor=actor).rows] for q in asked)
+    except HeadwayError as error:
+        return {**base, "reason": error.code, "error": error.message}
     calendar = Calendar(ws.config.week_start)
-    done = [r for r in rows if calendar.end(dt.date.fromisoformat(r["period"]), grain) <= window.last_day + _DAY]
-    open_rows = [r for r in rows if r not in done]
+    done = [r for r in rows if r["complete"]]
+    open_rows = [r for r in rows if not r["complete"]]
     now = today or dt.datetime.now(ZoneInfo(ws.config.timezone)).date()
     out = {
         **base,
@@ -70,9 +76,6 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None) -> dict[s
         pace=_pace(metric, latest, done, calendar, grain),
     )  # fmt: skip
     return out
-
-
-_DAY = dt.timedelta(days=1)
 
 
 def _base(metric: Metric, grain: Grain, north_star: str | None) -> dict[str, Any]:
@@ -132,51 +135,48 @@ _cache: dict[tuple[Any, ...], dict[str, Any]] = {}
 _lock = threading.Lock()
 
 
-def overview_cards(engine: Engine, today: dt.date | None = None) -> dict[str, Any]:
+def overview_cards(engine: Engine, today: dt.date | None = None, *, actor: Actor) -> dict[str, Any]:
     """The north star, then KPIs, delivery and health metrics, each KPI with its counter-metrics beside it.
 
     Kept per spec, data version (every source's files) and day: a page load reads only file metadata.
     """
     ws = engine.workspace
     now = today or dt.datetime.now(ZoneInfo(ws.config.timezone)).date()
-    versions = tuple(sorted((s.name, _version(engine, s)) for s in ws.sources.values()))
-    key = (id(engine), ws.spec_hash, versions, now)
+    key = (id(engine), ws.spec_hash, engine.data_versions(), now, actor.policy_key)
     with _lock:
         found = _cache.get(key)
     if found is None:
-        found = _build(engine, now)
+        found = _build(engine, now, actor)
         with _lock:
             _cache.clear()  # one overview per server is all a page needs
             _cache[key] = found
     return found
 
 
-def _version(engine: Engine, source: Source) -> str:
-    try:
-        return source_files(engine.workspace, source).version
-    except DataError:
-        return "missing"
-
-
-def _build(engine: Engine, today: dt.date) -> dict[str, Any]:
+def _build(engine: Engine, today: dt.date, actor: Actor) -> dict[str, Any]:
     ws = engine.workspace
     order = {kind: i for i, kind in enumerate(ROWS)}
     chosen = sorted(
         (m for m in ws.metrics.values() if m.kind in order and m.status.value != "retired"),
         key=lambda m: (m.id != ws.config.north_star, order[m.kind], m.id),
     )
-    cards = {m.id: card(engine, m.id, today) for m in chosen}
+    cards = {m.id: card(engine, m.id, today, actor=actor) for m in chosen}
     for metric in chosen:
         guards = [c for c in metric.counter_metrics if c in ws.metrics]
-        cards[metric.id]["counters"] = [_counter(engine, cards[metric.id], c, cards, today) for c in guards]
+        cards[metric.id]["counters"] = [_counter(engine, cards[metric.id], c, cards, today, actor) for c in guards]
     rows = {kind.value: [cards[m.id] for m in chosen if m.kind is kind] for kind in ROWS}
     return {"north_star": ws.config.north_star, "rows": rows}
 
 
 def _counter(
-    engine: Engine, guarded: dict[str, Any], counter_id: str, cards: dict[str, dict[str, Any]], today: dt.date | None
+    engine: Engine,
+    guarded: dict[str, Any],
+    counter_id: str,
+    cards: dict[str, dict[str, Any]],
+    today: dt.date | None,
+    actor: Actor,
 ) -> dict[str, Any]:
-    found = cards.get(counter_id) or card(engine, counter_id, today)
+    found = cards.get(counter_id) or card(engine, counter_id, today, actor=actor)
     counter = engine.workspace.metrics[counter_id]
     improves = _moves(guarded, _sign(engine.workspace.metrics[guarded["id"]]))
     degrades = _moves(found, -s if (s := _sign(counter)) is not None else None)

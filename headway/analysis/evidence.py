@@ -184,6 +184,7 @@ def summary(ev: Evidence) -> str:
             "no_variation": "one of the metrics never changes, so there is nothing to compare",
             "dimension_not_shared": "the two metrics cannot both be sliced by the chosen dimension",
             "no_data": "no data for one of the metrics",
+            "restricted": "one of the metrics is restricted, and you may not read it",
         }.get(ev.reason or "", "cannot tell yet")
         return f"Declared, not measured: {why}."
     if ev.grade is not Grade.ASSOCIATION or ev.r is None or ev.ci is None:

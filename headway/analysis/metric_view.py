@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from headway.analysis.alignment import link_evidence, safe_series
+from headway.analysis.alignment import fetch_series, link_evidence
 from headway.analysis.tree import Link, build_tree
-from headway.engine import Compare, Engine, Query, QueryError
-from headway.engine.calendar import Calendar
+from headway.engine import Actor, Compare, Engine, Query, QueryError
+from headway.engine.results import json_row
 from headway.spec.graph import available_dimensions
 from headway.spec.issues import choices_hint
 from headway.spec.models import Grain
@@ -39,21 +39,17 @@ def parse_filter(text: str) -> tuple[str, str]:
     return dimension.strip(), value
 
 
-def metric_view(engine: Engine, metric_id: str, view: View) -> dict[str, Any]:
+def metric_view(engine: Engine, metric_id: str, view: View, *, actor: Actor) -> dict[str, Any]:
     ws = engine.workspace
     dims = available_dimensions(ws.metrics, metric_id)
     _check(metric_id, dims, view)
     by = tuple(d for d, _ in view.filters) + ((view.by,) if view.by else ())
     query = Query(metric_id, view.grain, by, view.start, view.end, None, view.compare)
-    result = engine.query(query)
+    result = engine.query(query, actor=actor)
     rows = [r for r in result.rows if all(_same(r.get(d), v) for d, v in view.filters)]
     drop = {d for d, _ in view.filters}
-    through = engine.data_through(metric_id)
-    calendar = Calendar(ws.config.week_start)
-    shown = [
-        {**{k: v for k, v in r.items() if k not in drop}, "complete": _complete(r, view.grain, calendar, through)}
-        for r in rows
-    ]
+    shown = [json_row({k: v for k, v in r.items() if k not in drop}) for r in rows]
+    through = result.data_through
     return {
         "metric": metric_id,
         "grain": view.grain.value,
@@ -66,7 +62,7 @@ def metric_view(engine: Engine, metric_id: str, view: View) -> dict[str, Any]:
         "data_through": through.isoformat() if through else None,
         "rows": shown,
         "integer_values": all(_is_int(r.get("value")) for r in shown if r.get("value") is not None),
-        "sql": engine.sql(query),
+        "sql": engine.sql(query, actor=actor),
     }
 
 
@@ -98,19 +94,12 @@ def _same(value: Any, wanted: str) -> bool:
     return str(value) == wanted
 
 
-def _complete(row: dict[str, Any], grain: Grain, calendar: Calendar, through: dt.date | None) -> bool | None:
-    if row.get("period") is None or through is None:
-        return None
-    start = dt.date.fromisoformat(row["period"])
-    return calendar.end(start, grain) <= through + dt.timedelta(days=1)
-
-
-def links_of(engine: Engine, metric_id: str) -> dict[str, list[dict[str, Any]]]:
+def links_of(engine: Engine, metric_id: str, *, actor: Actor) -> dict[str, list[dict[str, Any]]]:
     """The links into and out of one metric, each with its evidence (the tree's grading, for one node)."""
     tree = build_tree(engine.workspace)
     drivers, driven = tree.drivers(metric_id), tree.driven(metric_id)
     needed = {metric_id} | {k.driver for k in drivers} | {k.target for k in driven}
-    fetched = {m: safe_series(engine, m, None) for m in sorted(needed)}
+    fetched = fetch_series(engine, sorted(needed), None, actor=actor)
 
     def graded(link: Link) -> dict[str, Any]:
         ev = link_evidence(link, fetched[link.driver], fetched[link.target])

@@ -14,7 +14,8 @@ from rich.tree import Tree
 from headway.analysis.alignment import Filter, tree_report
 from headway.analysis.tree import build_tree
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
-from headway.engine import DataError, Engine, EngineError, QueryError
+from headway.cli.query_cmd import ActorChoice, AsOption, actor_of, reporting
+from headway.engine import Engine
 
 VERDICT_STYLE = {"supports": "green", "contradicts": "red", "no_evidence": "yellow"}
 
@@ -34,6 +35,7 @@ def tree(
     fmt: Annotated[TreeFormat, typer.Option("--format", help="text, or json (the same as GET /api/v1/tree).")] = (
         TreeFormat.TEXT
     ),
+    as_: AsOption = ActorChoice.OWNER,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Show the metric tree: each KPI, the metrics declared to move it, and how strongly the data backs each link."""
@@ -45,14 +47,8 @@ def tree(
         console.print(draw(ws.config.name, _declared(ws)))
         return
     engine = Engine(ws)
-    try:
-        report = tree_report(engine, where)
-    except QueryError as error:
-        fail(error.message, Exit.INVALID, error.hint)
-    except (DataError, EngineError) as error:
-        fail(str(error), Exit.FAILED)
-    finally:
-        engine.close()
+    with reporting(engine):
+        report = tree_report(engine, where, actor=actor_of(as_))
     if fmt is TreeFormat.JSON:
         print(json.dumps(report))
         return

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from headway.analysis.cards import overview_cards
+from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
 
@@ -15,9 +16,9 @@ State = Annotated[ServerState, Depends(get_state)]
 
 
 @router.get("/cards")
-def cards(state: State) -> dict[str, Any]:
+def cards(state: State, actor: CurrentActor) -> dict[str, Any]:
     """Each card: last complete period's value, target and status, change vs previous period and a year
     before, sparkline, owner, data age; KPIs carry their counter-metrics, flagged when the KPI improves
     while the counter-metric degrades."""
     ws = state.workspace
-    return {"workspace": ws.config.name, **overview_cards(state.engine)}
+    return {"workspace": ws.config.name, **overview_cards(state.engine, actor=actor)}

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from headway.analysis.metric_view import MAX_FILTERS, View, links_of, metric_view, parse_filter
 from headway.engine import Compare
-from headway.serve import annotations_api, api
+from headway.serve import annotations_api
+from headway.serve.api.metrics import get_metric
+from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
 from headway.spec.models import Grain
@@ -24,6 +26,7 @@ Filters = Annotated[list[Annotated[str, Query(max_length=400)]], Query(alias="fi
 def metric_page_data(
     metric_id: MetricId,
     state: State,
+    actor: CurrentActor,
     grain: Grain | None = None,
     start: Annotated[dt.date | None, Query(alias="from")] = None,
     end: Annotated[dt.date | None, Query(alias="to")] = None,
@@ -35,7 +38,7 @@ def metric_page_data(
 
     `filter=plan=pro` keeps one dimension value (repeatable); `by=region` splits the series.
     """
-    definition = api.get_metric(metric_id, state)
+    definition = get_metric(metric_id, state)
     ws = state.workspace
     metric = ws.metrics[metric_id]
     chosen = View(grain or ws.grain_of(metric_id), start, end, by or None, tuple(map(parse_filter, filters)), compare)
@@ -46,9 +49,9 @@ def metric_page_data(
         "replaced_by": metric.replaced_by,
         "counter_metrics": [_brief(state, m) for m in metric.counter_metrics if m in ws.metrics],
         "guards": [_brief(state, m) for m in guards],
-        **links_of(state.engine, metric_id),
+        **links_of(state.engine, metric_id, actor=actor),
         "annotations": annotations_api.notes_for(state, metric_id),
-        "view": metric_view(state.engine, metric_id, chosen),
+        "view": metric_view(state.engine, metric_id, chosen, actor=actor),
     }
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from headway.analysis.alignment import Filter, tree_report
 from headway.engine import QueryError
+from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
 
@@ -18,7 +19,7 @@ Value = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/tree")
-def metric_tree(state: State, dimension: Dimension = None, value: Value = None) -> dict[str, Any]:
+def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, value: Value = None) -> dict[str, Any]:
     """Nodes, `contributes_to` links each with its evidence, counter-metrics and misalignments.
 
     `dimension` and `value` grade every link on one dimension value (links whose two metrics
@@ -27,4 +28,4 @@ def metric_tree(state: State, dimension: Dimension = None, value: Value = None) 
     if (dimension is None) != (value is None):
         raise QueryError("dimension and value go together", "Give both, e.g. ?dimension=plan&value=pro.")
     where = Filter(dimension, value) if dimension is not None and value is not None else None
-    return tree_report(state.engine, where)
+    return tree_report(state.engine, where, actor=actor)
