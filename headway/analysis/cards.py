@@ -68,6 +68,7 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
     out.update(
         period=latest["period"],
         value=latest["value"],
+        integer=isinstance(latest["value"], int) and not isinstance(latest["value"], bool),
         n=latest["n"],
         previous={"period": latest.get("compare_period"), "value": latest.get("compare_value"),
                   "change_pct": latest.get("change_pct")},

@@ -5,28 +5,7 @@
   const id = document.body.dataset.metric;
   let data = null;
 
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-  function grouped(x, digits) {
-    return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  }
-  // the same rules as headway/serve/pages.py format_value
-  function fmtValue(v, unit, integer) {
-    if (v === null || v === undefined) return "no data";
-    if (typeof v === "boolean") return String(v);
-    if (unit === "ratio" || unit === "share") return (v * 100).toFixed(1) + "%";
-    if (unit === "%") return grouped(v, 1) + "%";
-    const number = integer || Math.abs(v) >= 1000 ? grouped(v, 0) : grouped(v, 2);
-    if (unit === "USD") return "$" + number;
-    return unit && !["count", "accounts", "users"].includes(unit) ? number + " " + unit : number;
-  }
-  // Plotly reads its labels as a small HTML dialect: user text (titles, dimension values) goes in escaped
-  function esc(text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
-  function fmtChange(p) { return p === null || p === undefined ? "–" : (p >= 0 ? "+" : "") + (p * 100).toFixed(1) + "%"; }
+  const { el, fmtValue, fmtChange, esc } = window.headway;
 
   function params() { return new URLSearchParams(window.location.search); }
   function go(p) {
