@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from compile_bench import run as compile_run  # noqa: E402
+from dashboard_bench import overview_load, tree  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
-from tree_bench import run as tree_run  # noqa: E402
 
 from headway.engine import Actor, Engine  # noqa: E402
 from headway.spec import load_workspace  # noqa: E402
@@ -185,8 +185,10 @@ def main() -> int:
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
-    results["tree"] = tree_run(DEMO)
+    results["tree"] = tree(DEMO)
     table("metric tree with every link's evidence (issue 14)", [results["tree"]])
+    results["overview_load"] = overview_load(DEMO)
+    table("overview under load: hey, 20 concurrent clients, real server (issue 14)", results["overview_load"])
     (ROOT / ".bench").mkdir(exist_ok=True)
     (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2))
     failed = [r for r in results["warm"] if r["check"] != "ok"]
