@@ -48,6 +48,7 @@ test: install-dev system-deps
 
 ## make bench: time headway against hand-written SQL on the medium demo
 bench: install-dev system-deps
+	bash scripts/bench-deps.sh
 	$(BIN)/python bench/run.py
 
 lint: install-dev

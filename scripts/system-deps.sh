@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs, only when missing:
-# Java (Spark local mode), Debian's chromium (browser tests), PostgreSQL (state store tests),
-# hey (the HTTP load generator of `make bench`).
+# Java (Spark local mode), Debian's chromium (browser tests), PostgreSQL (state store tests).
 set -euo pipefail
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-command -v hey >/dev/null 2>&1 || missing+=(hey)
 if ((${#missing[@]})); then
   echo "installing system packages: ${missing[*]}"
   SUDO=""

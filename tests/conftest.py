@@ -28,3 +28,11 @@ def spark() -> Iterator[Any]:
     session = start_session(SparkSettings(master="local[2]", conf={"spark.sql.shuffle.partitions": "2"}))
     yield session
     session.stop()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-sql-snapshots",
+        action="store_true",
+        help="Rewrite tests/conformance/snapshots/ from the SQL the compiler generates now (review the diff).",
+    )

@@ -267,15 +267,15 @@ def test_query_csv(ws: Path) -> None:
     # the data runs through 2026-03-10, so March is not over: complete=False on its rows
     assert done.stdout.splitlines() == [
         "period,region,value,n,complete,reason",
-        "2026-01-01,APAC,0,0,True,",
-        "2026-01-01,EU,2,2,True,",
-        "2026-01-01,US,2,2,True,",
-        "2026-02-01,APAC,1,1,True,",
-        "2026-02-01,EU,2,2,True,",
-        "2026-02-01,US,0,0,True,",
-        "2026-03-01,APAC,1,1,False,",
-        "2026-03-01,EU,1,1,False,",
-        "2026-03-01,US,3,3,False,",
+        "2026-01-01,APAC,0,0,true,",
+        "2026-01-01,EU,2,2,true,",
+        "2026-01-01,US,2,2,true,",
+        "2026-02-01,APAC,1,1,true,",
+        "2026-02-01,EU,2,2,true,",
+        "2026-02-01,US,0,0,true,",
+        "2026-03-01,APAC,1,1,false,",
+        "2026-03-01,EU,1,1,false,",
+        "2026-03-01,US,3,3,false,",
     ]
 
 

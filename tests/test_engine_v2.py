@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from fixtures import SUBSCRIPTIONS, Server, build_workspace, write_subscriptions
 
-from headway.engine import Actor, DataChanged, Engine, Query, QueryError
+from headway.engine import Actor, DataChanged, Engine, Failure, Query, QueryError
 from headway.engine.registry import ENGINES, EngineSpec, register
 from headway.errors import AccessDenied
 from headway.serve.app import create_app
@@ -146,7 +146,7 @@ def test_one_failing_metric_in_a_batch_fails_alone(ws: Path) -> None:
     done = cli("query", "signups", "new_mrr", "--as", "viewer", "--grain", "month", "--format", "csv", "-w", ws)
     assert done.returncode == 1  # the worst failure was a refusal
     assert "new_mrr: metric 'new_mrr' is restricted" in done.stderr
-    assert done.stdout.splitlines()[:2] == ["metric,period,value,n,complete,reason", "signups,2026-01-01,4,4,True,"]
+    assert done.stdout.splitlines()[:2] == ["metric,period,value,n,complete,reason", "signups,2026-01-01,4,4,true,"]
 
 
 # -- one broken source never takes the overview down ------------------------------------------------------
@@ -303,3 +303,110 @@ def test_an_engine_refuses_what_it_cannot_compute_at_plan_time(engine: Engine) -
         runner.close()
     finally:
         ENGINES.pop("nomedian")
+
+
+# -- data errors keep the useful part --------------------------------------------------------------------
+
+
+def _with_first_orders(ws: Path, accounts_csv: str) -> None:
+    """accounts.csv gains a date column, and a metric counts first orders by it."""
+    billing = ws / "sources" / "billing.yml"
+    billing.write_text(
+        billing.read_text(encoding="utf-8").replace(
+            "      country: {type: string}\n", "      country: {type: string}\n      first_order_date: {type: date}\n"
+        ),
+        encoding="utf-8",
+    )
+    metrics = ws / "metrics" / "revenue.yml"
+    metrics.write_text(
+        metrics.read_text(encoding="utf-8")
+        + "\n  - id: first_orders\n    kind: input\n    source: accounts\n    time: first_order_date\n"
+        "    measure: {agg: count}\n",
+        encoding="utf-8",
+    )
+    (ws / "data" / "accounts.csv").write_bytes(accounts_csv.encode())
+
+
+def test_a_bad_value_in_a_csv_is_named_on_every_surface(ws: Path) -> None:
+    rows = [f"a{i},smb,FR,2026-01-0{i}" for i in range(1, 4)] + ["a4,smb,FR,1997-13-45"]
+    _with_first_orders(ws, "account_id,segment,country,first_order_date\n" + "\n".join(rows) + "\n")
+    done = cli("query", "first_orders", "-w", ws)
+    assert done.returncode == 3
+    assert "1997-13-45" in done.stderr and "--where" not in done.stderr  # no --where was given
+    assert str(ws) not in done.stderr
+    with Server(create_app(ws, warm=False)) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        answer = http.get("/api/v1/metrics/first_orders/query")
+        assert answer.status_code == 500 and answer.json()["code"] in {"data_error", "engine_error"}
+        assert "1997-13-45" in answer.json()["error"] and str(ws) not in answer.json()["error"]
+        assert http.get("/api/v1/metrics/signups/query").status_code == 200
+
+
+def test_mixed_line_ends_are_the_same_failure_in_the_cli_and_the_api(ws: Path) -> None:
+    body = "account_id,segment,country,first_order_date\r\na1,smb,FR,2026-01-01\na2,smb,US,2026-01-02\r\n"
+    _with_first_orders(ws, body + "".join(f"a{i},smb,FR,2026-01-0{i % 9 + 1}\n" for i in range(3, 40)))
+    done = cli("query", "first_orders", "--format", "json", "-w", ws)
+    with Server(create_app(ws, warm=False)) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        answer = http.get("/api/v1/metrics/first_orders/query")
+    if done.returncode == 0:  # the engine read it: both surfaces answer the same numbers
+        assert answer.status_code == 200 and answer.json()["rows"] == __import__("json").loads(done.stdout)["rows"]
+    else:
+        assert done.returncode == 3 and answer.status_code == 500
+        assert answer.json()["code"] in {"data_error", "engine_error"}  # a named data failure, never internal_error
+
+
+# -- a resolved spec, built once ----------------------------------------------------------------------
+
+
+def test_planning_reads_the_resolved_spec_and_parses_nothing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import headway.spec.expressions as expressions
+
+    assert engine.workspace.resolved["avg_new_mrr"].parts == ("new_mrr", "signups", "trials")
+    calls: list[str] = []
+    original = expressions._parse_one
+    monkeypatch.setattr(expressions, "_parse_one", lambda text, purpose: calls.append(text) or original(text, purpose))
+    for metric in ("avg_new_mrr", "trial_share", "mrr", "active_users_7d"):
+        engine.plan(Query(metric, Grain.MONTH, by=("plan",) if metric != "active_users_7d" else ()))
+    assert calls == []  # filters, measures and formulas were parsed once, when the spec was resolved
+    engine.plan(Query("signups", Grain.MONTH, where="region = 'EU'"))
+    assert calls == ["region = 'EU'"]  # only the query's own --where is parsed per query
+
+
+def test_several_metrics_share_one_query_and_agree_with_each_alone(ws: Path) -> None:
+    from headway.engine import Compare
+
+    metrics = ("signups", "trials", "trial_share", "mrr", "new_mrr", "active_users", "avg_duration", "avg_new_mrr")
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
+    queries = [Query(m, Grain.MONTH, start=start, end=end, compare=Compare.PREVIOUS) for m in metrics]
+    together = Engine(load_workspace(ws))
+    executed: list[str] = []
+    original = together.backend.execute
+    together.backend.execute = lambda sql: executed.append(sql) or original(sql)  # type: ignore[method-assign]
+    answers = together.query_many(queries, actor=OWNER)
+    assert len([sql for sql in executed if "-- headway: metric" in sql]) == 1  # one query for all eight
+    alone = Engine(load_workspace(ws))
+    for query, answer in zip(queries, answers, strict=True):
+        assert not isinstance(answer, Failure), answer
+        expected = alone.query(query, actor=OWNER, use_cache=False).rows
+        assert _same(answer.rows, expected), (query.metric, answer.rows, expected)
+    # cached one by one: a single query afterwards is served from the cache
+    assert together.query(queries[3], actor=OWNER).cached is True
+    # a viewer gets every metric but the restricted one and what is computed from it
+    viewed = together.query_many(queries, actor=VIEWER)
+    failed = {a.metric for a in viewed if isinstance(a, Failure)}
+    assert failed == {"new_mrr", "avg_new_mrr"}
+    together.close()
+    alone.close()
+
+
+def _same(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> bool:
+    if [list(r) for r in got] != [list(r) for r in want]:
+        return False
+    for a, b in zip(got, want, strict=True):
+        for key in a:
+            x, y = a[key], b[key]
+            if isinstance(x, float) or isinstance(y, float):
+                if x is None or y is None or abs(x - y) > 1e-9 * max(1.0, abs(y)):
+                    return False
+            elif x != y:
+                return False
+    return True

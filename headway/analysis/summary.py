@@ -16,7 +16,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from headway.engine import Actor, Compare, Engine, Query, Reason
+from headway.engine import Actor, Compare, Engine, Query, Reason, Result
 from headway.engine.access import check_access
 from headway.errors import HeadwayError
 from headway.spec.graph import leaves, time_column
@@ -138,7 +138,16 @@ def _all_time(engine: Engine, metric: Metric, grain: Grain, actor: Actor) -> Met
     return MetricSummary(metric, grain, value=row["value"], n=row.get("n"), timeless=True)
 
 
-def _latest(engine: Engine, metric: Metric, grain: Grain, actor: Actor) -> MetricSummary:
+@dataclass(frozen=True)
+class _Ask:
+    """The query behind a metric's headline, and what is needed to read its answer."""
+
+    query: Query
+    first: dt.date
+    last_day: dt.date
+
+
+def _ask(engine: Engine, metric: Metric, grain: Grain) -> _Ask | MetricSummary:
     span = engine.data_range(metric.id)
     if span is None:
         return MetricSummary(metric, grain, reason=Reason.NO_DATA.value)
@@ -146,10 +155,21 @@ def _latest(engine: Engine, metric: Metric, grain: Grain, actor: Actor) -> Metri
     last_day = engine.data_through(metric.id) or span[1]
     first = max(span[0], calendar.shift(calendar.start(last_day, grain), grain, -(HISTORY - 1)))
     query = Query(metric.id, grain, start=first, end=max(last_day, first), compare=Compare.PREVIOUS)
-    rows = engine.query(query, actor=actor).rows
+    return _Ask(query, first, last_day)
+
+
+def _latest(engine: Engine, metric: Metric, grain: Grain, actor: Actor) -> MetricSummary:
+    ask = _ask(engine, metric, grain)
+    if isinstance(ask, MetricSummary):
+        return ask
+    return _read(metric, grain, ask, engine.query(ask.query, actor=actor).rows)
+
+
+def _read(metric: Metric, grain: Grain, ask: _Ask, rows: list[dict[str, Any]]) -> MetricSummary:
     complete = [r for r in rows if r["complete"]]
-    partial = [r for r in rows if not r["complete"] and r["period"] > (complete[-1]["period"] if complete else first)]
-    base: dict[str, Any] = {"data_through": last_day}
+    newest = complete[-1]["period"] if complete else ask.first
+    partial = [r for r in rows if not r["complete"] and r["period"] > newest]
+    base: dict[str, Any] = {"data_through": ask.last_day}
     if partial:
         base.update(partial_period=partial[-1]["period"], partial_value=partial[-1]["value"])
     if not complete:
@@ -190,5 +210,24 @@ class Overview:
 
 
 def summarize_all(engine: Engine, *, actor: Actor) -> list[MetricSummary]:
+    """Every metric's headline; the metrics whose latest periods line up are computed in one shared query."""
     metrics = sorted(engine.workspace.metrics.values(), key=lambda m: (KIND_ORDER[m.kind.value], m.id))
-    return [summarize(engine, m.id, actor=actor) for m in metrics]
+    done: dict[str, MetricSummary] = {}
+    asks: dict[str, _Ask] = {}
+    for m in metrics:
+        grain = engine.workspace.grain_of(m.id)
+        try:
+            check_access(engine.workspace, actor, m.id)
+            found = None if _timeless(engine, m.id) else _ask(engine, m, grain)
+        except Exception:  # summarize() below reports it with its reason
+            found = None
+        if isinstance(found, _Ask):
+            asks[m.id] = found
+        elif isinstance(found, MetricSummary):
+            done[m.id] = found
+    answers = engine.query_many([a.query for a in asks.values()], actor=actor) if asks else []
+    for (metric_id, ask), answer in zip(asks.items(), answers, strict=True):
+        if isinstance(answer, Result):
+            metric = engine.workspace.metrics[metric_id]
+            done[metric_id] = _read(metric, ask.query.grain, ask, answer.rows)
+    return [done.get(m.id) or summarize(engine, m.id, actor=actor) for m in metrics]

@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from headway.cli.common import WorkspaceOption, console, open_workspace
-from headway.spec.describe import describe
-from headway.spec.models import Kind, MetricsFile, SourcesFile, WorkspaceConfig
+from headway.spec.models import Kind
 
 
 def metrics(
@@ -20,6 +18,10 @@ def metrics(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """List the workspace's metrics: id, kind, how computed, owner, status."""
+    from rich.table import Table
+
+    from headway.spec.describe import describe
+
     ws = open_workspace(workspace)
     chosen = [m for m in ws.metrics.values() if kind is None or m.kind is kind]
     if as_json:
@@ -44,6 +46,8 @@ def schema(
     ] = None,
 ) -> None:
     """JSON Schemas of headway.yml, sources/*.yml and metrics/*.yml, for editor autocompletion."""
+    from headway.spec.models import MetricsFile, SourcesFile, WorkspaceConfig
+
     schemas = {
         "headway.schema.json": WorkspaceConfig.model_json_schema(),
         "sources.schema.json": SourcesFile.model_json_schema(),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from headway.spec import SpecError, Workspace, load_workspace
+if TYPE_CHECKING:
+    from headway.spec import Workspace
 
 console = Console()
 errors = Console(stderr=True)
@@ -51,6 +52,8 @@ def engine_failure(engine: str, error: Exception) -> str:
 
 
 def open_workspace(path: Path) -> Workspace:
+    from headway.spec import SpecError, load_workspace  # the loader and its parser: only for commands that read a spec
+
     try:
         return load_workspace(path)
     except SpecError as error:

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from headway.cli.common import Exit, console, fail
 
@@ -29,6 +27,9 @@ def demo(
     ] = ScaleName.MEDIUM,
 ) -> None:
     """Generate the demo workspace: a SaaS product's telemetry, billing, support, team health and delivery data."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     from headway.demo import generate
 
     columns = (

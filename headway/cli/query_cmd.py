@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from headway.cli.common import (
     ENGINE_FAILURE_HINT,
@@ -26,11 +25,16 @@ from headway.cli.common import (
     fail,
     open_workspace,
 )
-from headway.engine import Actor, Compare, Engine, Failure, Query, Result
-from headway.engine.results import json_row
+from headway.engine.query import Compare, Query
+from headway.engine.results import Result, csv_row
 from headway.errors import HeadwayError
 from headway.spec.models import Engine as EngineKind
 from headway.spec.models import Grain
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from headway.engine import Actor, Engine, Failure
 
 
 class OutputFormat(StrEnum):
@@ -88,6 +92,8 @@ AsOption = Annotated[
 
 
 def actor_of(choice: ActorChoice) -> Actor:
+    from headway.engine import Actor
+
     return Actor.owner() if choice is ActorChoice.OWNER else Actor.viewer("viewer")
 
 
@@ -107,6 +113,8 @@ def query(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute metrics per period (calendar-complete), optionally sliced and compared."""
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     ids = list(dict.fromkeys(metrics))
     queries = [_query(m, grain, by, start, end, where, compare, ws.grain_of(m)) for m in ids]
@@ -128,6 +136,8 @@ def query(
 
 def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) -> None:
     """Several metrics: every answer printed, then exit with the worst failure's code (if any)."""
+    from headway.engine import Failure
+
     failures = [a for a in answers if isinstance(a, Failure)]
     if format is OutputFormat.JSON:
         body = [
@@ -143,7 +153,7 @@ def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) 
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n", restval="")
         writer.writeheader()
         for r in results:
-            writer.writerows({"metric": r.metric, **json_row(row)} for row in r.rows)
+            writer.writerows({"metric": r.metric, **csv_row(row)} for row in r.rows)
     else:
         for a in answers:
             if isinstance(a, Result):
@@ -171,6 +181,8 @@ def sql(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, engine.value if engine else None)  # the data facts come from the engine the SQL is for
@@ -203,7 +215,7 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -
     elif format is OutputFormat.CSV:
         writer = csv.DictWriter(sys.stdout, fieldnames=result.columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(json_row(row) for row in result.rows)
+        writer.writerows(csv_row(row) for row in result.rows)
     else:
         console.print(_table(result, label, unit))
 
@@ -212,12 +224,14 @@ HIDDEN = {"complete", "reason", "compare_complete"}  # shown as marks and captio
 
 
 def _table(result: Result, label: str, unit: str | None) -> Table:
+    from rich.table import Table
+
     title = f"{label} ({unit})" if unit else label
     unfinished = any(not row["complete"] for row in result.rows if row.get("period") is not None)
     uneven = any(row.get("compare_period") and row["complete"] != row["compare_complete"] for row in result.rows)
     notes = []
     if unfinished:
-        notes.append(f"* period not fully covered by the data (data through {result.data_through})")
+        notes.append(f"* period not over: data through {result.data_through}")
     if uneven:
         notes.append("† compared with a period of different completeness: read the change with care")
     caption = "\n".join(notes) or None

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, errors
-from headway.spec import Severity, check_workspace
 
 
 class IssueFormat(StrEnum):
@@ -25,6 +24,8 @@ def validate(
     ] = IssueFormat.TEXT,
 ) -> None:
     """Check the workspace spec and report every problem as file:line path: message. hint"""
+    from headway.spec import Severity, check_workspace
+
     ws, issues = check_workspace(workspace)
     failed = any(i.severity is Severity.ERROR for i in issues)
     if format is IssueFormat.JSON:

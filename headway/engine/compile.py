@@ -7,20 +7,19 @@ derived value computed per period and dimension, and an optional comparison.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlglot import exp
 
-from headway.engine.compile_leaf import Scan, ScanCompiler, plan_scans
+from headway.engine import spine, stats
+from headway.engine.compile_leaf import Scan, ScanCompiler, n_is_value, plan_scans
 from headway.engine.dialects import Dialect
-from headway.engine.plan import FormulaNode, LeafRef, Mode, Node, Plan, RatioNode
-from headway.engine.sql import alias, as_double, cast, col, null_safe_eq, replace_all, safe_divide, table
+from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
+from headway.engine.sql import alias, as_double, col, null_safe_eq, replace_all, safe_divide, table
 
 
 def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     ctes: list[tuple[str, exp.Expr, str]] = []
     if plan.spine is not None:
-        ctes.append(("spine", _spine(plan, dialect), "calendar: every period in range"))
+        ctes.append(("spine", spine.spine_select(plan, dialect), "calendar: every period in range"))
     scans = plan_scans(plan)
     for scan in scans:
         ctes.extend(ScanCompiler(scan, plan, dialect).ctes())
@@ -28,9 +27,10 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     dim_names = [f"d{i}" for i in range(len(plan.dims))]
     if dim_names:
         ctes.append(("dim_keys", _keys(plan, scans, dim_names), "every dimension value seen in range"))
-    ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
+    if dim_names or plan.spine is None:  # without dimensions the frame is the calendar itself
+        ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
     ctes.append(("result", _result(plan, scans, home, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
-    query = _final(plan, dim_names)
+    query = _final(plan, dim_names, home)
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         query.args["with_"].expressions[-1].add_comments([comment])
@@ -46,61 +46,6 @@ def render(plan: Plan, dialect: Dialect, pretty: bool = True) -> str:
     return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect), pretty=pretty)
 
 
-def _spine(plan: Plan, dialect: Dialect) -> exp.Select:
-    """The calendar as literal data, computed in Python; dates travel as ISO strings, cast once per column."""
-    assert plan.spine is not None
-    rolling = [leaf.index for leaf in plan.leaves if leaf.mode in (Mode.WINDOW, Mode.CUMULATIVE)]
-
-    def day(value: dt.date | None) -> str:
-        return value.isoformat() if value is not None else ""
-
-    columns: dict[str, list[str]] = {
-        "period": [day(p.start) for p in plan.spine],
-        "period_end": [day(p.end) for p in plan.spine],
-        "as_of": [day(p.as_of) for p in plan.spine],
-        "requested": ["t" if p.requested else "f" for p in plan.spine],
-        "compare_period": [day(p.compare) for p in plan.spine],
-        **{f"w{i}": [day(p.window_starts[i]) for p in plan.spine] for i in rolling},
-        **{f"c{i}": ["t" if p.covered[i] else "f" for p in plan.spine] for i in _filled(plan)},
-    }
-    typed = [_spine_column(n) for n in columns]
-    if dialect.literal_rows_as_arrays:
-        # one string per column, split by the engine: a daily calendar is a few nodes, not thousands
-        split = [
-            alias(
-                exp.Unnest(
-                    expressions=[
-                        exp.Anonymous(
-                            this="string_split",
-                            expressions=[exp.Literal.string(",".join(values)), exp.Literal.string(",")],
-                        )
-                    ]
-                ),
-                name,
-            )
-            for name, values in columns.items()
-        ]
-        inner = exp.Subquery(this=exp.select(*split), alias=exp.TableAlias(this=exp.to_identifier("v")))
-        return exp.select(*typed).from_(inner, copy=False)
-    rows = [exp.Tuple(expressions=[exp.Literal.string(v) for v in row]) for row in zip(*columns.values(), strict=True)]
-    names = [exp.to_identifier(n, quoted=True) for n in columns]
-    values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=names))
-    return exp.select(*typed).from_(values, copy=False)
-
-
-def _filled(plan: Plan) -> list[int]:
-    """Leaves whose empty periods read as 0 (counts and sums), and so need to know where their data starts."""
-    return [leaf.index for leaf in plan.leaves if leaf.additive and leaf.time is not None]
-
-
-def _spine_column(name: str) -> exp.Expr:
-    """Typed back from text: 't'/'f' to boolean, ISO dates to DATE, '' to NULL."""
-    if name == "requested" or (name[0] == "c" and name[1:].isdigit()):
-        return alias(exp.EQ(this=col(name, "v"), expression=exp.Literal.string("t")), name)
-    text = exp.Nullif(this=col(name, "v"), expression=exp.Literal.string(""))
-    return alias(cast(text, "date"), name)
-
-
 def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
     selects: list[exp.Select] = []
     for scan in scans:
@@ -112,7 +57,9 @@ def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
                 on=exp.EQ(this=col("period", name), expression=col("period", "spine")),
                 join_type="inner",
             )
-            select = select.where(col("requested", "spine"))
+            requested = spine.ref(plan, "requested", "spine")
+            if requested != exp.true():
+                select = select.where(requested)
         selects.append(select.distinct())
     union: exp.Expr = selects[0]
     for select in selects[1:]:
@@ -123,8 +70,7 @@ def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
 
 
 def _frame(plan: Plan, dims: list[str]) -> exp.Select:
-    spine_cols = ["period", "as_of", "requested", "compare_period"] if plan.spine is not None else []
-    spine_cols += [f"c{i}" for i in _filled(plan)] if plan.spine is not None else []
+    spine_cols = spine.carried(plan) if plan.spine is not None else []
     columns = [col(c, "s") for c in spine_cols] + [col(d, "k") for d in dims]
     if plan.spine is not None:
         query = exp.select(*columns).from_(table("spine", "s"))
@@ -135,13 +81,19 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
 
 
 def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]) -> exp.Select:
-    spine_cols = ["period", "requested", "compare_period"] if plan.spine is not None else []
+    spine_cols = [c for c in spine.carried(plan) if not spine.is_cover(c)] if plan.spine is not None else []
+    frame = "spine" if plan.spine is not None and not dims else "frame"
+    values = [
+        e
+        for k, (_, node) in enumerate(plan.roots)
+        for e in (alias(_value(plan, home, node), suffixed("value", k)), alias(_n(plan, home, node), suffixed("n", k)))
+    ]
     query = exp.select(
         *[col(c, "f") for c in spine_cols],
         *[col(d, "f") for d in dims],
-        alias(_value(plan, home, plan.root), "value"),
-        alias(_n(plan, home, plan.root), "n"),
-    ).from_(table("frame", "f"))
+        *values,
+        *stats.result_columns(plan, home),
+    ).from_(table(frame, "f"))
     for scan in scans:
         name = scan.name
         keys = [null_safe_eq(col(d, name), col(d, "f")) for d in dims]
@@ -167,7 +119,8 @@ def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
             if plan.spine is None or leaf.time is None:
                 return zero
             # 0 where the source has data but no matching rows; unknown where it has no data at all
-            return exp.Case(ifs=[exp.If(this=col(f"c{index}", "f"), true=zero)])
+            covered = spine.ref(plan, f"c{index}", "f")
+            return zero if covered == exp.true() else exp.Case(ifs=[exp.If(this=covered, true=zero)])
         case RatioNode(numerator, denominator):
             return safe_divide(_value(plan, home, numerator), _value(plan, home, denominator))
         case FormulaNode(tree, parts):
@@ -182,38 +135,52 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
     match node:
         case LeafRef(index):
             leaf = plan.leaves[index]
-            counted = "v" if leaf.counts_rows and leaf.mode not in (Mode.WINDOW, Mode.CUMULATIVE) else "n"
+            counted = "v" if n_is_value(leaf) else "n"
             return exp.Coalesce(this=col(f"{counted}{index}", home[index]), expressions=[exp.Literal.number(0)])
         case RatioNode(_, denominator):
             return _n(plan, home, denominator)
         case FormulaNode(_, parts):
             counts = [_n(plan, home, p) for p in parts.values()]
-            return counts[0] if len(counts) == 1 else exp.Greatest(this=counts[0], expressions=counts[1:])
+            if len(counts) == 1:
+                return counts[0]
+            # every count is COALESCEd, never NULL: the engine's own GREATEST, without a NULL guard around it
+            return exp.Greatest(this=counts[0], expressions=counts[1:], ignore_nulls=True)
     raise AssertionError(node)  # pragma: no cover
 
 
-def _final(plan: Plan, dims: list[str]) -> exp.Select:
+def suffixed(name: str, k: int) -> str:
+    """The column of the k-th metric of a plan: `value`, `n`… for the first, `value_1`, `n_1`… after it."""
+    return name if k == 0 else f"{name}_{k}"
+
+
+def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
     out_dims = [col(d, "r") for d in dims]
+    extra = [col(name, "r") for name in stats.names(plan, home)]
+    values = [col(suffixed(c, k), "r") for k in range(len(plan.roots)) for c in ("value", "n")]
     if plan.spine is None:
-        return exp.select(*out_dims, col("value", "r"), col("n", "r")).from_(table("result", "r"))
-    base = [col("period", "r"), *out_dims, col("value", "r"), col("n", "r")]
-    requested = col("requested", "r")
+        return exp.select(*out_dims, *values, *extra).from_(table("result", "r"))
+    base = [col("period", "r"), *out_dims, *values, *extra]
+    requested = spine.ref(plan, "requested", "r")
     if plan.query.compare is None:
-        return exp.select(*base).from_(table("result", "r")).where(requested)
+        query = exp.select(*base).from_(table("result", "r"))
+        return query if requested == exp.true() else query.where(requested)
+    compare_period = spine.ref(plan, "compare_period", "r")
     on = exp.and_(
-        exp.EQ(this=col("period", "c"), expression=col("compare_period", "r")),
+        exp.EQ(this=col("period", "c"), expression=compare_period),
         *[null_safe_eq(col(d, "c"), col(d, "r")) for d in dims],
     )
-    change = exp.Sub(this=col("value", "r"), expression=col("value", "c"))
-    pct = safe_divide(change.copy(), exp.Abs(this=col("value", "c")))
+    compared: list[exp.Expr] = [alias(compare_period.copy(), "compare_period")]
+    for k in range(len(plan.roots)):
+        value = suffixed("value", k)
+        change = exp.Sub(this=col(value, "r"), expression=col(value, "c"))
+        pct = safe_divide(change.copy(), exp.Abs(this=col(value, "c")))
+        compared += [
+            alias(col(value, "c"), suffixed("compare_value", k)),
+            alias(change, suffixed("change", k)),
+            alias(pct, suffixed("change_pct", k)),
+        ]
     return (
-        exp.select(
-            *base,
-            alias(col("compare_period", "r"), "compare_period"),
-            alias(col("value", "c"), "compare_value"),
-            alias(change, "change"),
-            alias(pct, "change_pct"),
-        )
+        exp.select(*base, *compared)
         .from_(table("result", "r"))
         .join(table("result", "c"), on=on, join_type="left")
         .where(requested)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from cachetools import LRUCache
 
+from headway.engine import batch
 from headway.engine.access import Actor, check_access
 from headway.engine.calendar import Calendar
 from headway.engine.compile import render
@@ -109,17 +110,88 @@ class Engine:
         return _retrying(lambda: self._query_once(query, actor, use_cache, use_plan_cache))
 
     def query_many(self, queries: Sequence[Query], *, actor: Actor) -> list[Result | Failure]:
-        """Several metrics together; each fails alone (its reason in a Failure), the rest still answer."""
-        out: list[Result | Failure] = []
-        for q in queries:
-            try:
-                out.append(self.query(q, actor=actor))
-            except HeadwayError as error:
-                out.append(Failure(q.metric, error))
-            except Exception as error:  # an engine fault we did not foresee must not take the batch down
-                log.exception("query of %s failed", q.metric)
-                out.append(Failure(q.metric, EngineError(self.engine_name, error, str(self.workspace.root))))
-        return out
+        """Several metrics together, sharing scans where they can; each fails alone, the rest still answer."""
+        out: dict[int, Result | Failure] = {}
+        for group in batch.groups(queries):
+            allowed = [i for i in group if self._allowed(i, queries[i], actor, out)]
+            if len(allowed) > 1:
+                try:
+                    shared = _retrying(lambda a=allowed: self._query_group([queries[i] for i in a], actor))  # type: ignore[misc]
+                    out.update(zip(allowed, shared, strict=True))
+                    continue
+                except HeadwayError:  # run them one by one, so that only the failing ones fail
+                    log.info("shared query of %s failed; running each alone", [queries[i].metric for i in allowed])
+            for i in allowed:
+                out[i] = self._one(queries[i], actor)
+        return [out[i] for i in range(len(queries))]
+
+    def _allowed(self, i: int, query: Query, actor: Actor, out: dict[int, Result | Failure]) -> bool:
+        """Whether the actor may read the i-th query's metric; if not, its refusal is its answer."""
+        try:
+            check_access(self.workspace, actor, query.metric)
+        except HeadwayError as error:
+            out[i] = Failure(query.metric, error)
+            return False
+        return True
+
+    def _one(self, query: Query, actor: Actor) -> Result | Failure:
+        try:
+            return self.query(query, actor=actor)
+        except HeadwayError as error:
+            return Failure(query.metric, error)
+        except Exception as error:  # an engine fault we did not foresee must not take the batch down
+            log.exception("query of %s failed", query.metric)
+            return Failure(query.metric, EngineError(self.engine_name, error, str(self.workspace.root)))
+
+    def _query_group(self, queries: list[Query], actor: Actor) -> list[Result]:
+        """One compiled query for several metrics (same periods, no dimensions); each result cached alone."""
+        cached = [self._cached(q, actor) for q in queries]
+        if all(c is not None for c in cached):
+            return cached  # type: ignore[return-value]
+        facts = [self.facts.for_metric(q.metric) for q in queries]
+        bounds = {k: v for f in facts for k, v in f.bounds.items()}
+        merged = DataFacts(bounds, {n: sf for f in facts for n, sf in f.files.items()})
+        plan = build_plan(self.workspace, queries[0], merged.bounds_of, tuple(q.metric for q in queries[1:]))
+        self._refuse_unsupported(plan, self.spec)
+        files = self._files_of(plan, merged)
+        for leaf in plan.leaves:
+            for join in leaf.joins:
+                self.facts.check_unique(join, files[join.to_source])
+        sql = render(plan, self.backend.dialect, pretty=False)
+        started = time.perf_counter()
+        names, rows = self._execute(sql, files)
+        elapsed = time.perf_counter() - started
+        results = []
+        for k, (q, f) in enumerate(zip(queries, facts, strict=True)):
+            own_names, own_rows = batch.split(names, rows, k, len(queries))
+            own_files = {n: files[n] for n in self._sources_of(plan, k)}
+            versions = tuple(sorted((n, sf.version) for n, sf in own_files.items()))
+            result = Result(
+                q.metric,
+                q.grain,
+                q.by,
+                typed_rows(own_names, own_rows, plan, f),
+                sql,
+                self.engine_name,
+                False,
+                plan.timeless,
+                {"seconds": elapsed, "data_version": versions, "shared_with": [x.metric for x in queries]},
+                f.through,
+            )
+            self._keep(q, actor, versions, own_files, result)
+            results.append(result)
+        return results
+
+    def _sources_of(self, plan: Plan, k: int) -> list[str]:
+        """The sources the k-th metric of a plan reads (its leaves' sources and their joins)."""
+        from headway.spec.graph import leaves as leaf_ids
+
+        _, node_metric = plan.roots[k][0], plan.roots[k][0]
+        mine = set(leaf_ids(self.workspace.metrics, node_metric))
+        own = [leaf for leaf in plan.leaves if leaf.metric.id in mine]
+        return list(
+            dict.fromkeys([leaf.source.name for leaf in own] + [j.to_source for leaf in own for j in leaf.joins])
+        )
 
     def _query_once(self, query: Query, actor: Actor, use_cache: bool, use_plan_cache: bool) -> Result:
         quick = self._cached(query, actor) if use_cache else None
@@ -140,23 +212,9 @@ class Engine:
                 self.facts.check_unique(join, files[join.to_source])
         sql = self._compiled(plan, versions, use_plan_cache)
         started = time.perf_counter()
-        try:
-            names, rows = self.backend.execute(sql)
-        except Exception as error:  # each engine raises its own types; callers get one
-            for name, before in files.items():  # a file that vanished or moved mid-query is a change, not a fault
-                if changed_since(self.workspace, self.workspace.sources[name], before):
-                    raise changed_error(name) from None
-            raise EngineError(self.engine_name, error, str(self.workspace.root)) from error
-        self._verify(files)
+        names, rows = self._execute(sql, files)
         elapsed = time.perf_counter() - started
         typed = typed_rows(names, rows, plan, facts)
-        limit = self.workspace.config.cache.max_rows
-        if len(typed) > limit:
-            raise QueryError(
-                f"the answer has {len(typed):,} rows; the limit is {limit:,}",
-                "Use a coarser grain, fewer dimensions or a shorter range (or raise cache.max_rows in headway.yml).",
-                code="too_large",
-            )
         result = Result(
             query.metric,
             query.grain,
@@ -169,11 +227,42 @@ class Engine:
             {"seconds": elapsed, "data_version": versions},
             facts.through,
         )
+        self._keep(query, actor, versions, files, result)
+        return result
+
+    def _execute(self, sql: str, files: dict[str, SourceFiles]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run on the backend; then check the files read are the files planned for."""
+        try:
+            names, rows = self.backend.execute(sql)
+        except Exception as error:  # each engine raises its own types; callers get one
+            for name, before in files.items():  # a file that vanished or moved mid-query is a change, not a fault
+                if changed_since(self.workspace, self.workspace.sources[name], before):
+                    raise changed_error(name) from None
+            raise EngineError(self.engine_name, error, str(self.workspace.root)) from error
+        self._verify(files)
+        return names, rows
+
+    def _keep(
+        self,
+        query: Query,
+        actor: Actor,
+        versions: tuple[tuple[str, str], ...],
+        files: dict[str, SourceFiles],
+        result: Result,
+    ) -> None:
+        """Refuse an answer over the row limit; otherwise cache it under its own key."""
+        limit = self.workspace.config.cache.max_rows
+        if len(result.rows) > limit:
+            raise QueryError(
+                f"the answer has {len(result.rows):,} rows; the limit is {limit:,}",
+                "Use a coarser grain, fewer dimensions or a shorter range (or raise cache.max_rows in headway.yml).",
+                code="too_large",
+            )
+        key = (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
         with self._lock:
             if estimated_bytes(result) <= self._cache.maxsize:  # an answer larger than the whole cache is not kept
                 self._cache[key] = result
             self._reads[(self.workspace.spec_hash, query.key())] = tuple(files)
-        return result
 
     def _cached(self, query: Query, actor: Actor) -> Result | None:
         """A cached answer found without planning: the sources a query reads depend on the spec, not the data."""

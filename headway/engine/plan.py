@@ -18,9 +18,10 @@ from headway.engine.files import DataError
 from headway.engine.query import Compare, Query, QueryError
 from headway.spec.expressions import ExpressionError, Parsed, Purpose, parse
 from headway.spec.fields import FieldError, FieldRef, Join, resolve
-from headway.spec.graph import available_dimensions, parts, time_column
+from headway.spec.graph import available_dimensions
 from headway.spec.issues import choices_hint
 from headway.spec.models import Agg, Grain, Metric, Source, duration_days
+from headway.spec.resolved import ResolvedMetric
 from headway.spec.typecheck import type_errors
 from headway.spec.workspace import Workspace
 
@@ -117,6 +118,13 @@ class Plan:
     timezone: str
     calendar: Calendar
     spec_hash: str
+    data_spans: tuple[tuple[dt.date, dt.date] | bool, ...] = ()  # per leaf: its source's first/last local day
+    others: tuple[tuple[str, Node], ...] = ()  # more metrics computed by the same query (sharing its scans)
+
+    @property
+    def roots(self) -> tuple[tuple[str, Node], ...]:
+        """Every metric this plan computes, the query's own first."""
+        return ((self.metric.id, self.root), *self.others)
 
     @property
     def timeless(self) -> bool:
@@ -128,16 +136,33 @@ class Plan:
         return min(p.start for p in self.spine), max(p.end for p in self.spine)
 
 
-def build_plan(ws: Workspace, query: Query, bounds: Bounds) -> Plan:
+def build_plan(ws: Workspace, query: Query, bounds: Bounds, also: tuple[str, ...] = ()) -> Plan:
+    """The plan of `query`; with `also`, of those metrics too, for the same range and grain, in one query."""
     metric = _metric(ws, query.metric)
     dims = _check_dims(ws, metric, query.by)
     where = _parse_where(query.where)
     leaves: list[Leaf] = []
     root = _node(ws, metric.id, dims, where, leaves, ())
+    others = []
+    for other in also:
+        _check_dims(ws, _metric(ws, other), query.by)
+        others.append((other, _node(ws, other, dims, where, leaves, ())))
     calendar = Calendar(ws.config.week_start)
     spine = _spine(ws, query, tuple(leaves), calendar, bounds)
+    spans = tuple(_data_span(leaf, bounds) for leaf in leaves) if spine is not None else ()
     return Plan(
-        query, metric, ws.where(metric.id), root, tuple(leaves), dims, spine, ws.config.timezone, calendar, ws.spec_hash
+        query,
+        metric,
+        ws.where(metric.id),
+        root,
+        tuple(leaves),
+        dims,
+        spine,
+        ws.config.timezone,
+        calendar,
+        ws.spec_hash,
+        data_spans=spans,
+        others=tuple(others),
     )
 
 
@@ -193,8 +218,11 @@ def _node(
             _node(ws, metric.ratio.denominator, dims, where, leaves, (*seen, metric_id)),
         )
     if metric.formula is not None:
-        tree = parse(metric.formula, Purpose.FORMULA).tree
-        return FormulaNode(tree, {p: _node(ws, p, dims, where, leaves, (*seen, metric_id)) for p in parts(metric)})
+        formula = _resolved(ws, metric_id).formula
+        assert formula is not None
+        return FormulaNode(
+            formula.tree, {p: _node(ws, p, dims, where, leaves, (*seen, metric_id)) for p in formula.fields}
+        )
     for leaf in leaves:
         if leaf.metric.id == metric_id:
             return LeafRef(leaf.index)
@@ -202,30 +230,37 @@ def _node(
     return LeafRef(len(leaves) - 1)
 
 
+def _resolved(ws: Workspace, metric_id: str) -> ResolvedMetric:
+    """The metric as the normalize stage parsed and resolved it (once per spec, not per query)."""
+    found = ws.resolved[metric_id]
+    if found.problems:  # a loaded workspace has none; kept so a bad spec is refused, not planned
+        what, problem = found.problems[0]
+        raise QueryError(f"metric '{metric_id}' {what}: {problem.message}", problem.hint, code="bad_spec")
+    return found
+
+
 def _leaf(ws: Workspace, metric: Metric, index: int, dims: tuple[str, ...], where: Parsed | None) -> Leaf:
     assert metric.source is not None and metric.measure is not None
     source = ws.sources[metric.source]
-    filters = [parse(metric.filter, Purpose.FILTER)] if metric.filter else []
-    value = parse(metric.measure.expr, Purpose.MEASURE) if metric.measure.expr else None
-    used = [*filters, *([where] if where else []), *([value] if value else [])]
-    names = [*dims, *(n for p in used for n in p.fields)]
-    fields = {name: _resolve(ws, source, name, metric, where) for name in dict.fromkeys(names)}
+    resolved = _resolved(ws, metric.id)
+    filters = [resolved.filter] if resolved.filter is not None else []
+    value = resolved.measure
+    used = [*dims, *(n for p in (*filters, value, where) if p is not None for n in p.fields)]
+    fields = {  # only what this query reads: an unused related column must not add a join
+        name: resolved.fields.get(name) or _resolve(ws, source, name, metric, where) for name in dict.fromkeys(used)
+    }
     if where is not None:
         for message, hint in type_errors(where.tree, lambda n: fields[n].type if n in fields else None):
             raise QueryError(f"--where: {message}", hint, code="bad_where")
     joins = tuple(dict.fromkeys(f.join for f in fields.values() if f.join is not None))
-    time_name = time_column(metric, source)
-    time = resolve(ws.sources, source, time_name) if time_name else None
-    snapshot = metric.snapshot
-    valid_to = resolve(ws.sources, source, snapshot.valid_to) if snapshot and snapshot.valid_to else None
     return Leaf(
         index=index,
         metric=metric,
         origin=ws.where(metric.id),
         source=source,
         mode=_mode(metric),
-        time=time,
-        valid_to=valid_to,
+        time=resolved.time,
+        valid_to=resolved.valid_to,
         value=value,
         filters=tuple(filters),
         where=where,

@@ -60,6 +60,11 @@ def json_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: json_value(value) for key, value in row.items()}
 
 
+def csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    """As JSON, with booleans written the way JSON and SQL write them (true/false)."""
+    return {key: str(value).lower() if isinstance(value, bool) else value for key, value in json_row(row).items()}
+
+
 def json_value(value: Any) -> Any:
     """JSON-safe: dates as ISO text, NaN/inf as null, decimals as floats."""
     if isinstance(value, Decimal):

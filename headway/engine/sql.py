@@ -17,6 +17,8 @@ from headway.spec.models import Agg, Grain
 if TYPE_CHECKING:
     from headway.engine.dialects import Dialect
 
+Cte = tuple[str, exp.Select, str]  # a named CTE: name, query, comment
+
 
 _TYPES = {
     "date": exp.DataType.Type.DATE,
@@ -133,3 +135,14 @@ def replace_all(tree: exp.Expr, kind: type[exp.Expr], fn: Callable[[Any], exp.Ex
     for node in reversed(nodes):
         node.replace(fn(node))
     return holder.this
+
+
+def where_all(query: exp.Select, conditions: list[exp.Expr]) -> exp.Select:
+    """`query` restricted to rows meeting every condition (none: unchanged)."""
+    condition = all_of(conditions)
+    return query.where(condition, copy=False) if condition is not None else query
+
+
+def grouped(query: exp.Select, keys: Sequence[exp.Expr]) -> exp.Select:
+    """`query` grouped by copies of `keys` (none: a single group)."""
+    return query.group_by(*[k.copy() for k in keys], copy=False) if keys else query

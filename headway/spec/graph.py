@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from headway.spec.expressions import ExpressionError, Purpose, parse
 from headway.spec.models import Metric, Source
@@ -13,11 +14,17 @@ def parts(metric: Metric) -> list[str]:
     if metric.ratio is not None:
         return [metric.ratio.numerator, metric.ratio.denominator]
     if metric.formula is not None:
-        try:
-            return list(parse(metric.formula, Purpose.FORMULA).fields)
-        except ExpressionError:
-            return []
+        return list(_formula_parts(metric.formula))
     return []
+
+
+@lru_cache(maxsize=4096)
+def _formula_parts(formula: str) -> tuple[str, ...]:
+    """A formula's metric ids, parsed once per text (the graph is walked many times per validate)."""
+    try:
+        return parse(formula, Purpose.FORMULA).fields
+    except ExpressionError:
+        return ()
 
 
 def find_cycles(metrics: Mapping[str, Metric]) -> list[list[str]]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from headway.spec.issues import Issue, PathPart, render_path
 from headway.spec.models import Grain, Metric, Source, WorkspaceConfig
 from headway.spec.yamlpos import Located
+
+if TYPE_CHECKING:
+    from headway.spec.resolved import ResolvedMetric
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,13 @@ class Workspace:
     source_origins: dict[str, Origin] = field(default_factory=dict)
     spec_hash: str = ""
     warnings: tuple[Issue, ...] = ()
+
+    @cached_property
+    def resolved(self) -> dict[str, ResolvedMetric]:
+        """Every metric parsed and resolved once (the normalize stage), read by rules, graph and planner."""
+        from headway.spec.resolved import resolve_metrics
+
+        return resolve_metrics(self.sources, self.metrics)
 
     def grain_of(self, metric_id: str) -> Grain:
         """The grain a metric is shown at unless a query says otherwise."""

@@ -16,7 +16,6 @@ from sqlglot import exp
 
 from headway.engine import Actor, Engine, Query
 from headway.engine.results import json_row
-from headway.spec.loader import load_workspace
 from headway.spec.models import Grain
 from headway.spec.workspace import Workspace
 
@@ -29,11 +28,10 @@ from .harness import (
     mismatches,
     run_oracle,
     sort_key,
-    write_workspace,
 )
 
 OWNER = Actor.owner()
-FLAGS = {"complete", "reason", "compare_complete"}  # how to read a value: checked by tests/test_engine_flags.py
+FLAGS = {"complete", "reason", "compare_complete"}  # how to read a value: checked by tests/test_engine_v2.py
 
 
 def value_columns(row: dict[str, Any]) -> dict[str, Any]:
@@ -54,19 +52,6 @@ def _params() -> list[Any]:
                     marks.append(pytest.mark.xfail(strict=True, reason=q.xfail[engine]))
                 params.append(pytest.param(q, engine, id=f"{q.id}[{engine}]", marks=marks))
     return params
-
-
-@pytest.fixture(scope="session")
-def workspaces(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Workspace]:
-    """The workspace of a case by name, written and loaded once, on first use."""
-    built: dict[str, Workspace] = {}
-
-    def get(name: str) -> Workspace:
-        if name not in built:
-            built[name] = load_workspace(write_workspace(CASES[name], tmp_path_factory.mktemp(name)))
-        return built[name]
-
-    return get
 
 
 def _engine(workspace: Workspace, name: str, request: pytest.FixtureRequest) -> Engine:

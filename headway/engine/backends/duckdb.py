@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
+from headway.engine.backends import parquet_bounds
 from headway.engine.dialects import DUCKDB
 from headway.engine.files import DataError, SourceFiles
 from headway.engine.query import complaint
@@ -33,6 +34,7 @@ class DuckDBBackend:
         self._lock = threading.Lock()
         self._versions: dict[str, str] = {}
         self._local = threading.local()
+        self._raw: dict[str, tuple[SourceFiles, dict[str, str]]] = {}  # per source: its files and raw column types
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = getattr(self._local, "cursor", None)
@@ -58,6 +60,7 @@ class DuckDBBackend:
         relation = self._relation(files)
         describe = self._con.execute(f"DESCRIBE SELECT * FROM {relation.sql('duckdb')}").fetchall()
         physical = {row[0]: str(row[1]) for row in describe}
+        self._raw[source.name] = (files, physical)
         select = typed_select(source, physical, relation, self.dialect)
         view = exp.Create(
             this=exp.Table(this=ident(view_name(source.name))), kind="VIEW", replace=True, expression=select
@@ -85,12 +88,33 @@ class DuckDBBackend:
         return names, cursor.fetchall()
 
     def min_max(self, source: Source, column: str) -> tuple[Any, Any]:
+        from_stats = self._min_max_from_stats(source, column)
+        if from_stats is not None:
+            return from_stats
         target = col(column)
         query = exp.select(exp.Min(this=target), exp.Max(this=target.copy())).from_(
             exp.Table(this=ident(view_name(source.name)))
         )
         _, rows = self.execute(query.sql("duckdb"))
         low, high = rows[0]
+        return _plain(low), _plain(high)
+
+    def _min_max_from_stats(self, source: Source, column: str) -> tuple[Any, Any] | None:
+        """From Parquet footers when they vouch for it (see parquet_bounds); None: scan the column instead."""
+        files, physical = self._raw.get(source.name, (None, {}))
+        declared = source.columns.get(column)
+        raw = next(((n, t) for n, t in physical.items() if n.lower() == column.lower()), None)
+        if files is None or files.format != "parquet" or declared is None or raw is None:
+            return None
+        if not parquet_bounds.usable(declared.type, raw[1], files.paths):
+            return None
+        try:
+            _, rows = self.execute(parquet_bounds.bounds_query(files.paths, raw[0], raw[1]).sql("duckdb"))
+        except duckdb.Error:
+            return None
+        low, high, doubtful = rows[0]
+        if doubtful:
+            return None
         return _plain(low), _plain(high)
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
@@ -27,5 +28,10 @@ def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
         "north_star": ws.config.north_star,
         "engine": state.engine.engine_name,
         "spec_hash": ws.spec_hash,
+        "data_through": _iso(state.engine.facts.workspace_through()),
         "metrics": [s.to_json() for s in state.overview.summaries(actor)],
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -1,0 +1,44 @@
+-- headway: metric net_delta (metrics/metrics.yml:9)
+-- grain=month by=- engine=spark spec=4eb3eaed1f6f0ea1
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
+    `v`.`requested` = 't' AS `requested`,
+    CAST(NULLIF(`v`.`compare_period`, '') AS DATE) AS `compare_period`
+  FROM VALUES
+    ('2023-02-01', 'f', ''),
+    ('2023-03-01', 'f', ''),
+    ('2024-02-01', 't', '2023-02-01'),
+    ('2024-03-01', 't', '2023-03-01') AS v(`period`, `requested`, `compare_period`)
+), `l0` /* metric net_delta (metrics/metrics.yml:9) as v0: sum over visits, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', `t`.`ts`) AS DATE) AS `period`,
+    SUM(`t`.`delta`) AS `v0`,
+    COUNT(`t`.`delta`) AS `n0`
+  FROM `hw_visits` AS `t`
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', `t`.`ts`) AS DATE)
+), `result` /* metric net_delta (metrics/metrics.yml:9) */ AS (
+  SELECT
+    `f`.`period`,
+    `f`.`requested`,
+    `f`.`compare_period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`n0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`,
+  `r`.`compare_period` AS `compare_period`,
+  `c`.`value` AS `compare_value`,
+  `r`.`value` - `c`.`value` AS `change`,
+  CAST(`r`.`value` - `c`.`value` AS DOUBLE) / NULLIF(CAST(ABS(`c`.`value`) AS DOUBLE), 0) AS `change_pct`
+FROM `result` AS `r`
+LEFT JOIN `result` AS `c`
+  ON `c`.`period` = `r`.`compare_period`
+WHERE
+  `r`.`requested`

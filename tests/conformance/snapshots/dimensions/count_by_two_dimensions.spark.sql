@@ -1,0 +1,65 @@
+-- headway: metric events (metrics/metrics.yml:2)
+-- grain=week by=country,account.plan engine=spark spec=a3d6d4b92078c5b6
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-03-04'),
+    ('2024-03-11'),
+    ('2024-03-18') AS v(`period`)
+), `l0` /* metric events (metrics/metrics.yml:2) as v0: count over events, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE) AS `period`,
+    `t`.`country` AS `d0`,
+    `j0`.`plan` AS `d1`,
+    COUNT(*) AS `v0`
+  FROM `hw_events` AS `t`
+  LEFT JOIN `hw_accounts` AS `j0`
+    ON `t`.`account_id` = `j0`.`account_id`
+  WHERE
+    (
+      `j0`.`plan` IS NULL OR `j0`.`plan` <> 'enterprise'
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE),
+    `t`.`country`,
+    `j0`.`plan`
+), `dim_keys` /* every dimension value seen in range */ AS (
+  SELECT
+    `k`.`d0`,
+    `k`.`d1`
+  FROM (
+    SELECT DISTINCT
+      `l0`.`d0`,
+      `l0`.`d1`
+    FROM `l0`
+    INNER JOIN `spine`
+      ON `l0`.`period` = `spine`.`period`
+  ) AS k
+), `frame` /* periods x dimension values */ AS (
+  SELECT
+    `s`.`period`,
+    `k`.`d0`,
+    `k`.`d1`
+  FROM `spine` AS `s`
+  CROSS JOIN `dim_keys` AS `k`
+), `result` /* metric events (metrics/metrics.yml:2) */ AS (
+  SELECT
+    `f`.`period`,
+    `f`.`d0`,
+    `f`.`d1`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `frame` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+    AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
+    AND `l0`.`d1` IS NOT DISTINCT FROM `f`.`d1`
+)
+SELECT
+  `r`.`period`,
+  `r`.`d0`,
+  `r`.`d1`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

@@ -1,0 +1,35 @@
+-- headway: metric paid_orders (metrics/metrics.yml:2)
+-- grain=day by=- engine=spark spec=61bd34b74030eb92
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-02-05'),
+    ('2024-02-06') AS v(`period`)
+), `l0` /* metric paid_orders (metrics/metrics.yml:2) as v0: count over orders, plain */ AS (
+  SELECT
+    CAST(`t`.`ts` AS DATE) AS `period`,
+    COUNT(*) AS `v0`
+  FROM `hw_orders` AS `t`
+  WHERE
+    (
+      `t`.`status` IN ('paid', 'shipped')
+    ) AND (
+      NOT `t`.`is_test`
+    )
+  GROUP BY
+    CAST(`t`.`ts` AS DATE)
+), `result` /* metric paid_orders (metrics/metrics.yml:2) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

@@ -1,0 +1,38 @@
+-- headway: metric invoiced (metrics/metrics.yml:2)
+-- grain=day by=- engine=spark spec=2bd9419eb7156cc4
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-02-28'),
+    ('2024-02-29'),
+    ('2024-03-01') AS v(`period`)
+), `l0` /* metric invoiced (metrics/metrics.yml:2) as v0: sum over invoices, plain */ AS (
+  SELECT
+    CAST(CAST(`t`.`issued_on` AS TIMESTAMP) AS DATE) AS `period`,
+    SUM(`t`.`amount`) AS `v0`,
+    COUNT(`t`.`amount`) AS `n0`
+  FROM `hw_invoices` AS `t`
+  WHERE
+    (
+      CAST(`t`.`issued_on` AS TIMESTAMP) >= CAST('2024-02-28 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      CAST(`t`.`issued_on` AS TIMESTAMP) < CAST('2024-03-02 00:00:00' AS TIMESTAMP)
+    )
+  GROUP BY
+    CAST(CAST(`t`.`issued_on` AS TIMESTAMP) AS DATE)
+), `result` /* metric invoiced (metrics/metrics.yml:2) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`n0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

@@ -1,0 +1,36 @@
+-- headway: metric with_plan (metrics/metrics.yml:37)
+-- grain=day by=- engine=spark spec=0f130db60efdb39a
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-01-01'),
+    ('2024-01-02') AS v(`period`)
+), `l0` /* metric with_plan (metrics/metrics.yml:37) as v0: count over subs, plain */ AS (
+  SELECT
+    CAST(`t`.`ts` AS DATE) AS `period`,
+    COUNT(`t`.`plan`) AS `v0`
+  FROM `hw_subs` AS `t`
+  WHERE
+    (
+      `t`.`ts` >= CAST('2024-01-01 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      `t`.`ts` < CAST('2024-01-03 00:00:00' AS TIMESTAMP)
+    )
+  GROUP BY
+    CAST(`t`.`ts` AS DATE)
+), `result` /* metric with_plan (metrics/metrics.yml:37) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

@@ -1,0 +1,36 @@
+-- headway: metric active_subs (metrics/metrics.yml:2)
+-- grain=month by=- engine=spark spec=a93f60dc9f09e77f
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`,
+    CAST(NULLIF(`v`.`as_of`, '') AS DATE) AS `as_of`
+  FROM VALUES
+    ('2024-01-01', '2024-02-01'),
+    ('2024-02-01', '2024-03-01'),
+    ('2024-03-01', '2024-04-01') AS v(`period`, `as_of`)
+), `l0` /* metric active_subs (metrics/metrics.yml:2) as v0: count over subscriptions, snapshot_interval */ AS (
+  SELECT
+    `s`.`period` AS `period`,
+    COUNT(*) AS `v0`
+  FROM `spine` AS `s`
+  INNER JOIN `hw_subscriptions` AS `t`
+    ON `t`.`started_at` < CAST(`s`.`as_of` AS TIMESTAMP)
+    AND (
+      `t`.`ended_at` IS NULL OR `t`.`ended_at` >= CAST(`s`.`as_of` AS TIMESTAMP)
+    )
+  GROUP BY
+    `s`.`period`
+), `result` /* metric active_subs (metrics/metrics.yml:2) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

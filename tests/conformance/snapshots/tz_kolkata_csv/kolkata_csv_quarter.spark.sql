@@ -1,0 +1,29 @@
+-- headway: metric payments (metrics/metrics.yml:2)
+-- grain=quarter by=- engine=spark spec=9ba6eb38ad41a3ff
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-01-01'),
+    ('2024-04-01') AS v(`period`)
+), `l0` /* metric payments (metrics/metrics.yml:2) as v0: count over payments, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('QUARTER', FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata')) AS DATE) AS `period`,
+    COUNT(*) AS `v0`
+  FROM `hw_payments` AS `t`
+  GROUP BY
+    CAST(DATE_TRUNC('QUARTER', FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata')) AS DATE)
+), `result` /* metric payments (metrics/metrics.yml:2) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

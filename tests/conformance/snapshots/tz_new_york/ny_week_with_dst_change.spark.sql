@@ -1,0 +1,43 @@
+-- headway: metric events (metrics/metrics.yml:2)
+-- grain=week by=- engine=spark spec=164e2cf2d4c4da5b
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-02-26'),
+    ('2024-03-04'),
+    ('2024-03-11') AS v(`period`)
+), `l0` /* metric events (metrics/metrics.yml:2) as v0: count over events, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('WEEK', FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York')) AS DATE) AS `period`,
+    COUNT(*) AS `v0`
+  FROM `hw_events` AS `t`
+  WHERE
+    (
+      FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York') >= CAST('2024-02-26 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York') < CAST('2024-03-18 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      `t`.`ts` < CAST('2024-03-19 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      `t`.`ts` >= CAST('2024-02-25 00:00:00' AS TIMESTAMP)
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('WEEK', FROM_UTC_TIMESTAMP(`t`.`ts`, 'America/New_York')) AS DATE)
+), `result` /* metric events (metrics/metrics.yml:2) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

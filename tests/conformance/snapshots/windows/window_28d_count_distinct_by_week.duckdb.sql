@@ -1,0 +1,50 @@
+-- headway: metric active_users_28d (metrics/metrics.yml:8)
+-- grain=week by=- engine=duckdb spec=870ed8002598a015
+WITH "spine" /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
+    CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
+  FROM (
+    SELECT
+      UNNEST(STRING_SPLIT('2024-04-29,2024-05-06', ',')) AS "period",
+      UNNEST(STRING_SPLIT('2024-05-06,2024-05-13', ',')) AS "period_end",
+      UNNEST(STRING_SPLIT('2024-04-08,2024-04-15', ',')) AS "w0"
+  ) AS v
+), "l0_days" /* metric active_users_28d (metrics/metrics.yml:8) as v0: count_distinct over activity, window (per-day partials) */ AS (
+  SELECT
+    CAST("t"."ts" AS DATE) AS "day",
+    "t"."user_id" AS "x",
+    COUNT("t"."user_id") AS "c"
+  FROM "hw_activity" AS "t"
+  GROUP BY
+    CAST("t"."ts" AS DATE),
+    "t"."user_id"
+), "l0" /* metric active_users_28d (metrics/metrics.yml:8) as v0: count_distinct over activity, window */ AS (
+  SELECT
+    "s"."period" AS "period",
+    COUNT(DISTINCT "b"."x") AS "v0",
+    SUM("b"."c") AS "n0"
+  FROM "spine" AS "s"
+  INNER JOIN "l0_days" AS "b"
+    ON (
+      "b"."day" < "s"."period_end"
+    ) AND (
+      "b"."day" >= "s"."w0"
+    )
+  GROUP BY
+    "s"."period"
+), "result" /* metric active_users_28d (metrics/metrics.yml:8) */ AS (
+  SELECT
+    "f"."period",
+    COALESCE("l0"."v0", 0) AS "value",
+    COALESCE("l0"."n0", 0) AS "n"
+  FROM "spine" AS "f"
+  LEFT JOIN "l0"
+    ON "l0"."period" = "f"."period"
+)
+SELECT
+  "r"."period",
+  "r"."value",
+  "r"."n"
+FROM "result" AS "r"

@@ -1,0 +1,71 @@
+"""Sufficient statistics beside each value (`Query(stats=True)`), on DuckDB and Spark, against hand sums.
+
+Every expected number is worked out from the fixture rows (tests/fixtures/__init__.py), by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixtures import build_workspace
+
+from headway.engine import Actor, Engine, Query
+from headway.spec import load_workspace
+from headway.spec.models import Grain
+
+OWNER = Actor.owner()
+ENGINES = [pytest.param("duckdb"), pytest.param("spark", marks=pytest.mark.spark)]
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_workspace(tmp_path_factory.mktemp("stats") / "tiny")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, ws: Path) -> Iterator[Engine]:
+    name = request.param
+    session = request.getfixturevalue("spark") if name == "spark" else None
+    runner = Engine(load_workspace(ws), name, spark_session=session)
+    yield runner
+    runner.close()
+
+
+def stats_of(engine: Engine, metric: str, *columns: str) -> list[tuple[Any, ...]]:
+    rows = engine.query(Query(metric, Grain.MONTH, stats=True), actor=OWNER).rows
+    return [tuple(row[c] for c in ("n", *columns)) for row in rows]
+
+
+def test_sum_carries_its_moments(engine: Engine) -> None:
+    # new_mrr = sum(mrr) where not is_trial: Jan 100, 20, 250; Feb 20, 150; Mar 20, 120, 100, 25, 300
+    assert stats_of(engine, "new_mrr", "sum", "sum_sq") == [
+        (3, 370, 100**2 + 20**2 + 250**2),
+        (2, 170, 20**2 + 150**2),
+        (5, 565, 20**2 + 120**2 + 100**2 + 25**2 + 300**2),
+    ]
+
+
+def test_average_carries_its_moments(engine: Engine) -> None:
+    # avg_duration: Jan 1.5, 3.0, 0.5; Feb 2, 4, 6, 1, 2.5; Mar 1, 3.5, 2 (#10 has no duration)
+    got = stats_of(engine, "avg_duration", "sum", "sum_sq")
+    want = [(3, 5.0, 1.5**2 + 9 + 0.25), (5, 15.5, 4 + 16 + 36 + 1 + 6.25), (3, 6.5, 1 + 12.25 + 4)]
+    assert [(n, pytest.approx(s), pytest.approx(q)) for n, s, q in want] == got
+
+
+def test_ratio_of_counts_carries_cross_moments(engine: Engine) -> None:
+    # trial_share = trials / signups; units are the month's subscriptions, x = is trial, y = 1:
+    # Jan 4 rows (#3 trial), Feb 3 rows (#7 trial), Mar 5 rows (no trial)
+    columns = ("units", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum", "nested")
+    assert stats_of(engine, "trial_share", *columns) == [
+        (4, 4, 1, 1, 4, 4, 1, True),
+        (3, 3, 1, 1, 3, 3, 1, True),
+        (5, 5, 0, 0, 5, 5, 0, True),
+    ]
+
+
+def test_no_statistics_unless_asked(engine: Engine) -> None:
+    row = engine.query(Query("new_mrr", Grain.MONTH), actor=OWNER).rows[0]
+    assert "sum" not in row and "sum_sq" not in row
