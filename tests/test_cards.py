@@ -122,7 +122,7 @@ def test_status_follows_the_rule(demo: Path, cards: dict[str, dict[str, Any]]) -
 
 
 def test_restricted_cards_show_no_numbers_to_the_web(cards: dict[str, dict[str, Any]]) -> None:
-    assert cards["paid_mrr"]["reason"] == "forbidden" and "value" not in cards["paid_mrr"]
+    assert cards["team_pulse"]["reason"] == "forbidden" and "value" not in cards["team_pulse"]
 
 
 def test_a_counter_metric_is_flagged_when_its_kpi_improves_and_it_degrades(demo: Path) -> None:

@@ -71,7 +71,7 @@ def test_a_filtered_drill_down_equals_headway_query(server: Server, demo: Path) 
 
 
 def test_a_restricted_metric_is_refused_to_the_web_viewer(server: Server) -> None:
-    answer = view(server, "arpa")  # `sensitivity: restricted` in the demo; the web's actor is a viewer
+    answer = view(server, "team_pulse")  # `sensitivity: restricted` in the demo; the web's actor is a viewer
     assert answer.status_code == 403 and answer.json()["code"] == "forbidden"
 
 

@@ -7,6 +7,7 @@ value's rows, so no user text is ever written into a query.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from headway.analysis.evidence import Evidence, Grade, Verdict, grade_link
 from headway.analysis.tree import Link, MetricTree, build_tree, kpis_without_driver, unconnected
 from headway.engine import Actor, Engine, Failure, Query, QueryError
 from headway.engine.access import RESTRICTED, restricted_part
+from headway.errors import HeadwayError
 from headway.spec.graph import available_dimensions
 from headway.spec.models import Grain
 
@@ -48,18 +50,30 @@ def fetch_series(
     the reason code instead of a series.
     """
     by = (where.dimension,) if where else ()
-    answers = engine.query_many([Query(m, GRAIN, by) for m in metric_ids], actor=actor)
+    spans = {m: _span(engine, m) for m in metric_ids}
+    known = [s for s in spans.values() if s is not None]
+    # one explicit range for all: without dimensions, the engine then answers them in one shared query
+    first, last = (min(s[0] for s in known), max(s[1] for s in known)) if known and not by else (None, None)
+    answers = engine.query_many([Query(m, GRAIN, by, first, last) for m in metric_ids], actor=actor)
     out: dict[str, Series | str] = {}
     for metric_id, answer in zip(metric_ids, answers, strict=True):
-        if isinstance(answer, Failure):
-            out[metric_id] = "restricted" if answer.error.code == "forbidden" else "no_data"
+        span = spans[metric_id]
+        if isinstance(answer, Failure) or span is None:
+            forbidden = isinstance(answer, Failure) and answer.error.code == "forbidden"
+            out[metric_id] = "restricted" if forbidden else "no_data"
             continue
-        span = engine.data_range(metric_id)
-        rows = [r for r in answer.rows if r["complete"] and span is not None and r["period"] >= span[0]]
+        rows = [r for r in answer.rows if r["complete"] and r["period"] >= span[0]]
         if where is not None:
             rows = [r for r in rows if r.get(where.dimension) is not None and str(r[where.dimension]) == where.value]
         out[metric_id] = {r["period"].isoformat(): r["value"] for r in rows}
     return out
+
+
+def _span(engine: Engine, metric_id: str) -> tuple[dt.date, dt.date] | None:
+    try:
+        return engine.data_range(metric_id)
+    except HeadwayError:
+        return None
 
 
 def link_evidence(link: Link, driver: Series | str, target: Series | str) -> Evidence:

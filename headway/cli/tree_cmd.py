@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.tree import Tree
 
-from headway.analysis.alignment import Filter, tree_report
-from headway.analysis.tree import build_tree
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 from headway.cli.query_cmd import ActorChoice, AsOption, actor_of, reporting
-from headway.engine import Engine
+
+if TYPE_CHECKING:  # the analysis (numpy) and Rich's tree load when the command runs, not for --help
+    from rich.tree import Tree
+
+    from headway.analysis.alignment import Filter
 
 VERDICT_STYLE = {"supports": "green", "contradicts": "red", "no_evidence": "yellow"}
 
@@ -39,6 +40,9 @@ def tree(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Show the metric tree: each KPI, the metrics declared to move it, and how strongly the data backs each link."""
+    from headway.analysis.alignment import tree_report
+    from headway.engine import Engine
+
     ws = open_workspace(workspace)
     where = _parse_filter(filter_)
     if not evidence:
@@ -65,6 +69,8 @@ def misaligned_lines(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _parse_filter(text: str | None) -> Filter | None:
+    from headway.analysis.alignment import Filter
+
     if text is None:
         return None
     dimension, sep, value = text.partition("=")
@@ -75,6 +81,8 @@ def _parse_filter(text: str | None) -> Filter | None:
 
 def _declared(ws: Any) -> dict[str, Any]:
     """The report's shape without evidence, for --no-evidence."""
+    from headway.analysis.tree import build_tree
+
     t = build_tree(ws)
     return {
         "north_star": ws.config.north_star,
@@ -86,6 +94,8 @@ def _declared(ws: Any) -> dict[str, Any]:
 
 
 def draw(name: str, report: dict[str, Any]) -> Tree:
+    from rich.tree import Tree
+
     names = {n["id"]: n["name"] for n in report["nodes"]}
     root = Tree(f"[bold]{escape(name)}[/] metric tree")
     for kpi in report["roots"]:
