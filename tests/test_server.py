@@ -346,6 +346,10 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     *[(f"/metrics/{{metric_id}}/{verb}", metric, mode)
       for verb in ("query", "sql") for metric, mode in ((None, "positive"), ("new_mrr", "positive"),
                                                         ("trial_share", "positive"), ("new_mrr", "negative"))],
+    ("/cards", None, "positive"),
+    *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
+    *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
+                                                                       ("mrr", "negative"))],
 ]  # fmt: skip
 
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BeforeValidator
 from starlette.exceptions import HTTPException
 
 from headway.engine import QueryError
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
-from headway.spec.annotations import Annotation, applies_to, load_annotations
+from headway.spec.annotations import Annotation, applies_to, iso_day, load_annotations
 from headway.spec.issues import choices_hint
 from headway.store import StateStore
 from headway.store.annotations import add_annotation, as_annotation, list_annotations
@@ -71,8 +72,8 @@ def create_annotation(body: AnnotationIn, state: State) -> dict[str, Any]:
 def get_annotations(
     state: State,
     metric: MetricId = None,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[dt.date | None, BeforeValidator(iso_day), Query(alias="from")] = None,
+    end: Annotated[dt.date | None, BeforeValidator(iso_day), Query(alias="to")] = None,
 ) -> dict[str, Any]:
     """Every annotation (YAML and stored), oldest first; `metric` keeps those whose scope covers it."""
     if metric is not None and metric not in state.workspace.metrics:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BeforeValidator
 
 from headway.analysis.metric_view import MAX_FILTERS, View, links_of, metric_view, parse_filter
 from headway.engine import Compare
@@ -14,6 +15,7 @@ from headway.serve.api.metrics import get_metric
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
+from headway.spec.annotations import iso_day
 from headway.spec.models import Grain
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
@@ -28,8 +30,8 @@ def metric_page_data(
     state: State,
     actor: CurrentActor,
     grain: Grain | None = None,
-    start: Annotated[dt.date | None, Query(alias="from")] = None,
-    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    start: Annotated[dt.date | None, BeforeValidator(iso_day), Query(alias="from")] = None,
+    end: Annotated[dt.date | None, BeforeValidator(iso_day), Query(alias="to")] = None,
     by: Annotated[str | None, Query(max_length=200)] = None,
     filters: Filters = [],  # noqa: B006
     compare: Compare = Compare.PREVIOUS,

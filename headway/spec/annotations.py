@@ -8,18 +8,32 @@ and the UI (kept in the state database). Either way an annotation has a day or a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Ident, Metric, Model
 
 FOLDER = "annotations"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value: Any) -> Any:
+    """A day written YYYY-MM-DD (or a date): pydantic alone would also take 1700000000 as a timestamp."""
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return value
+    raise ValueError(f"expected a day as YYYY-MM-DD, got {value!r}")
+
+
+Day = Annotated[dt.date, BeforeValidator(iso_day)]
 
 
 class AnnotationKind(StrEnum):
@@ -36,8 +50,8 @@ class Annotation(Model):
 
     title: Text
     kind: AnnotationKind = AnnotationKind.COMMENT
-    at: dt.date
-    until: dt.date | None = None
+    at: Day
+    until: Day | None = None
     metrics: Annotated[list[Ident], Field(max_length=100)] = Field(default_factory=list)
     tags: Annotated[list[Text], Field(max_length=50)] = Field(default_factory=list)
     author: Text | None = None
