@@ -3,12 +3,15 @@
 The bare process imports duckdb, defines the same views and runs the SQL Headway generates, so
 the difference is what Headway itself adds to a cold query: imports, loading the spec, planning
 and compiling. The hand-written SQL in a bare process is shown beside it. The three commands are
-run interleaved, `runs` times each; medians and spread (min–max) are reported.
+run interleaved, `runs` times each; medians and spread (min–max) are reported, in wall time and in
+the child process's CPU time (user + system), which load from other processes on a shared machine
+disturbs far less than the wall clock.
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,13 +65,16 @@ def cold(
                 "bare_hand": [sys.executable, "-c", BARE, str(hand), memory],
             }
             times: dict[str, list[float]] = {k: [] for k in jobs}
+            cpu: dict[str, list[float]] = {k: [] for k in jobs}
             for round_ in range(runs):
                 order = list(jobs)[round_ % 3 :] + list(jobs)[: round_ % 3]
                 for name in order:
-                    started = time.perf_counter()
+                    used, started = _children_cpu(), time.perf_counter()
                     subprocess.run(jobs[name], check=True, capture_output=True)
                     times[name].append(time.perf_counter() - started)
+                    cpu[name].append(_children_cpu() - used)
             med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+            cpu_med = {k: statistics.median(v) * 1000 for k, v in cpu.items()}
             rows.append(
                 {
                     "case": case.label,
@@ -76,11 +82,20 @@ def cold(
                     "bare_same_sql_ms": med["bare_generated"],
                     "bare_hand_sql_ms": med["bare_hand"],
                     "overhead_ms": med["headway"] - med["bare_generated"],
+                    "cpu_headway_ms": cpu_med["headway"],
+                    "cpu_bare_ms": cpu_med["bare_generated"],
+                    "cpu_overhead_ms": cpu_med["headway"] - cpu_med["bare_generated"],
                     "spread headway": _spread(times["headway"]),
                     "spread bare": _spread(times["bare_generated"]),
                 }
             )
     return rows
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by finished child processes (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _spread(times: list[float]) -> str:

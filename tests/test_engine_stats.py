@@ -69,3 +69,43 @@ def test_ratio_of_counts_carries_cross_moments(engine: Engine) -> None:
 def test_no_statistics_unless_asked(engine: Engine) -> None:
     row = engine.query(Query("new_mrr", Grain.MONTH), actor=OWNER).rows[0]
     assert "sum" not in row and "sum_sq" not in row
+
+
+# -- --ci and ?ci=true: intervals computed from these statistics, against reference libraries ------------
+
+
+def test_cli_ci_gives_a_t_interval_for_an_average(ws: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from scipy import stats as scipy_stats
+
+    args = ["query", "avg_duration", "--grain", "month", "--ci", "--format", "json", "-w", str(ws)]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "headway"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    february = json.loads(done.stdout)["rows"][1]
+    values = [2.0, 4.0, 6.0, 1.0, 2.5]  # Feb durations (fixtures)
+    low, high = scipy_stats.t.interval(0.95, len(values) - 1, loc=3.1, scale=scipy_stats.sem(values))
+    assert february["status"] == "ok"
+    assert february["ci_low"] == pytest.approx(low, rel=1e-9) and february["ci_high"] == pytest.approx(high, rel=1e-9)
+
+
+def test_api_ci_gives_a_wilson_interval_for_a_share(ws: Path) -> None:
+    import httpx
+    from fixtures import Server
+    from statsmodels.stats.proportion import proportion_confint
+
+    from headway.serve.app import create_app
+
+    with Server(create_app(ws, warm=False)) as running:
+        answer = httpx.get(f"{running.url}/api/v1/metrics/trial_share/query", params={"ci": "true"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    january = answer.json()["rows"][0]
+    low, high = proportion_confint(1, 4, alpha=0.05, method="wilson")  # Jan: 1 trial of 4 signups
+    assert (january["ci_low"], january["ci_high"]) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))

@@ -20,8 +20,9 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"spec", "store"},
     "analysis": {"spec", "store", "engine"},
     "demo": {"spec"},
-    "serve": {"spec", "store", "engine", "analysis"},
-    "cli": {"spec", "store", "engine", "analysis", "serve", "demo"},
+    "alerts": {"spec", "store", "engine", "analysis"},
+    "serve": {"spec", "store", "engine", "analysis", "alerts"},
+    "cli": {"spec", "store", "engine", "analysis", "serve", "demo", "alerts"},
 }
 
 

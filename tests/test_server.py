@@ -343,6 +343,8 @@ def test_repeated_query_is_served_from_the_cache(server: Server, client: httpx.C
 
 FUZZ = [  # (operation, fixed metric id or None for generated ones, generation mode)
     *[(path, None, "positive") for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}", "/query")],
+    *[(path, None, mode) for path in ("/alerts", "/alerts/{incident_id}", "/alerts/{incident_id}/ack")
+      for mode in ("positive", "negative")],
     *[(f"/metrics/{{metric_id}}/{verb}", metric, mode)
       for verb in ("query", "sql") for metric, mode in ((None, "positive"), ("new_mrr", "positive"),
                                                         ("trial_share", "positive"), ("new_mrr", "negative"))],

@@ -26,7 +26,16 @@ from headway.store import (
 )
 from headway.store.models import Base
 
-TABLES = {"alembic_version", "spec_versions", "query_log", "annotations"}
+TABLES = {
+    "alembic_version",
+    "spec_versions",
+    "query_log",
+    "alert_series",
+    "alert_incidents",
+    "alert_events",
+    "alert_channels",
+    "annotations",
+}
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 FILES: list[SpecFile] = [
     {"path": "metrics/revenue.yml", "sha256": "b" * 64},
@@ -59,7 +68,7 @@ def test_open_upgrades_an_empty_database_to_head(backend: str, request: pytest.F
     with StateStore.open(url) as store:
         assert store.backend == ("postgresql" if backend == "postgres" else "sqlite")
         assert tables(store) == TABLES
-        assert store.current_revision() == store.head_revision() == "0002"
+        assert store.current_revision() == store.head_revision() == "0003"
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_store: StateStore) -> None:

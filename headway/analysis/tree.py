@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from headway.spec.graph import parts
+from headway.spec.graph import parts, tree_roots
 from headway.spec.models import Kind, Metric, Sign, duration_days
 from headway.spec.workspace import Workspace
 
@@ -49,7 +49,7 @@ class MetricTree:
     links: list[Link]
     counters: list[tuple[str, str]]  # (guarded metric, counter-metric)
     depth: dict[str, int]  # steps from the nearest KPI along links; absent: no path to a KPI
-    roots: list[str]  # KPIs, then link targets outside any KPI's tree that drive nothing themselves
+    roots: list[str]  # the north star, KPIs, then the tops of other chains (spec.graph.tree_roots)
     layer: dict[str, int]  # longest chain of links to a metric that drives nothing: the page's column
 
     def drivers(self, metric_id: str) -> list[Link]:
@@ -79,9 +79,7 @@ def build_tree(ws: Workspace) -> MetricTree:
     ]
     counters = [(m.id, c) for m in metrics.values() for c in m.counter_metrics if c in metrics]
     depth = _depths(kpis, links)
-    drivers = {k.driver for k in links}
-    stray = sorted({k.target for k in links if k.target not in depth and k.target not in drivers})
-    roots = kpis + stray
+    roots = tree_roots(metrics, ws.config.north_star)
     ordered = sorted(links, key=lambda k: (k.target, k.driver))
     members = kpis + [end for k in ordered for end in (k.target, k.driver)]
     return MetricTree(kpis, ordered, counters, depth, roots, _layers(members, ordered))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import WorkspaceOption, console, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 from headway.spec.models import Kind
 
 
@@ -18,16 +18,16 @@ def metrics(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """List the workspace's metrics: id, kind, how computed, owner, status."""
-    from rich.table import Table
-
-    from headway.spec.describe import describe
-
     ws = open_workspace(workspace)
     chosen = [m for m in ws.metrics.values() if kind is None or m.kind is kind]
     if as_json:
         out = [{**m.model_dump(mode="json", exclude_none=True), "defined_at": ws.where(m.id)} for m in chosen]
         print(json.dumps(out, indent=2))
         return
+    from rich.table import Table
+
+    from headway.spec.describe import describe
+
     table = Table(title=f"{ws.config.name}: {len(chosen)} metrics", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)
@@ -56,7 +56,10 @@ def schema(
     if out is None:
         print(json.dumps(schemas, indent=2))
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, body in schemas.items():
-        (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
-        console.print(f"wrote {out / name}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in schemas.items():
+            (out / name).write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+            console.print(f"wrote {out / name}")
+    except OSError as error:  # not writable, not a folder, disk full
+        fail(f"cannot write the schemas: {error.filename or out}: {error.strerror or error}", Exit.FAILED)

@@ -23,7 +23,7 @@ class Exit(IntEnum):
     OK = 0
     INVALID = 1  # the spec has errors, or the query was refused (bad metric, dimension, --where)
     USAGE = 2  # bad command-line usage (Typer/Click)
-    FAILED = 3  # the data or the engine failed (missing files, engine error)
+    FAILED = 3  # the data, the engine or the environment failed (missing files, state database, unwritable folder)
 
 
 WorkspaceOption = Annotated[

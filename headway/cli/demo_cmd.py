@@ -48,6 +48,13 @@ def demo(
             summary = generate(target, seed=seed, scale=scale.value, progress=report)
         except ValueError as error:
             fail(str(error), Exit.INVALID)
+        except OSError as error:  # not writable, no such parent, not a folder, disk full
+            where = error.filename or target
+            fail(
+                f"cannot write the demo workspace: {where}: {error.strerror or error}",
+                Exit.FAILED,
+                "Choose a folder you can write to, e.g. headway demo ./acme-demo.",
+            )
     table = Table(
         title=f"demo workspace at {summary.path} ({summary.scale}, seed {summary.seed})", title_justify="left"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from headway.cli.alerts_cmd import app as alerts_app
 from headway.cli.catalog_cmd import metrics, schema
 from headway.cli.demo_cmd import demo
 from headway.cli.query_cmd import query, sql
@@ -28,6 +29,7 @@ app.command()(schema)
 app.command()(serve)
 app.command()(demo)
 app.add_typer(state_app, name="state")
+app.add_typer(alerts_app, name="alerts")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

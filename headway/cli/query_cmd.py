@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -110,6 +111,10 @@ def query(
     ] = OutputFormat.TABLE,
     engine: Annotated[EngineKind | None, typer.Option("--engine", help="Override the workspace's engine.")] = None,
     as_: AsOption = ActorChoice.OWNER,
+    ci: Annotated[
+        bool,
+        typer.Option("--ci", help="Add a 95% interval and a status to each value (and a test of each change)."),
+    ] = False,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute metrics per period (calendar-complete), optionally sliced and compared."""
@@ -117,7 +122,7 @@ def query(
 
     ws = open_workspace(workspace)
     ids = list(dict.fromkeys(metrics))
-    queries = [_query(m, grain, by, start, end, where, compare, ws.grain_of(m)) for m in ids]
+    queries = [replace(_query(m, grain, by, start, end, where, compare, ws.grain_of(m)), stats=ci) for m in ids]
     runner = Engine(ws, engine.value if engine else None)
     actor = actor_of(as_)
     if len(queries) == 1:
@@ -127,10 +132,18 @@ def query(
                     result = runner.query(queries[0], actor=actor)
             else:
                 result = runner.query(queries[0], actor=actor)
+        if ci:
+            from headway.analysis.uncertainty import with_uncertainty
+
+            result = with_uncertainty(result, ws.metrics[ids[0]])
         _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit)
         return
     with reporting(runner):
         answers = runner.query_many(queries, actor=actor)
+    if ci:
+        from headway.analysis.uncertainty import with_uncertainty
+
+        answers = [with_uncertainty(a, ws.metrics[a.metric]) if isinstance(a, Result) else a for a in answers]
     _print_many(answers, format, ws)
 
 
@@ -220,7 +233,14 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -
         console.print(_table(result, label, unit))
 
 
-HIDDEN = {"complete", "reason", "compare_complete"}  # shown as marks and captions, not as columns
+HIDDEN = {  # shown as marks and captions, or kept for scripts (sufficient statistics), not as table columns
+    "complete",
+    "reason",
+    "compare_complete",
+    "change_test",
+    "change_status",
+    *("sum", "sum_sq", "units", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum", "nested"),
+}
 
 
 def _table(result: Result, label: str, unit: str | None) -> Table:
@@ -243,9 +263,10 @@ def _table(result: Result, label: str, unit: str | None) -> Table:
         caption_justify="left",
         min_width=min(max(len(heading), *(len(n) for n in notes or [""])) + 4, 100),
     )
-    columns = [c for c in result.columns if c not in HIDDEN]
+    columns = [c for c in result.columns if c not in HIDDEN and not (c.startswith("compare_") and c[8:] in HIDDEN)]
+    columns = [c for c in columns if c != "compare_n"]
     for name in columns:
-        numeric = name in {"value", "n", "compare_value", "change", "change_pct"}
+        numeric = name in {"value", "n", "compare_value", "change", "change_pct", "ci_low", "ci_high", "p_value"}
         table.add_column(name, justify="right" if numeric else "left")
     for row in result.rows:
         cells = [_cell(name, row.get(name), unit) for name in columns]
@@ -265,7 +286,13 @@ def _cell(name: str, value: Any, unit: str | None = None) -> str:
         return f"{value:+.1%}"
     if isinstance(value, bool):
         return str(value).lower()
-    if name in {"value", "compare_value", "change"} and unit in {"share", "ratio"} and isinstance(value, int | float):
+    if name == "p_value" and isinstance(value, float):
+        return f"{value:.3g}"
+    if (
+        name in {"value", "compare_value", "change", "ci_low", "ci_high"}
+        and unit in {"share", "ratio"}
+        and isinstance(value, int | float)
+    ):
         return f"{value:+.1%}" if name == "change" else f"{value:.1%}"
     if isinstance(value, int):
         return f"{value:,}"

@@ -26,12 +26,14 @@ def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
                 highlight=False,
             )
     except StateError as error:
-        fail(str(error), Exit.FAILED)
+        fail(error.message, Exit.FAILED, error.hint)
 
 
 @app.command()
 def info(workspace: WorkspaceOption = Path(".")) -> None:
     """Where the state database is, its schema revision, the last spec served and recent queries."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from headway.store import StateError, StateStore, latest_spec_version, recent_queries, state_url
 
     if not any((workspace / name).is_file() for name in ("headway.yml", "headway.yaml")):
@@ -52,4 +54,11 @@ def info(workspace: WorkspaceOption = Path(".")) -> None:
             console.print(f"recent queries logged: {len(recent_queries(store, 1000))}", highlight=False)
         store.dispose()
     except StateError as error:
-        fail(str(error), Exit.FAILED)
+        fail(error.message, Exit.FAILED, error.hint)
+    except SQLAlchemyError as error:  # unreachable, or not a Headway state database
+        first = (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0]
+        fail(
+            f"cannot read the state database: {first}",
+            Exit.FAILED,
+            "Check HEADWAY_STATE_URL and that the database is up.",
+        )

@@ -101,19 +101,26 @@ def draw(name: str, report: dict[str, Any]) -> Tree:
     for kpi in report["roots"]:
         star = " [yellow]★ north star[/]" if kpi == report["north_star"] else ""
         node = root.add(f"[bold]{kpi}[/] ({escape(names.get(kpi, kpi))}){star}")
-        _add_drivers(node, kpi, report["edges"], {kpi})
-        for counter in report["counters"]:
-            if counter["metric"] == kpi:
-                node.add(f"[magenta]guarded by[/] {counter['counter']}")
+        _add_drivers(node, kpi, report["edges"], report["counters"], {kpi})
+        _add_counters(node, kpi, report["counters"])
     return root
 
 
-def _add_drivers(node: Tree, metric_id: str, edges: list[dict[str, Any]], seen: set[str]) -> None:
+def _add_drivers(
+    node: Tree, metric_id: str, edges: list[dict[str, Any]], counters: list[dict[str, Any]], seen: set[str]
+) -> None:
     for edge in sorted((e for e in edges if e["to"] == metric_id), key=lambda e: e["from"]):
         lag = f", lag {edge['lag']}" if edge["lag"] else ""
         child = node.add(f"{edge['from']} [dim]({edge['sign']}{lag})[/]{_grade(edge.get('evidence'))}")
         if edge["from"] not in seen:
-            _add_drivers(child, edge["from"], edges, seen | {edge["from"]})
+            _add_drivers(child, edge["from"], edges, counters, seen | {edge["from"]})
+            _add_counters(child, edge["from"], counters)
+
+
+def _add_counters(node: Tree, metric_id: str, counters: list[dict[str, Any]]) -> None:
+    for counter in counters:
+        if counter["metric"] == metric_id:
+            node.add(f"[magenta]guarded by[/] {counter['counter']}")
 
 
 def _grade(ev: dict[str, Any] | None) -> str:

@@ -25,8 +25,11 @@ def validate(
 ) -> None:
     """Check the workspace spec and report every problem as file:line path: message. hint"""
     from headway.spec import Severity, check_workspace
+    from headway.spec.source_rules import data_issues
 
     ws, issues = check_workspace(workspace)
+    if ws is not None:  # the data is not part of the spec: a missing file is a warning here, an error when queried
+        issues = sorted([*issues, *data_issues(ws)])
     failed = any(i.severity is Severity.ERROR for i in issues)
     if format is IssueFormat.JSON:
         payload = {"ok": not failed, "workspace": str(workspace), "issues": [i.to_json() for i in issues]}

@@ -13,7 +13,7 @@ from headway.engine import spine, stats
 from headway.engine.compile_leaf import Scan, ScanCompiler, n_is_value, plan_scans
 from headway.engine.dialects import Dialect
 from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
-from headway.engine.sql import alias, as_double, col, null_safe_eq, replace_all, safe_divide, table
+from headway.engine.sql import alias, as_double, col, joined, null_safe_eq, replace_all, safe_divide, table
 
 
 def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
@@ -43,29 +43,26 @@ def render(plan: Plan, dialect: Dialect, pretty: bool = True) -> str:
         f"-- headway: metric {plan.metric.id} ({plan.origin})",
         f"-- grain={q.grain.value} by={','.join(q.by) or '-'} engine={dialect.name} spec={plan.spec_hash}",
     ]
-    return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect), pretty=pretty)
+    return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect), pretty=pretty, copy=False)
 
 
 def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
     selects: list[exp.Select] = []
     for scan in scans:
         name = scan.name
-        select = exp.select(*[col(d, name) for d in dims]).from_(table(name))
+        select = exp.select(*[col(d, name) for d in dims]).from_(table(name), copy=False)
         if plan.spine is not None:  # values seen only in a --compare period get no row
-            select = select.join(
-                table("spine"),
-                on=exp.EQ(this=col("period", name), expression=col("period", "spine")),
-                join_type="inner",
-            )
+            on = exp.EQ(this=col("period", name), expression=col("period", "spine"))
+            select = joined(select, table("spine"), on, "INNER")
             requested = spine.ref(plan, "requested", "spine")
             if requested != exp.true():
-                select = select.where(requested)
-        selects.append(select.distinct())
+                select = select.where(requested, copy=False)
+        selects.append(select.distinct(copy=False))
     union: exp.Expr = selects[0]
     for select in selects[1:]:
-        union = exp.union(union, select, distinct=True)
+        union = exp.union(union, select, distinct=True, copy=False)
     return exp.select(*[col(d, "k") for d in dims]).from_(
-        exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("k")))
+        exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("k"))), copy=False
     )
 
 
@@ -73,10 +70,10 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
     spine_cols = spine.carried(plan) if plan.spine is not None else []
     columns = [col(c, "s") for c in spine_cols] + [col(d, "k") for d in dims]
     if plan.spine is not None:
-        query = exp.select(*columns).from_(table("spine", "s"))
-        return query.join(table("dim_keys", "k"), join_type="cross") if dims else query
+        query = exp.select(*columns).from_(table("spine", "s"), copy=False)
+        return joined(query, table("dim_keys", "k"), how="CROSS") if dims else query
     if dims:
-        return exp.select(*columns).from_(table("dim_keys", "k"))
+        return exp.select(*columns).from_(table("dim_keys", "k"), copy=False)
     return exp.select(alias(exp.Literal.number(1), "one"))
 
 
@@ -93,7 +90,7 @@ def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]
         *[col(d, "f") for d in dims],
         *values,
         *stats.result_columns(plan, home),
-    ).from_(table(frame, "f"))
+    ).from_(table(frame, "f"), copy=False)
     for scan in scans:
         name = scan.name
         keys = [null_safe_eq(col(d, name), col(d, "f")) for d in dims]
@@ -104,7 +101,7 @@ def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]
             if keys
             else exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
         )
-        query = query.join(table(name), on=on, join_type="left")
+        query = joined(query, table(name), on)
     return query
 
 
@@ -158,12 +155,12 @@ def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
     extra = [col(name, "r") for name in stats.names(plan, home)]
     values = [col(suffixed(c, k), "r") for k in range(len(plan.roots)) for c in ("value", "n")]
     if plan.spine is None:
-        return exp.select(*out_dims, *values, *extra).from_(table("result", "r"))
+        return exp.select(*out_dims, *values, *extra).from_(table("result", "r"), copy=False)
     base = [col("period", "r"), *out_dims, *values, *extra]
     requested = spine.ref(plan, "requested", "r")
     if plan.query.compare is None:
-        query = exp.select(*base).from_(table("result", "r"))
-        return query if requested == exp.true() else query.where(requested)
+        query = exp.select(*base).from_(table("result", "r"), copy=False)
+        return query if requested == exp.true() else query.where(requested, copy=False)
     compare_period = spine.ref(plan, "compare_period", "r")
     on = exp.and_(
         exp.EQ(this=col("period", "c"), expression=compare_period),
@@ -179,9 +176,7 @@ def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:
             alias(change, suffixed("change", k)),
             alias(pct, suffixed("change_pct", k)),
         ]
-    return (
-        exp.select(*base, *compared)
-        .from_(table("result", "r"))
-        .join(table("result", "c"), on=on, join_type="left")
-        .where(requested)
-    )
+    if stats.wanted(plan):  # the earlier period's statistics, for a test of the change
+        compared += [alias(col(c, "c"), f"compare_{c}") for c in ("n", *stats.names(plan, home))]
+    query = exp.select(*base, *compared).from_(table("result", "r"), copy=False)
+    return joined(query, table("result", "c"), on).where(requested, copy=False)

@@ -28,6 +28,7 @@ from headway.engine.sql import (
     as_timestamp,
     col,
     ident,
+    joined,
     replace_all,
     safe_divide,
     table,
@@ -65,6 +66,7 @@ class ScanCompiler:
         self.name = scan.name
         joins = dict.fromkeys(j for leaf in scan.leaves for j in leaf.joins)
         self.join_alias = {join: f"j{i}" for i, join in enumerate(joins)}
+        self._split: tuple[list[exp.Expr], list[list[exp.Expr]]] | None = None
 
     # -- columns ----------------------------------------------------------
     def field(self, ref: FieldRef) -> exp.Expr:
@@ -112,11 +114,13 @@ class ScanCompiler:
         NPS's `survey = 'nps'`, `survey = 'nps' AND score >= 9` and `survey = 'nps' AND score <= 6`
         share `survey = 'nps'` (the scan's WHERE) and add nothing, `score >= 9` and `score <= 6`.
         """
-        own = [self.own_conditions(leaf) for leaf in self.scan.leaves]
-        keys = [{c.sql() for c in conditions} for conditions in own]
-        common = [c for c in own[0] if all(c.sql() in k for k in keys[1:])]
-        shared = {c.sql() for c in common}
-        return common, [[c for c in conditions if c.sql() not in shared] for conditions in own]
+        if self._split is None:
+            own = [self.own_conditions(leaf) for leaf in self.scan.leaves]  # SQLGlot trees compare by structure
+            common = [c for c in own[0] if all(c in conditions for conditions in own[1:])]
+            rest = [[c for c in conditions if c not in common] for conditions in own]
+            self._split = common, rest
+        common, rest = self._split
+        return [c.copy() for c in common], [[c.copy() for c in r] for r in rest]
 
     def filters(self) -> list[exp.Expr]:
         """The scan's WHERE: the --where, the conditions all leaves share, and the OR of what each adds.
@@ -128,7 +132,7 @@ class ScanCompiler:
         common, rest = self.split_filters()
         out.extend(common)
         if rest and all(rest):
-            distinct = list({c.sql(): c for c in (all_of(r) for r in rest) if c is not None}.values())
+            distinct = list(dict.fromkeys(c for c in (all_of(r) for r in rest) if c is not None))
             out.append(distinct[0] if len(distinct) == 1 else exp.or_(*distinct, copy=False))
         return out
 
@@ -161,7 +165,7 @@ class ScanCompiler:
     def with_joins(self, query: exp.Select) -> exp.Select:
         for join, name in self.join_alias.items():
             on = exp.EQ(this=col(join.from_column, "t"), expression=col(join.to_column, name))
-            query = query.join(table(view_name(join.to_source), name), on=on, join_type="left", copy=False)
+            query = joined(query, table(view_name(join.to_source), name), on)
         return query
 
     def time_range(self, lower: dt.date | None, upper: dt.date) -> list[exp.Expr]:

@@ -32,8 +32,9 @@ class Dialect:
         args = [exp.Literal.string(zone), value] if self.zone_first else [value, exp.Literal.string(zone)]
         return exp.Anonymous(this=self.from_utc, expressions=args)
 
-    def generate(self, tree: exp.Expr, pretty: bool = True) -> str:
-        return tree.sql(dialect=self.sqlglot, pretty=pretty)
+    def generate(self, tree: exp.Expr, pretty: bool = True, copy: bool = True) -> str:
+        """SQL text; `copy=False` lets the generator consume a tree nobody reads again (a copy costs ~1 ms)."""
+        return tree.sql(dialect=self.sqlglot, pretty=pretty, copy=copy)
 
 
 DUCKDB = Dialect(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from headway.errors import HeadwayError
 from headway.spec.models import Source
+from headway.spec.paths import allowed_roots, is_confined, shown
 from headway.spec.workspace import Workspace
 
 
@@ -49,6 +50,7 @@ def source_files(ws: Workspace, source: Source) -> SourceFiles:
         else ([pattern] if Path(pattern).is_file() else [])
     )
     files = [m for m in matches if Path(m).is_file()]
+    _confine(ws, source, files)
     if not files:
         origin = ws.source_origins.get(source.name)
         where = f" ({origin.file}:{origin.line_of('path')})" if origin else ""
@@ -82,3 +84,14 @@ def changed_error(source: str) -> DataChanged:
         f"source '{source}' changed while it was read",
         "Ask again: the next query reads the files as they are now.",
     )
+
+
+def _confine(ws: Workspace, source: Source, files: list[str]) -> None:
+    """Refuse a file outside the workspace and its data_roots, even one reached through a symlink."""
+    roots = allowed_roots(ws.root, ws.config.data_roots)
+    for path in files:
+        if not is_confined(path, roots):
+            raise DataError(
+                f"source '{source.name}': '{shown(path, ws.root)}' resolves outside the workspace; "
+                "list its folder under `data_roots:` in headway.yml to read it"
+            )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from headway.engine.dialects import Dialect
-from headway.engine.sql import Cte, alias, all_of, as_double, cast, col, count_all, grouped, table, where_all
+from headway.engine.sql import Cte, alias, all_of, as_double, cast, col, count_all, grouped, joined, table, where_all
 from headway.spec.models import Agg
 
 if TYPE_CHECKING:
@@ -40,12 +40,11 @@ def rolling(c: ScanCompiler) -> list[Cte]:
     if lower is not None:
         on.append(exp.GTE(this=col("day", "b"), expression=col(f"w{index}", "s")))
     dim_cols = [col(f"d{i}", "b") for i in range(len(dims))]
-    rolled = (
-        exp.select(alias(col("period", "s"), "period"), *[alias(c, f"d{i}") for i, c in enumerate(dim_cols)], *combine)
-        .from_(table("spine", "s"), copy=False)
-        .join(table(base_name, "b"), on=all_of(on), join_type="inner", copy=False)  # type: ignore[arg-type]
-        .group_by(col("period", "s"), *[c.copy() for c in dim_cols], copy=False)
-    )
+    rolled = exp.select(
+        alias(col("period", "s"), "period"), *[alias(c, f"d{i}") for i, c in enumerate(dim_cols)], *combine
+    ).from_(table("spine", "s"), copy=False)
+    rolled = joined(rolled, table(base_name, "b"), all_of(on), "INNER")
+    rolled = rolled.group_by(col("period", "s"), *[c.copy() for c in dim_cols], copy=False)
     return [(base_name, base, c.comment() + " (per-day partials)"), (c.name, rolled, c.comment())]
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from headway.engine.sql import Cte, alias, as_timestamp, col, grouped, period_of, table, where_all
+from headway.engine.sql import Cte, alias, as_timestamp, col, grouped, joined, period_of, table, where_all
 from headway.engine.views import view_name
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def snapshot_last(c: ScanCompiler) -> list[Cte]:
     last = grouped(where_all(last, c.time_range(start, end)), [period])
     dims = c.dims()
     on = exp.EQ(this=local.copy(), expression=col("ts", "s"))
-    query = c.source().join(table(last_name, "s"), on=on, join_type="inner", copy=False)
+    query = joined(c.source(), table(last_name, "s"), on, "INNER")
     query = query.select(alias(col("period", "s"), "period"), *c.dim_aliases(dims), *c.measures(), copy=False)
     query = where_all(query, c.time_range(start, end) + c.filters())
     return [
@@ -47,10 +47,9 @@ def snapshot_interval(c: ScanCompiler) -> Cte:
     )
     covers = exp.and_(exp.LT(this=start_local, expression=as_of), exp.paren(still_open, copy=False), copy=False)
     dims = c.dims()
-    query = (
-        exp.select(alias(col("period", "s"), "period"), *c.dim_aliases(dims), *c.measures())
-        .from_(table("spine", "s"), copy=False)
-        .join(table(view_name(c.leaf.source.name), "t"), on=covers, join_type="inner", copy=False)
+    query = exp.select(alias(col("period", "s"), "period"), *c.dim_aliases(dims), *c.measures()).from_(
+        table("spine", "s"), copy=False
     )
+    query = joined(query, table(view_name(c.leaf.source.name), "t"), covers, "INNER")
     query = where_all(c.with_joins(query), c.filters())
     return c.name, grouped(query, [col("period", "s"), *dims]), c.comment()

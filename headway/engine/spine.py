@@ -9,6 +9,7 @@ On a query over a few thousand rows, that was most of a fixed ~3 ms the calendar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from sqlglot import exp
 
@@ -24,7 +25,7 @@ def filled(plan: Plan) -> list[int]:
     return [leaf.index for leaf in plan.leaves if leaf.additive and leaf.time is not None]
 
 
-def _values(plan: Plan, name: str) -> list[bool | dt.date | None]:
+def _values(plan: Plan, name: str) -> Iterator[bool | dt.date | None]:
     """The column's value in each period."""
     assert plan.spine is not None
 
@@ -43,17 +44,18 @@ def _values(plan: Plan, name: str) -> list[bool | dt.date | None]:
         index = int(name[1:])
         return p.covered[index] if name[0] == "c" else p.window_starts[index]
 
-    return [one(p) for p in plan.spine]
+    return (one(p) for p in plan.spine)
 
 
 def constant(plan: Plan, name: str) -> exp.Expr | None:
     """The literal a spine column always holds, or None when it varies (then it is a column)."""
     if name == "period":
         return None
-    values = _values(plan, name)
-    if any(v != values[0] for v in values[1:]):
+    values = iter(_values(plan, name))
+    first = next(values)
+    if any(v != first for v in values):
         return None
-    return _literal(values[0], boolean=_is_flag(name))
+    return _literal(first, boolean=_is_flag(name))
 
 
 def ref(plan: Plan, name: str, table: str) -> exp.Expr:

@@ -146,3 +146,13 @@ def where_all(query: exp.Select, conditions: list[exp.Expr]) -> exp.Select:
 def grouped(query: exp.Select, keys: Sequence[exp.Expr]) -> exp.Select:
     """`query` grouped by copies of `keys` (none: a single group)."""
     return query.group_by(*[k.copy() for k in keys], copy=False) if keys else query
+
+
+def joined(query: exp.Select, target: exp.Expr, on: exp.Expr | None = None, how: str = "LEFT") -> exp.Select:
+    """`query` JOIN `target` ON `on`, built as a node (`Select.join` parses its join-type text, ~0.3 ms a call).
+
+    `how` is LEFT, INNER or CROSS.
+    """
+    side, kind = ("LEFT", None) if how == "LEFT" else (None, how)
+    query.append("joins", exp.Join(this=target, on=on, side=side, kind=kind))
+    return query

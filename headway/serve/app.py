@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,11 +14,13 @@ from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
 from headway.engine import Engine
-from headway.serve import api, dashboard, errors, pages
-from headway.serve.recorder import Recorder
+from headway.serve import alerts_api, api, dashboard, errors, pages
+from headway.serve.alerts_service import AlertOptions, AlertService
+from headway.serve.recorder import Recorder, open_store
+from headway.serve.security import Posture
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
-from headway.store import StateStore, state_url
+from headway.store import StateStore
 
 log = logging.getLogger("headway.serve")
 
@@ -29,11 +31,15 @@ def create_app(
     *,
     warm: bool = True,
     state: StateStore | None = None,
+    allowed_hosts: Sequence[str] = (),
+    alerts: AlertOptions | None = None,
 ) -> FastAPI:
     """The app for one workspace.
 
     `warm` precomputes the overview in the background at start-up; `state` is the
-    state database (default: the workspace's, or HEADWAY_STATE_URL).
+    state database (default: the workspace's, or HEADWAY_STATE_URL; served without a
+    query log, with a warning, when it cannot be opened); `allowed_hosts` are the
+    `Host:` names answered besides loopback (see security.py).
     """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     runner = engine or Engine(ws)
@@ -41,18 +47,26 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        store = state or StateStore.open(state_url(ws.root))
-        server.recorder = Recorder(ws, store)
-        server.recorder.spec_loaded()
+        store = state or open_store(ws)
+        server.recorder = Recorder(ws, store) if store is not None else None
+        if server.recorder is not None:
+            server.recorder.spec_loaded()
+        app.state.alerts = AlertService(runner, store, alerts or AlertOptions()) if store is not None else None
+        if app.state.alerts is not None:  # alerts keep their lifecycle in the state database
+            app.state.alerts.start()
+        else:
+            log.warning("alerts are off: the state database cannot be opened (see the warning above)")
         stop = threading.Event()
         warmer = threading.Thread(target=_warm, args=(server, stop), name="headway-warm", daemon=True)
         if warm:
             warmer.start()
         yield
+        app.state.alerts.stop()
         stop.set()  # the engine closes below: let the warm-up finish its current metric first
         if warmer.is_alive():
             warmer.join(timeout=60)
-        server.recorder.close()
+        if server.recorder is not None:
+            server.recorder.close()
         if engine is None:
             runner.close()
 
@@ -67,8 +81,10 @@ def create_app(
     )
     app.state.headway = server
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(Posture, allowed_hosts=allowed_hosts)  # outermost: refuses before anything else runs
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(alerts_api.router)
     app.include_router(pages.router)
     dashboard.install(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")

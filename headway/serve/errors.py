@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import secrets
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -11,8 +15,12 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from headway.errors import HeadwayError
+from headway.spec.paths import without_paths
 
 _DEFAULT_HINTS = {"data_error": "Check the source's files and its declaration."}
+log = logging.getLogger("headway.serve")
+# where an engine's message turns into SQL or its own context: "LINE 1: SELECT ...", "SQL: ..."
+_SQL_TAIL = re.compile(r"\s(?:LINE \d+:|SQL:|\[SQL|SELECT\s|WITH\s|FROM\s\w+\()", re.IGNORECASE)
 
 
 class ErrorBody(BaseModel):
@@ -48,14 +56,22 @@ def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(HeadwayError)
-    async def _headway(_: Request, exc: HeadwayError) -> JSONResponse:
+    async def _headway(request: Request, exc: HeadwayError) -> JSONResponse:
         hint = exc.hint or _DEFAULT_HINTS.get(exc.code, "")
-        headers = {"Retry-After": "1"} if exc.retryable else None
-        return JSONResponse(error_body(exc.status, exc.message, hint=hint, code=exc.code), exc.status, headers)
+        if exc.status >= 500:  # the data or the engine: public part in the body, details in the log
+            response = _logged(request, exc, exc.status, exc.code, hint, message=exc.message)
+        else:
+            response = JSONResponse(error_body(exc.status, exc.message, hint=hint, code=exc.code), exc.status)
+        if exc.retryable:
+            response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"loc": list(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors()]
+        details = [
+            {"loc": list(e.get("loc", ())), "message": str(e.get("msg", "")).removeprefix("Value error, ")}
+            for e in exc.errors()
+        ]
         first = details[0] if details else {"loc": [], "message": "invalid request"}
         where = ".".join(str(p) for p in first["loc"][1:]) or "request"
         return _respond(422, f"{where}: {first['message']}", code="invalid_request", errors=details)
@@ -67,8 +83,25 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # Starlette still re-raises after this response, so the server log keeps the traceback.
-        lines = str(exc).strip().splitlines()
-        message = f"internal error: {type(exc).__name__}: {lines[0] if lines else 'no message'}"
-        return _respond(500, message, code="internal_error", hint="The server log holds the traceback.")
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette still re-raises after this response, so the server log keeps the traceback too.
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        return _logged(request, exc, 500, "internal_error", "", message=message)
+
+
+def public_message(text: str, root: Path) -> str:
+    """The first line of an error, without absolute paths or the SQL an engine quotes after it."""
+    first = text.strip().splitlines()[0] if text.strip() else "no message"
+    first = _SQL_TAIL.split(first, maxsplit=1)[0].rstrip(" :;,")
+    return without_paths(first, root)[:500]
+
+
+def _logged(request: Request, exc: Exception, status: int, code: str, hint: str, *, message: str) -> JSONResponse:
+    """Answer with the public part of the error; log the whole of it under an id the answer quotes."""
+    error_id = secrets.token_hex(6)
+    log.error("error %s (%s): %s", error_id, code, exc)
+    root = request.app.state.headway.workspace.root
+    where = f"The server log has the details under error id {error_id}."
+    response = _respond(status, public_message(message, root), code=code, hint=f"{hint} {where}".strip())
+    response.headers["x-headway-error-id"] = error_id
+    return response

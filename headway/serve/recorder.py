@@ -13,7 +13,7 @@ from typing import Any
 from headway.engine import Query, Result
 from headway.spec import Workspace
 from headway.spec.loader import spec_files
-from headway.store import StateStore, file_digests, log_query, record_spec_version
+from headway.store import StateError, StateStore, file_digests, log_query, record_spec_version, state_url
 
 log = logging.getLogger("headway.serve")
 
@@ -25,7 +25,10 @@ class Recorder:
 
     def spec_loaded(self) -> None:
         ws = self.workspace
-        record_spec_version(self.store, ws.spec_hash, file_digests(ws.root, spec_files(ws.root)), note="served")
+        try:
+            record_spec_version(self.store, ws.spec_hash, file_digests(ws.root, spec_files(ws.root)), note="served")
+        except Exception as error:  # a full disk or a read-only database: serve anyway, say so once
+            log.warning("could not record the spec version in the state database: %s", one_line(error))
 
     def query_answered(self, query: Query, result: Result, seconds: float) -> None:
         self._pool.submit(self._log, query, result, seconds)
@@ -52,9 +55,24 @@ class Recorder:
                 duration_ms=seconds * 1000,
                 cache_hit=result.cached,
             )
-        except Exception:  # the log is an aid; losing one entry must not break serving
-            log.exception("could not log a query to the state database")
+        except Exception as error:  # the log is an aid; losing one entry must not break serving
+            log.warning("could not log a query of %s to the state database: %s", query.metric, one_line(error))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self.store.dispose()
+
+
+def one_line(error: BaseException) -> str:
+    """`OperationalError: database or disk is full`: the kind and the first line, not the statement."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else 'no message'}"
+
+
+def open_store(workspace: Workspace) -> StateStore | None:
+    """The state database, or None (with one warning) when it cannot be opened: serve without a query log."""
+    try:
+        return StateStore.open(state_url(workspace.root))
+    except StateError as error:
+        log.warning("warning: %s; serving read-only, without a query log. %s", error.message, error.hint)
+        return None

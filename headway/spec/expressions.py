@@ -70,6 +70,7 @@ CAST_TYPES = {
     exp.DataType.Type.DOUBLE: "double",
     exp.DataType.Type.BOOLEAN: "boolean",
     exp.DataType.Type.TIMESTAMP: "timestamp",
+    exp.DataType.Type.TIMESTAMPNTZ: "timestamp",  # how SQLGlot's DuckDB reader spells `timestamp`
     exp.DataType.Type.DATE: "date",
 }
 _ALLOWED: dict[Purpose, tuple[type[exp.Expr], ...]] = {
@@ -99,7 +100,7 @@ def parse(text: str, purpose: Purpose) -> Parsed:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the {purpose.value} is {len(text)} characters long; the limit is {MAX_LENGTH}")
     tree = _parse_one(text, purpose)
-    _check_nodes(tree, purpose)
+    _check_nodes(tree, purpose, text)
     if purpose is Purpose.FILTER and not isinstance(_unwrap(tree), _CONDITION_ROOTS):
         raise ExpressionError(
             f"'{text}' is not a condition",
@@ -107,11 +108,25 @@ def parse(text: str, purpose: Purpose) -> Parsed:
         )
     for node in tree.walk():
         node.comments = None
+    if purpose is not Purpose.FORMULA:
+        _null_on_zero(tree)
     fields = tuple(dict.fromkeys(field_name(c) for c in tree.find_all(exp.Column)))
     return Parsed(text, tree, fields)
 
 
-MAX_DEPTH = 64
+ZERO_GUARD = "headway_zero_guard"
+
+
+def _null_on_zero(tree: exp.Expr) -> None:
+    """`a / b` and `a % b` become `a / NULLIF(b, 0)`: a zero divisor in the data gives null (TENETS),
+    on every engine, where DuckDB 2 and Spark's ANSI mode would fail the whole query."""
+    for node in list(tree.find_all(exp.Div, exp.Mod)):
+        guard = exp.Nullif(this=node.expression, expression=exp.Literal.number(0))
+        guard.meta[ZERO_GUARD] = True
+        node.set("expression", guard)
+
+
+MAX_DEPTH = 32  # levels of parentheses every stage (parse, check, compile, both engines) is tested to handle
 
 
 def _check_depth(text: str, purpose: Purpose) -> None:
@@ -145,7 +160,9 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expr:
             f"cannot parse {purpose.value} '{text}': {_first_line(error)}", _syntax_hint(purpose)
         ) from None
     except RecursionError:
-        raise ExpressionError(f"the {purpose.value} is nested too deeply") from None
+        raise ExpressionError(
+            f"the {purpose.value} is nested too deeply", "Write it with fewer nested parentheses, NOTs or CASEs."
+        ) from None
     if not statements:  # nothing but a comment, e.g. `-- plan = 'pro'`
         raise ExpressionError(f"the {purpose.value} holds only a comment", "Write an expression such as plan = 'pro'.")
     if len(statements) != 1:
@@ -157,7 +174,7 @@ def _parse_one(text: str, purpose: Purpose) -> exp.Expr:
     return tree
 
 
-def _check_nodes(tree: exp.Expr, purpose: Purpose) -> None:
+def _check_nodes(tree: exp.Expr, purpose: Purpose, text: str = "") -> None:
     allowed = _ALLOWED[purpose]
     count = 0
     for node in tree.walk():
@@ -177,21 +194,26 @@ def _check_nodes(tree: exp.Expr, purpose: Purpose) -> None:
             continue
         if isinstance(node, allowed):
             continue
-        raise ExpressionError(*_refusal(node, purpose))  # type: ignore[arg-type]
+        raise ExpressionError(*_refusal(node, purpose, text))  # type: ignore[arg-type]
 
 
 def _check_cast_type(node: exp.DataType) -> None:
     if node.this not in CAST_TYPES:
         raise ExpressionError(
-            f"cannot cast to {node.sql()}", "Cast to one of: string, integer, double, boolean, timestamp, date."
+            f"cannot cast to {node.sql(dialect='duckdb')}",
+            "Cast to one of: string, integer, double, boolean, timestamp, date.",
         )
+    if node.this is exp.DataType.Type.TIMESTAMPNTZ:  # one spelling, the one every engine's view uses
+        node.set("this", exp.DataType.Type.TIMESTAMP)
 
 
-def _refusal(node: exp.Expr, purpose: Purpose) -> tuple[str, str]:
+def _refusal(node: exp.Expr, purpose: Purpose, text: str = "") -> tuple[str, str]:
     if isinstance(node, exp.Query | exp.Subquery) or node.find(exp.Query) is not None:
         return "subqueries are not allowed", "Filter on the source's own columns instead."
     if isinstance(node, exp.Func):
         name = node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.this).lower()
+        if text and name not in text.lower():  # an operator SQLGlot reads as a function, e.g. `->` or `||`
+            return f"'{_shown(node)}' is not allowed in a {purpose.value}", _syntax_hint(purpose)
         names = sorted(FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS))
         return f"function '{name}' is not allowed in a {purpose.value}", f"Allowed functions: {', '.join(names)}."
     if purpose is Purpose.FORMULA:
@@ -200,6 +222,11 @@ def _refusal(node: exp.Expr, purpose: Purpose) -> tuple[str, str]:
             "A formula is arithmetic (+ - * /) over metric ids and numbers, e.g. (a - b) / b.",
         )
     return f"'{node.sql()}' ({type(node).__name__}) is not allowed in a {purpose.value}", _syntax_hint(purpose)
+
+
+def _shown(node: exp.Expr) -> str:
+    text = node.sql(dialect="duckdb")
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _unwrap(tree: exp.Expr) -> exp.Expr:

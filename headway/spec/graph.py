@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from headway.spec.expressions import ExpressionError, Purpose, parse
-from headway.spec.models import Metric, Source
+from headway.spec.models import Contribution, Kind, Metric, Source
 
 
 def parts(metric: Metric) -> list[str]:
@@ -82,3 +82,44 @@ def available_dimensions(metrics: Mapping[str, Metric], metric_id: str) -> list[
         dims = metrics[leaf].dimensions
         shared = list(dims) if shared is None else [d for d in shared if d in dims]
     return shared or []
+
+
+def drivers(metrics: Mapping[str, Metric]) -> dict[str, list[tuple[str, Contribution]]]:
+    """For each metric, the metrics declared to move it (`contributes_to`), sorted by id."""
+    out: dict[str, list[tuple[str, Contribution]]] = {}
+    for metric in sorted(metrics.values(), key=lambda m: m.id):
+        for link in metric.contributes_to:
+            if link.metric in metrics:
+                out.setdefault(link.metric, []).append((metric.id, link))
+    return out
+
+
+def tree_roots(metrics: Mapping[str, Metric], north_star: str | None = None) -> list[str]:
+    """The tops of the metric tree: the north star (of any kind), every KPI, then every metric at the
+    top of a `contributes_to` chain or holding counter-metrics, so no declared link is left out.
+
+    A chain that loops back on itself has no top; its smallest id not yet shown becomes a root.
+    """
+    moved = drivers(metrics)
+    roots: list[str] = [north_star] if north_star is not None and north_star in metrics else []
+    roots += sorted(m.id for m in metrics.values() if m.kind is Kind.KPI and m.id not in roots)
+    linked = {m.id for m in metrics.values() if m.contributes_to or m.counter_metrics} | set(moved)
+    tops = sorted(mid for mid in linked if not any(link.metric in metrics for link in metrics[mid].contributes_to))
+    roots += [mid for mid in tops if mid not in roots]
+    shown = _reached(roots, moved)
+    for mid in sorted(linked - shown):  # loops: every member contributes to another member
+        if mid not in shown:
+            roots.append(mid)
+            shown |= _reached([mid], moved)
+    return roots
+
+
+def _reached(roots: list[str], moved: Mapping[str, list[tuple[str, Contribution]]]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(driver for driver, _ in moved.get(node, []))
+    return seen

@@ -14,16 +14,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from headway.spec.alerts import check_alerts
 from headway.spec.annotations import load_annotations
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.pydantic_issues import issues_from_validation
+from headway.spec.reading import is_spec_name, read_spec
 from headway.spec.rules import run_rules
 from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "annotations")
+SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations")
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -66,6 +68,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
         spec_hash=_spec_hash(root),
     )
     issues.extend(run_rules(workspace))
+    issues.extend(check_alerts(workspace))
     issues.extend(load_annotations(root, metrics)[1])
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
@@ -81,8 +84,12 @@ def _with_warnings(workspace: Workspace, warnings: tuple[Issue, ...]) -> Workspa
 def _read_config(root: Path, issues: list[Issue]) -> Located | None:
     for name in CONFIG_NAMES:
         path = root / name
-        if path.is_file():
-            doc, found = load_yaml(name, path.read_text(encoding="utf-8"))
+        if path.is_file() or path.is_symlink():
+            text, unreadable = read_spec(path, name)
+            issues.extend(unreadable)
+            if text is None:
+                return None
+            doc, found = load_yaml(name, text)
             issues.extend(found)
             return doc
     issues.append(
@@ -110,18 +117,22 @@ def _validate_config(doc: Located, issues: list[Issue]) -> WorkspaceConfig | Non
         return salvaged if isinstance(salvaged, WorkspaceConfig) else None
 
 
-def _spec_files(root: Path, folder: str) -> list[Path]:
+def _spec_files(root: Path, folder: str, *, readable: bool = True) -> list[Path]:
     base = root / folder
     if not base.is_dir():
         return []
-    return sorted(p for p in base.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    return sorted(p for p in base.iterdir() if is_spec_name(p) and (p.is_file() or not readable))
 
 
 def _read_folder(root: Path, folder: str, issues: list[Issue]) -> list[Located]:
     docs = []
-    for path in _spec_files(root, folder):
+    for path in _spec_files(root, folder, readable=False):  # a broken link is reported, not skipped
         relative = path.relative_to(root).as_posix()
-        doc, found = load_yaml(relative, path.read_text(encoding="utf-8"))
+        text, unreadable = read_spec(path, relative)
+        issues.extend(unreadable)
+        if text is None:
+            continue
+        doc, found = load_yaml(relative, text)
         issues.extend(found)
         if doc is not None and doc.data is not None:
             docs.append(doc)

@@ -99,6 +99,7 @@ class Metric(Model):
     contributes_to: list[Annotated[Contribution, BeforeValidator(_contribution)]] = Field(default_factory=list)
     counter_metrics: list[Ident] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    alerts: list[dict[str, Any]] = Field(default_factory=list)  # inline alert rules, checked in spec/alerts.py
 
     @property
     def label(self) -> str:

@@ -35,6 +35,10 @@ class ResolvedMetric:
     def ok(self) -> bool:
         return not self.problems
 
+    def problem(self, what: str) -> SpecProblem | None:
+        """The problem met parsing `filter`/`measure`/`formula`, or resolving `field:<name>`, `time`…"""
+        return next((p for w, p in self.problems if w == what), None)
+
 
 def resolve_metrics(sources: Mapping[str, Source], metrics: Mapping[str, Metric]) -> dict[str, ResolvedMetric]:
     return {metric_id: resolve_metric(sources, metric) for metric_id, metric in metrics.items()}
@@ -73,7 +77,7 @@ def resolve_metric(sources: Mapping[str, Source], metric: Metric) -> ResolvedMet
             return None
 
     names = [*metric.dimensions, *(n for p in (filter_, measure) if p is not None for n in p.fields)]
-    fields = {name: found for name in dict.fromkeys(names) if (found := ref(name, name)) is not None}
+    fields = {name: found for name in dict.fromkeys(names) if (found := ref(f"field:{name}", name)) is not None}
     time = ref("time", metric.time or source.time)
     valid_to = ref("snapshot.valid_to", metric.snapshot.valid_to if metric.snapshot else None)
     return ResolvedMetric(metric.id, filter_, measure, formula, parts, fields, time, valid_to, tuple(problems))

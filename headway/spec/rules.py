@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from headway.spec.expressions import ExpressionError, Purpose, parse
-from headway.spec.fields import FieldError, resolve
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
+from headway.spec.source_rules import check_entity_types, check_source_paths
 from headway.spec.typecheck import NUMERIC, TEMPORAL, infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
 
@@ -170,7 +169,7 @@ def check_references(ws: Workspace) -> list[Issue]:
                         o.issue(("ratio", key), f"unknown metric '{ref}'", choices_hint(ref, ids, "a metric id"))
                     )
         if m.formula is not None:
-            issues += _formula_issues(m, o, ids)
+            issues += _formula_issues(ws, m, o, ids)
         for i, link in enumerate(m.contributes_to):
             if link.metric not in ids:
                 issues.append(
@@ -206,12 +205,13 @@ def check_references(ws: Workspace) -> list[Issue]:
 _FORMULA_HINT = "A formula is computed from metric ids, e.g. (signups - churned) / signups."
 
 
-def _formula_issues(m: Metric, o: Origin, ids: object) -> list[Issue]:
+def _formula_issues(ws: Workspace, m: Metric, o: Origin, ids: object) -> list[Issue]:
     assert m.formula is not None
-    try:
-        parsed = parse(m.formula, Purpose.FORMULA)
-    except ExpressionError as error:
-        return [o.issue(("formula",), error.message, error.hint, code="bad_expression")]
+    resolved = ws.resolved[m.id]
+    parsed, error = resolved.formula, resolved.problem("formula")
+    if error is not None or parsed is None:
+        message, hint = (error.message, error.hint) if error else ("the formula cannot be read", "")
+        return [o.issue(("formula",), message, hint, code="bad_expression")]
     if not parsed.fields:
         return [
             o.issue(("formula",), f"the formula '{m.formula}' uses no metric", _FORMULA_HINT, code="bad_expression")
@@ -230,10 +230,10 @@ def check_metric_fields(ws: Workspace) -> list[Issue]:
     issues = []
     for m, o, source in _measure_metrics(ws):
         issues += _expression_issues(ws, m, o, source)
+        resolved = ws.resolved[m.id]
         for i, dim in enumerate(m.dimensions):
-            try:
-                resolve(ws.sources, source, dim)
-            except FieldError as error:
+            error = resolved.problem(f"field:{dim}")
+            if error is not None:
                 issues.append(o.issue(("dimensions", i), error.message, error.hint, code="unknown_dimension"))
         if m.time is not None:
             issues += _time_column_issue(o, ("time",), source, m.time)
@@ -253,29 +253,33 @@ def check_metric_fields(ws: Workspace) -> list[Issue]:
 
 
 def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> list[Issue]:
+    """Parse, column and type problems of the filter and the measure, read from the resolved spec."""
     issues = []
-    checks = [("filter", m.filter, Purpose.FILTER)]
+    resolved = ws.resolved[m.id]
+    checks = [("filter", m.filter, resolved.filter)]
     if m.measure is not None and m.measure.expr is not None:
-        checks.append(("measure", m.measure.expr, Purpose.MEASURE))
-    for key, text, purpose in checks:
+        checks.append(("measure", m.measure.expr, resolved.measure))
+    for key, text, parsed in checks:
         at = (key,) if key == "filter" else ("measure", "expr")
         if text is None:
             continue
-        try:
-            parsed = parse(text, purpose)
-        except ExpressionError as error:
-            issues.append(o.issue(at, error.message, error.hint, code="bad_expression"))
+        error = resolved.problem(key)
+        if error is not None or parsed is None:
+            message, hint = (error.message, error.hint) if error else ("the expression cannot be read", "")
+            issues.append(o.issue(at, message, hint, code="bad_expression"))
             continue
         types: dict[str, ColumnType] = {}
         for name in parsed.fields:
-            try:
-                ref = resolve(ws.sources, source, name)
-            except FieldError as error:
-                issues.append(o.issue(at, error.message, _quote_hint(text, name) or error.hint, code="unknown_column"))
+            ref = resolved.fields.get(name)
+            if ref is None:
+                error = resolved.problem(f"field:{name}")
+                hint = _quote_hint(text, name) or (error.hint if error else "")
+                message = error.message if error else f"unknown column '{name}'"
+                issues.append(o.issue(at, message, hint, code="unknown_column"))
                 continue
             types[name] = ref.type
-        resolved = len(types) == len(parsed.fields)
-        kind = infer_type(parsed.tree, types.get) if resolved else None
+        typed = len(types) == len(parsed.fields)
+        kind = infer_type(parsed.tree, types.get) if typed else None
         if key == "measure" and _needs_number(m) and kind is not None and kind not in NUMERIC:
             assert m.measure is not None
             issues.append(
@@ -285,7 +289,7 @@ def _expression_issues(ws: Workspace, m: Metric, o: Origin, source: Source) -> l
                     "Use count or count_distinct for non-numeric columns.",
                 )
             )
-        for message, hint in type_errors(parsed.tree, types.get):
+        for message, hint in type_errors(parsed.tree, types.get, condition=key == "filter") if typed else []:
             issues.append(o.issue(at, message, hint, code="type_mismatch"))
     return issues
 
@@ -298,7 +302,9 @@ def _quote_hint(text: str, name: str) -> str:
 
 
 def _needs_number(m: Metric) -> bool:
-    return m.measure is not None and m.measure.agg in {Agg.SUM, Agg.AVG, Agg.MEDIAN, Agg.PERCENTILE}
+    # min and max too: a metric's value is a number, and its change from the previous period is a difference
+    numeric = {Agg.SUM, Agg.AVG, Agg.MEDIAN, Agg.PERCENTILE, Agg.MIN, Agg.MAX}
+    return m.measure is not None and m.measure.agg in numeric
 
 
 # -- derived metrics --------------------------------------------------------
@@ -398,6 +404,8 @@ def check_lifecycle(ws: Workspace) -> list[Issue]:
 
 RULES: list[Rule] = [
     check_sources,
+    check_source_paths,
+    check_entity_types,
     check_metric_shape,
     check_references,
     check_metric_fields,

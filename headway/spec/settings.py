@@ -37,6 +37,7 @@ class WorkspaceConfig(Model):
     spark: SparkSettings = Field(default_factory=SparkSettings)
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    data_roots: list[str] = Field(default_factory=list, max_length=32)  # folders outside the workspace sources may read
 
     @field_validator("timezone")
     @classmethod

@@ -11,10 +11,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
 IDENT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 Ident = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=128)]
 DURATION_PATTERN = re.compile(r"^(\d+)([dw])$")
+MAX_DURATION_DAYS = 36500  # beyond a century the calendar arithmetic overflows, and no metric needs it
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Engine(StrEnum):
@@ -105,6 +106,10 @@ def _duration(value: Any) -> Any:
         value = str(value)
     if isinstance(value, str) and not DURATION_PATTERN.match(value.strip()):
         raise ValueError(f"'{value}' is not a duration; write a number of days or weeks such as 7d, 28d or 4w")
+    if isinstance(value, str) and not 1 <= duration_days(value.strip()) <= MAX_DURATION_DAYS:
+        raise ValueError(
+            f"'{value}' is out of range; a duration is 1d to {MAX_DURATION_DAYS}d ({MAX_DURATION_DAYS // 365} years)"
+        )
     return value.strip() if isinstance(value, str) else value
 
 

@@ -38,6 +38,16 @@ class Located:
         return self.lines.get((), 1)
 
 
+MAX_DEPTH = 40  # nesting levels; the spec itself needs fewer than ten
+MAX_NODES = 200_000  # values after aliases are expanded; the demo's largest file has ~3,000
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, message: str, hint: str):
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+
 class _Builder:
     def __init__(self, file: str, text: str):
         self.file = file
@@ -45,9 +55,25 @@ class _Builder:
         self.lines: dict[tuple[PathPart, ...], int] = {}
         self.issues: list[Issue] = []
         self._scalar = yaml.SafeLoader("")
+        self._built = 0
 
     def build(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
-        self.lines[path] = node.start_mark.line + 1
+        """Python data for `node`; each alias is expanded again, so both depth and total size are bounded."""
+        self._built += 1
+        line = node.start_mark.line + 1
+        if len(path) > MAX_DEPTH:
+            raise _TooBig(
+                line,
+                f"nested more than {MAX_DEPTH} levels deep (or an alias refers to itself)",
+                "A spec needs only a few levels; check the anchors (&) and aliases (*) here.",
+            )
+        if self._built > MAX_NODES:
+            raise _TooBig(
+                line,
+                f"the file expands to more than {MAX_NODES:,} values (aliases repeat what they refer to)",
+                "Use fewer or smaller aliases, or split the file.",
+            )
+        self.lines[path] = line
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -106,11 +132,24 @@ def load_yaml(file: str, text: str) -> tuple[Located | None, list[Issue]]:
         ]
     except yaml.YAMLError as exc:
         return None, [Issue(file, 1, "", f"YAML error: {exc}", code="yaml_syntax")]
+    except RecursionError:
+        return None, [
+            Issue(
+                file,
+                1,
+                "",
+                f"nested more than {MAX_DEPTH} levels deep",
+                "A spec needs only a few levels.",
+                code="yaml_limit",
+            )
+        ]
     if node is None:
         return Located(file, None, {(): 1}), []
     builder = _Builder(file, text)
     try:
         data = builder.build(node, ())
+    except _TooBig as exc:
+        return None, [Issue(file, exc.line, "", exc.message, exc.hint, code="yaml_limit")]
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         return None, [Issue(file, line, "", f"YAML error: {exc.problem}", code="yaml_syntax")]

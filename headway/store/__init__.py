@@ -3,6 +3,7 @@
 SQLite under the workspace by default, PostgreSQL via `HEADWAY_STATE_URL`; see `state.py`.
 """
 
+from headway.store import alert_models  # noqa: F401  (registers the alert tables on Base)
 from headway.store.models import QueryLogEntry, SpecFile, SpecVersion
 from headway.store.records import (
     file_digests,

@@ -18,8 +18,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from headway.errors import HeadwayError
 from headway.store import migrate
 
 STATE_URL_ENV = "HEADWAY_STATE_URL"
@@ -27,8 +29,11 @@ STATE_DIR = ".headway"
 STATE_FILE = "state.db"
 
 
-class StateError(RuntimeError):
-    """The state database cannot be used as asked (e.g. broken foreign keys after a migration)."""
+class StateError(HeadwayError):
+    """The state database cannot be used as asked: a bad URL, no driver, unreachable, or broken keys."""
+
+    code = "state_error"
+    status = 503
 
 
 def state_url(workspace_root: Path, env: Mapping[str, str] | None = None) -> str:
@@ -67,11 +72,29 @@ class StateStore:
     """One handle on the state database: engine, sessions and schema revision."""
 
     def __init__(self, url: str) -> None:
-        self.url = _normalise(make_url(url))
+        try:
+            self.url = _normalise(make_url(url))
+        except (ArgumentError, ValueError):
+            raise StateError(
+                f"{STATE_URL_ENV} is not a database URL",
+                "Write e.g. postgresql+psycopg://user@host/db or sqlite:////var/lib/headway/state.db, or unset it.",
+            ) from None
         self.backend = self.url.get_backend_name()
         if self.backend == "sqlite" and (path := _sqlite_file(self.url)) is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StateError(
+                    f"cannot create the state folder {path.parent}: {error.strerror or error}",
+                    f"Set {STATE_URL_ENV} to a writable place, e.g. sqlite:////tmp/headway-state.db.",
+                ) from None
+        try:
+            self.engine: Engine = create_engine(self.url)
+        except (NoSuchModuleError, ImportError) as error:
+            raise StateError(
+                f"the database driver for {self.url.drivername} is not installed ({type(error).__name__})",
+                "Headway keeps its state in SQLite or PostgreSQL; for PostgreSQL: pip install 'headway[postgres]'.",
+            ) from None
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -82,6 +105,14 @@ class StateStore:
         store = cls(url)
         try:
             store.upgrade()
+        except SQLAlchemyError as error:
+            store.dispose()
+            where = store.url.render_as_string(hide_password=True)
+            lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+            raise StateError(
+                f"cannot open the state database at {where}: {lines[0] if lines else type(error).__name__}",
+                f"Check that it is reachable and writable, or set {STATE_URL_ENV} to another database.",
+            ) from None
         except BaseException:
             store.dispose()
             raise

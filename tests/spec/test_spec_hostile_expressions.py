@@ -14,7 +14,7 @@ import pytest
 from sqlglot import exp
 
 from headway.spec import check_workspace
-from headway.spec.expressions import MAX_LENGTH, ExpressionError, Parsed, Purpose, parse
+from headway.spec.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError, Parsed, Purpose, parse
 
 _CONDITIONS = {"And", "Or", "Not", "EQ", "NEQ", "GT", "GTE", "LT", "LTE", "In", "Between", "Is", "Like", "ILike"}
 _ARITHMETIC = {"Add", "Sub", "Mul", "Div", "Mod", "Neg", "Paren"}
@@ -218,7 +218,7 @@ def test_hostile_text_is_refused_or_harmless(text: str, purpose: Purpose) -> Non
         (
             "(" * 1990 + "a = 1" + ")" * 1990,
             Purpose.FILTER,
-            "the filter is nested too deeply (1990 levels of parentheses; the limit is 64)",
+            f"the filter is nested too deeply (1990 levels of parentheses; the limit is {MAX_DEPTH})",
         ),
         (
             "a" * (MAX_LENGTH + 1),

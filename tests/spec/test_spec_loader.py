@@ -42,6 +42,8 @@ def make_workspace(root: Path, metrics: str = METRICS) -> Path:
     for name, text in {"headway.yml": HEADWAY, "sources/app.yml": SOURCES, "metrics/product.yml": metrics}.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "events.csv").write_text("", encoding="utf-8")  # validate warns when a source has no file
     return root
 
 
@@ -129,7 +131,7 @@ def test_spec_error_carries_every_issue(tmp_path: Path) -> None:
 def test_spec_hash_follows_the_spec_not_the_data(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     first = load_workspace(root).spec_hash
-    (root / "data").mkdir()
+    (root / "data").mkdir(exist_ok=True)
     (root / "data" / "events.csv").write_text("ts,plan\n2026-01-01T00:00:00Z,pro\n", encoding="utf-8")
     assert load_workspace(root).spec_hash == first
     (root / "metrics" / "product.yml").write_text(METRICS.replace("kind: kpi", "kind: health"), encoding="utf-8")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from headway.analysis.uncertainty import with_uncertainty
 from headway.engine.access import check_access
 from headway.serve.api.params import CurrentActor, MetricId, MetricQueryParams, State, known
 from headway.serve.state import ServerState
@@ -47,6 +48,8 @@ def query_metric(q: MetricQueryParams, state: State, actor: CurrentActor) -> dic
     """The metric per period: the same JSON as `headway query --format json`."""
     started = time.perf_counter()
     result = state.engine.query(q, actor=actor)
+    if q.stats:
+        result = with_uncertainty(result, state.workspace.metrics[q.metric])
     if state.recorder is not None:
         state.recorder.query_answered(q, result, time.perf_counter() - started)
     return result.to_json()

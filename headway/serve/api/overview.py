@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
 
 from headway.engine import Actor
 from headway.serve.api.params import CurrentActor, State
+from headway.serve.errors import public_message
 from headway.serve.state import ServerState
 
 router = APIRouter()
@@ -29,9 +31,16 @@ def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
         "engine": state.engine.engine_name,
         "spec_hash": ws.spec_hash,
         "data_through": _iso(state.engine.facts.workspace_through()),
-        "metrics": [s.to_json() for s in state.overview.summaries(actor)],
+        "metrics": [_public(s.to_json(), ws.root) for s in state.overview.summaries(actor)],
     }
 
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+def _public(summary: dict[str, Any], root: Path) -> dict[str, Any]:
+    """A summary whose `detail` names the source and the relative file, never a server path or SQL."""
+    if summary.get("detail"):
+        summary["detail"] = public_message(summary["detail"], root)
+    return summary

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import BeforeValidator
 
 from headway.engine import Actor, Compare, QueryError
 from headway.engine import Query as MetricQuery
@@ -26,8 +28,21 @@ def get_actor(request: Request) -> Actor:
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 By = Annotated[list[Annotated[str, Query(max_length=200)]], Query(max_length=6)]
-From = Annotated[dt.date | None, Query(alias="from")]
-To = Annotated[dt.date | None, Query(alias="to")]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """`2026-01-31` only: pydantic alone reads `0` or `86400` as seconds since 1970."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError(f"'{str(value)[:40]}' is not an ISO date; write YYYY-MM-DD, e.g. 2026-01-31")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+From = Annotated[IsoDate | None, Query(alias="from")]
+To = Annotated[IsoDate | None, Query(alias="to")]
 Where = Annotated[str | None, Query(max_length=4000)]
 
 
@@ -49,11 +64,15 @@ def metric_query(
     end: To = None,
     where: Where = None,
     compare: Compare | None = None,
+    ci: bool = False,
 ) -> MetricQuery:
-    """The query parameters every metric endpoint shares, bounded and checked."""
+    """The query parameters every metric endpoint shares, bounded and checked.
+
+    `ci=true` adds each value's 95% interval and status (and a test of each change).
+    """
     known(state, metric_id)
     chosen = grain or state.workspace.grain_of(metric_id)
-    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare)
+    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare, stats=ci)
 
 
 MetricQueryParams = Annotated[MetricQuery, Depends(metric_query)]

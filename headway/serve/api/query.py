@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from headway.engine import Compare, Failure
 from headway.engine import Query as MetricQuery
 from headway.serve.api.params import METRIC_ID, By, CurrentActor, From, State, To, Where, known
-from headway.serve.errors import error_body
+from headway.serve.errors import error_body, public_message
 from headway.spec.models import Grain
 
 router = APIRouter()
@@ -42,7 +42,8 @@ def query_many(
     for answer in answers:
         if isinstance(answer, Failure):
             err = answer.error
-            out.append({"metric": answer.metric, **error_body(err.status, err.message, hint=err.hint, code=err.code)})
+            message = public_message(err.message, state.workspace.root) if err.status >= 500 else err.message
+            out.append({"metric": answer.metric, **error_body(err.status, message, hint=err.hint, code=err.code)})
         else:
             out.append({"ok": True, **answer.to_json()})
     return {"results": out}

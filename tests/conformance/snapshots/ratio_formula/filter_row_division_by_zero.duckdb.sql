@@ -14,7 +14,7 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_ads" AS "t"
   WHERE
     (
-      CAST("t"."clicks" AS DOUBLE) / NULLIF(CAST("t"."impressions" AS DOUBLE), 0) >= 0.5
+      CAST("t"."clicks" AS DOUBLE) / NULLIF(CAST(NULLIF("t"."impressions", 0) AS DOUBLE), 0) >= 0.5
     )
   GROUP BY
     CAST("t"."ts" AS DATE)

@@ -10,8 +10,8 @@ WITH "spine" /* calendar: every period in range */ AS (
 ), "l0" /* metric avg_row_cpc (metrics/metrics.yml:26) as v0: avg over ads, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
-    AVG(CAST("t"."cost" AS DOUBLE) / NULLIF(CAST("t"."clicks" AS DOUBLE), 0)) AS "v0",
-    COUNT(CAST("t"."cost" AS DOUBLE) / NULLIF(CAST("t"."clicks" AS DOUBLE), 0)) AS "n0"
+    AVG(CAST("t"."cost" AS DOUBLE) / NULLIF(CAST(NULLIF("t"."clicks", 0) AS DOUBLE), 0)) AS "v0",
+    COUNT(CAST("t"."cost" AS DOUBLE) / NULLIF(CAST(NULLIF("t"."clicks", 0) AS DOUBLE), 0)) AS "n0"
   FROM "hw_ads" AS "t"
   WHERE
     (

@@ -1,0 +1,1 @@
+"""Alerting: lifecycle in the state database, escalation, channels. Evaluation lives in analysis.alerts."""

@@ -1,0 +1,114 @@
+"""Confidence intervals from sufficient statistics, one closed form per kind of value.
+
+Each function takes a statistic (see `statistics.py`) and a confidence level and returns an
+`Interval`: both bounds, or neither with a `Reason`. Nothing here reads rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats
+
+from headway.analysis.reasons import Reason
+from headway.analysis.statistics import ProportionStatistic, QuantileStatistic, RatioStatistic, SampleMeanStatistic
+
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float | None
+    high: float | None
+    method: str
+    reason: Reason = Reason.OK
+
+    @classmethod
+    def none(cls, method: str, reason: Reason) -> Interval:
+        return cls(None, None, method, reason)
+
+
+def _z(level: float) -> float:
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def wilson(stat: ProportionStatistic, level: float = LEVEL) -> Interval:
+    """Wilson score interval: stays inside [0, 1] and behaves near 0% and 100%."""
+    if stat.n <= 0:
+        return Interval.none("wilson", Reason.NO_DATA)
+    z, n, p = _z(level), stat.n, stat.sum / stat.n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return Interval(max(centre - half, 0.0), min(centre + half, 1.0), "wilson")
+
+
+def t_interval(stat: SampleMeanStatistic, level: float = LEVEL) -> Interval:
+    """Student's t interval for a mean: mean ± t(n-1) · s / √n."""
+    if stat.n <= 0:
+        return Interval.none("t", Reason.NO_DATA)
+    if stat.n < 2:
+        return Interval.none("t", Reason.INSUFFICIENT_SAMPLE)
+    half = float(stats.t.ppf(0.5 + level / 2, stat.n - 1)) * math.sqrt(stat.variance / stat.n)
+    return Interval(stat.mean - half, stat.mean + half, "t")
+
+
+def delta_ratio(stat: RatioStatistic, level: float = LEVEL) -> Interval:
+    """Normal interval for Σx / Σy over units, variance by the delta method."""
+    if stat.n <= 0:
+        return Interval.none("delta", Reason.NO_DATA)
+    if stat.n < 2:
+        return Interval.none("delta", Reason.INSUFFICIENT_SAMPLE)
+    if stat.den_sum == 0:
+        return Interval.none("delta", Reason.ZERO_DENOMINATOR)
+    half = _z(level) * math.sqrt(stat.ratio_variance)
+    return Interval(stat.mean - half, stat.mean + half, "delta")
+
+
+def poisson_count(count: float, level: float = LEVEL) -> Interval:
+    """Exact (Garwood) interval for a count of events from a sampled population."""
+    alpha = 1 - level
+    low = 0.0 if count == 0 else float(stats.chi2.ppf(alpha / 2, 2 * count)) / 2
+    high = float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
+    return Interval(low, high, "poisson")
+
+
+def sampled_total(stat: SampleMeanStatistic, level: float = LEVEL) -> Interval:
+    """Normal interval for a sum over a sampled population: Var(Σx) ≈ Σx² (compound Poisson).
+
+    For a count every x is 1, so this is the Poisson variance; `poisson_count` is exact there.
+    """
+    if stat.n <= 0:
+        return Interval.none("normal", Reason.NO_DATA)
+    half = _z(level) * math.sqrt(stat.sum_sq)
+    return Interval(stat.sum - half, stat.sum + half, "normal")
+
+
+def order_statistic_ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, int] | None:
+    """1-based ranks (l, u) with P(X(l) ≤ ξq ≤ X(u)) ≥ level, each tail ≤ (1 - level) / 2.
+
+    The number of values below the true quantile ξq is Binomial(n, q), so the coverage is
+    F(u - 1) - F(l - 1) whatever the distribution. None when n is too small for `level`.
+    """
+    if n < 1:
+        return None
+    alpha = (1 - level) / 2
+    dist = stats.binom(n, q)
+    low = int(dist.ppf(alpha))  # smallest k with F(k) ≥ alpha
+    if dist.cdf(low) <= alpha:  # F(l - 1) may equal alpha exactly
+        low += 1
+    high = int(dist.ppf(1 - alpha)) + 1
+    if low < 1 or high > n:
+        return None
+    return low, high
+
+
+def quantile_interval(stat: QuantileStatistic, level: float = LEVEL) -> Interval:
+    """Distribution-free interval for a median or percentile from two order statistics."""
+    if stat.n <= 0 or stat.value is None:
+        return Interval.none("order_statistic", Reason.NO_DATA)
+    if order_statistic_ranks(stat.n, stat.q, level) is None:
+        return Interval.none("order_statistic", Reason.INSUFFICIENT_SAMPLE)
+    if stat.ci_low_value is None or stat.ci_high_value is None:
+        return Interval.none("order_statistic", Reason.NO_STATISTICS)
+    return Interval(stat.ci_low_value, stat.ci_high_value, "order_statistic")
