@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 from alerts import main as alerts_run  # noqa: E402
 from cold import cold  # noqa: E402
 from compile_bench import run as compile_run  # noqa: E402
+from dashboard_bench import tree  # noqa: E402
 from delivery import run as delivery_run  # noqa: E402
 from floor import floor, geometric_means  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
@@ -165,6 +166,10 @@ def main() -> int:
         table("HTTP load: hey, 20 clients, GET /api/v1/overview on `headway serve` (warm)", [results["http"]])
         results["memory"] = memory_burst(HEADWAY, DEMO)
         table("server memory after 12 large answers (cache bound 16 MB)", [results["memory"]])
+        results["http_cards"] = overview_load(HEADWAY, DEMO, path="/api/v1/cards")
+        table("HTTP load: hey, 20 clients, GET /api/v1/cards (the overview's cards, warm)", [results["http_cards"]])
+    results["tree"] = tree(DEMO)
+    table("the metric tree with every link's evidence, fresh engine (goal < 1 s cold)", [results["tree"]])
     baseline = {r["case"]: r["hand_ms"] for r in results["floor"]}
     if os.environ.get("BENCH_SKIP_SPARK") != "1":
         results["spark"] = spark(ws, baseline)

@@ -357,6 +357,10 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     ("/delivery/status", None, "positive"),
     ("/delivery/tiers", None, "positive"),
     ("/delivery/tiers", None, "negative"),
+    ("/cards", None, "positive"),
+    *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
+    *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
+                                                                       ("mrr", "negative"))],
 ]  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from headway.cli.alerts_cmd import app as alerts_app
-from headway.cli.catalog_cmd import metrics, schema, tree
+from headway.cli.catalog_cmd import metrics, schema
 from headway.cli.delivery_cmd import app as ingest_app
 from headway.cli.demo_cmd import demo
 from headway.cli.explain_cmd import explain
@@ -21,6 +21,7 @@ from headway.cli.serve_cmd import serve
 from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
 from headway.cli.tiers_cmd import tiers
+from headway.cli.tree_cmd import tree
 from headway.cli.validate_cmd import validate
 
 app = typer.Typer(

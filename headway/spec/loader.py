@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from headway.spec.alerts import check_alerts
+from headway.spec.annotations import load_annotations
 from headway.spec.builtin_events import add_builtin_events
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.library import add_libraries
@@ -27,7 +28,7 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "alerts")
+SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations")
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -74,6 +75,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     )
     issues.extend(run_rules(workspace))
     issues.extend(check_alerts(workspace))
+    issues.extend(load_annotations(root, metrics)[1])
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
     return (None if config_broken else workspace), sorted(issues)
