@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from headway.engine import Engine
-from headway.engine.files import source_files
 from headway.spec.alerts import load_alerts
 from headway.store import StateStore
 from headway.store.models import utc_now
@@ -66,8 +65,7 @@ class AlertService:
         """One check: 'evaluated' after a data refresh, else 'escalated' ('idle' without rules)."""
         if self.alerting is None:
             return "idle"
-        ws = self.engine.workspace
-        version = tuple(sorted((name, source_files(ws, s).version) for name, s in ws.sources.items()))
+        version = self.engine.data_versions()  # a source without files yet is a version of its own, not an error
         if version != self._seen:
             self._seen = version
             self.alerting.run()
