@@ -319,7 +319,7 @@ HOSTILE_WHERE = {
     "unknown function": ("read_csv('/etc/passwd') is not null", "function 'read_csv' is not allowed"),
     "sleep": ("sleep(10) > 0", "function 'sleep' is not allowed"),
     "unknown column": ("plann = 'pro'", "Did you mean 'plan'?"),
-    "star": ("* = 1", "'*' (Star) is not allowed"),
+    "star": ("* = 1", "'*' is not allowed"),
     "unterminated quote": ("region = 'EU", "cannot parse"),
     "not a condition": ("mrr + 1", "not a condition"),
     "bad cast type": ("cast(plan as blob) = 'x'", "cannot cast"),

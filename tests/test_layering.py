@@ -18,11 +18,13 @@ ALLOWED: dict[str, set[str]] = {
     "spec": set(),
     "store": {"spec"},
     "engine": {"spec", "store"},
+    "ingest": {"spec", "store"},
     "analysis": {"spec", "store", "engine"},
     "demo": {"spec"},
     "alerts": {"spec", "store", "engine", "analysis"},
-    "serve": {"spec", "store", "engine", "analysis", "alerts"},
-    "cli": {"spec", "store", "engine", "analysis", "serve", "demo", "alerts"},
+    "delivery": {"spec", "store"},
+    "serve": {"spec", "store", "ingest", "delivery", "engine", "analysis", "alerts"},
+    "cli": {"spec", "store", "ingest", "delivery", "engine", "analysis", "serve", "demo", "alerts"},
 }
 
 

@@ -207,7 +207,8 @@ def test_unknown_dimension(client: httpx.Client) -> None:
 )
 def test_hostile_where(client: httpx.Client, where: str) -> None:
     body = assert_error(client.get("/api/v1/metrics/new_mrr/query", params={"where": where}), 400, "bad_where")
-    assert body["error"].startswith("--where:")
+    assert body["error"].startswith("where:")  # the API's parameter, not the CLI's --where
+    assert "--where" not in body["error"] + body["hint"]
 
 
 def test_bad_grain(client: httpx.Client) -> None:
@@ -342,17 +343,31 @@ def test_repeated_query_is_served_from_the_cache(server: Server, client: httpx.C
 # -- fuzzing ---------------------------------------------------------------------------------------
 
 FUZZ = [  # (operation, fixed metric id or None for generated ones, generation mode)
-    *[(path, None, "positive") for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}", "/query")],
+    *[(path, None, "positive")
+      for path in ("/health", "/overview", "/metrics", "/metrics/{metric_id}", "/query", "/quality")],
     *[(path, None, mode) for path in ("/alerts", "/alerts/{incident_id}", "/alerts/{incident_id}/ack")
       for mode in ("positive", "negative")],
+    *[(f"/v1/{call}", None, "positive") for call in ("track", "identify", "page", "screen", "group", "alias", "batch")],
     *[(f"/metrics/{{metric_id}}/{verb}", metric, mode)
       for verb in ("query", "sql") for metric, mode in ((None, "positive"), ("new_mrr", "positive"),
                                                         ("trial_share", "positive"), ("new_mrr", "negative"))],
+    *[("/metrics/{metric_id}/explain", metric, mode)
+      for metric, mode in ((None, "positive"), ("new_mrr", "positive"), ("new_mrr", "negative"))],
+    *[(path, None, "positive") for path in ("/webhooks/github", "/webhooks/gitlab")],  # no parameters to break
+    ("/delivery/status", None, "positive"),
+    ("/delivery/tiers", None, "positive"),
+    ("/delivery/tiers", None, "negative"),
+    ("/cards", None, "positive"),
+    *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
+    *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
+                                                                       ("mrr", "negative"))],
 ]  # fmt: skip
 
 
-def test_fuzz_the_api(server: Server) -> None:
+def test_fuzz_the_api(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     """Schemathesis: generated requests, schema-valid and not; no 500s, responses match the OpenAPI schema."""
+    monkeypatch.setenv("HEADWAY_GITHUB_WEBHOOK_SECRET", "fuzz-secret")  # read per request by the receivers
+    monkeypatch.setenv("HEADWAY_GITLAB_WEBHOOK_TOKEN", "fuzz-token")
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 
@@ -372,3 +387,20 @@ def test_fuzz_the_api(server: Server) -> None:
             case.call_and_validate(excluded_checks=excluded)
 
         check()
+
+
+def test_change_is_good_or_bad_news_by_direction(client: httpx.Client) -> None:
+    """February against January, by hand: MRR rose (wanted: increase), new MRR fell (increase), the
+    trial share rose (wanted: decrease); signups declare no direction."""
+    metrics = {m["id"]: m for m in client.get("/api/v1/overview").json()["metrics"]}
+    assert {mid: metrics[mid]["latest"]["verdict"] for mid in ("mrr", "new_mrr", "trial_share", "signups")} == {
+        "mrr": "good",
+        "new_mrr": "bad",
+        "trial_share": "bad",
+        "signups": None,
+    }
+    page = client.get("/").text
+    rows = dict(re.findall(r'<tr data-metric="([a-z0-9_]+)"[^>]*>(.*?)</tr>', page, re.S))
+    assert '<td class="num change good">' in rows["mrr"]
+    assert '<td class="num change bad">' in rows["new_mrr"] and '<td class="num change bad">' in rows["trial_share"]
+    assert '<td class="num change ">' in rows["signups"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from headway.analysis.verdict import verdict
 from headway.engine import Actor, Compare, Engine, Query, Reason, Result
 from headway.engine.access import check_access
 from headway.errors import HeadwayError
@@ -59,6 +60,7 @@ class MetricSummary:
                 "previous_value": self.previous_value,
                 "change": self.change,
                 "change_pct": self.change_pct,
+                "verdict": verdict(m.direction.value if m.direction else None, self.change),
                 "complete": True,
             }
         partial = None

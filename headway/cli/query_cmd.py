@@ -26,6 +26,7 @@ from headway.cli.common import (
     fail,
     open_workspace,
 )
+from headway.cli.tables import coloured, wide
 from headway.engine.query import Compare, Query
 from headway.engine.results import Result, csv_row
 from headway.errors import HeadwayError
@@ -136,7 +137,7 @@ def query(
             from headway.analysis.uncertainty import with_uncertainty
 
             result = with_uncertainty(result, ws.metrics[ids[0]])
-        _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit)
+        _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit, ws.metrics[ids[0]].direction)
         return
     with reporting(runner):
         answers = runner.query_many(queries, actor=actor)
@@ -170,7 +171,8 @@ def _print_many(answers: list[Result | Failure], format: OutputFormat, ws: Any) 
     else:
         for a in answers:
             if isinstance(a, Result):
-                console.print(_table(a, ws.metrics[a.metric].label, ws.metrics[a.metric].unit))
+                metric = ws.metrics[a.metric]
+                wide(console).print(_table(a, metric.label, metric.unit, metric.direction))
     for failure in failures:
         errors.print(f"[bold red]error:[/] {escape(failure.metric)}: {escape(failure.error.message)}", highlight=False)
     if failures:
@@ -222,7 +224,7 @@ def reporting(runner: Engine) -> Iterator[None]:
         runner.close()
 
 
-def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -> None:
+def _print(result: Result, format: OutputFormat, label: str, unit: str | None, direction: Any = None) -> None:
     if format is OutputFormat.JSON:
         print(json.dumps(result.to_json(), separators=(",", ":")))
     elif format is OutputFormat.CSV:
@@ -230,7 +232,7 @@ def _print(result: Result, format: OutputFormat, label: str, unit: str | None) -
         writer.writeheader()
         writer.writerows(csv_row(row) for row in result.rows)
     else:
-        console.print(_table(result, label, unit))
+        wide(console).print(_table(result, label, unit, direction))
 
 
 HIDDEN = {  # shown as marks and captions, or kept for scripts (sufficient statistics), not as table columns
@@ -243,7 +245,7 @@ HIDDEN = {  # shown as marks and captions, or kept for scripts (sufficient stati
 }
 
 
-def _table(result: Result, label: str, unit: str | None) -> Table:
+def _table(result: Result, label: str, unit: str | None, direction: Any = None) -> Table:
     from rich.table import Table
 
     title = f"{label} ({unit})" if unit else label
@@ -270,6 +272,7 @@ def _table(result: Result, label: str, unit: str | None) -> Table:
         table.add_column(name, justify="right" if numeric else "left")
     for row in result.rows:
         cells = [_cell(name, row.get(name), unit) for name in columns]
+        cells = coloured(cells, columns, direction, row.get("change"))
         if row.get("period") is not None and not row["complete"]:
             cells[0] += " *"
         if row.get("compare_period") and row["complete"] != row["compare_complete"]:

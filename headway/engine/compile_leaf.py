@@ -34,6 +34,7 @@ from headway.engine.sql import (
     table,
     ts_lit,
 )
+from headway.engine.timefuncs import decimal_averaged, render_time
 from headway.engine.views import view_name
 from headway.spec.expressions import field_name
 from headway.spec.fields import FieldRef
@@ -89,11 +90,12 @@ class ScanCompiler:
 
         Division by zero is NULL, as in formulas (DuckDB would give inf, ANSI Spark an error).
         """
+        tree = render_time(tree, leaf.fields, self.plan.timezone, self.dialect)
         tree = replace_all(tree, exp.Column, lambda c: self.field(leaf.fields[field_name(c)]))
         return replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
 
     def value(self, leaf: Leaf) -> exp.Expr | None:
-        return self.compiled(leaf.value.tree, leaf) if leaf.value else None
+        return decimal_averaged(self.compiled(leaf.value.tree, leaf), leaf) if leaf.value else None
 
     def dims(self) -> list[exp.Expr]:
         return [self.field(ref) for ref in self.leaf.dims]

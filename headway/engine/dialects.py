@@ -6,7 +6,7 @@ whose names or argument shapes differ between engines are looked up here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
@@ -22,6 +22,12 @@ class Dialect:
     zone_first: bool  # argument order of `from_utc`
     utc_cast: str | None  # cast applied to the timestamp before `from_utc`
     literal_rows_as_arrays: bool  # DuckDB binds an unnested array ~8x faster than a VALUES list of the same rows
+    to_utc: str = "timezone"  # wall clock in a zone -> UTC timestamp (same argument order as `from_utc`)
+    utc_result_cast: str | None = "timestamp"  # cast applied to what `to_utc` returns
+    epoch_us: str = "epoch_us"  # microseconds since 1970 of a UTC timestamp
+    parse_time: str | None = None  # text + java.time pattern -> timestamp or NULL; None: SQLGlot's TRY_STRPTIME
+    # extract(unit from ts): (function, offset added) so that every engine gives the same numbers
+    extract: dict[str, tuple[str, int]] = field(default_factory=dict, hash=False, compare=False)
 
     def quantile_of(self, value: exp.Expr, p: float) -> exp.Expr:
         return exp.Anonymous(this=self.quantile, expressions=[value, exp.Literal.number(repr(float(p)))])
@@ -31,6 +37,12 @@ class Dialect:
         value = cast(utc, self.utc_cast) if self.utc_cast else utc
         args = [exp.Literal.string(zone), value] if self.zone_first else [value, exp.Literal.string(zone)]
         return exp.Anonymous(this=self.from_utc, expressions=args)
+
+    def utc_time(self, local: exp.Expr, zone: str) -> exp.Expr:
+        """The UTC timestamp of a wall-clock time in `zone`."""
+        args = [exp.Literal.string(zone), local] if self.zone_first else [local, exp.Literal.string(zone)]
+        value = exp.Anonymous(this=self.to_utc, expressions=args)
+        return cast(value, self.utc_result_cast) if self.utc_result_cast else value
 
     def generate(self, tree: exp.Expr, pretty: bool = True, copy: bool = True) -> str:
         """SQL text; `copy=False` lets the generator consume a tree nobody reads again (a copy costs ~1 ms)."""
@@ -45,6 +57,19 @@ DUCKDB = Dialect(
     zone_first=True,
     utc_cast="timestamptz",
     literal_rows_as_arrays=True,
+    extract={
+        "year": ("year", 0),
+        "quarter": ("quarter", 0),
+        "month": ("month", 0),
+        "week": ("weekofyear", 0),  # ISO week
+        "day": ("day", 0),
+        "doy": ("dayofyear", 0),
+        "dow": ("dayofweek", 0),  # 0 = Sunday
+        "isodow": ("isodow", 0),  # 1 = Monday
+        "hour": ("hour", 0),
+        "minute": ("minute", 0),
+        "second": ("second", 0),
+    },
 )
 SPARK = Dialect(
     "spark",
@@ -54,5 +79,22 @@ SPARK = Dialect(
     zone_first=False,
     utc_cast=None,
     literal_rows_as_arrays=False,
+    to_utc="to_utc_timestamp",
+    utc_result_cast=None,
+    epoch_us="unix_micros",
+    parse_time="try_to_timestamp",
+    extract={
+        "year": ("year", 0),
+        "quarter": ("quarter", 0),
+        "month": ("month", 0),
+        "week": ("weekofyear", 0),
+        "day": ("dayofmonth", 0),
+        "doy": ("dayofyear", 0),
+        "dow": ("dayofweek", -1),  # Spark counts 1 = Sunday
+        "isodow": ("weekday", 1),  # Spark counts 0 = Monday
+        "hour": ("hour", 0),
+        "minute": ("minute", 0),
+        "second": ("second", 0),
+    },
 )
 DIALECTS = {d.name: d for d in (DUCKDB, SPARK)}

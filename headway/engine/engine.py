@@ -22,6 +22,7 @@ from cachetools import LRUCache
 
 from headway.engine import batch
 from headway.engine.access import Actor, check_access
+from headway.engine.badrows import check_bad_rows
 from headway.engine.calendar import Calendar
 from headway.engine.compile import render
 from headway.engine.facts import DataFacts, FactFinder
@@ -327,6 +328,12 @@ class Engine:
         """The last day every part of the metric is current through: periods ending later are not over yet."""
         return _retrying(lambda: self.facts.for_metric(metric_id)).through
 
+    def rows(self, source: str, time_column: str, start: dt.date, end: dt.date, **kwargs: Any) -> list[dict[str, Any]]:
+        """A source's rows with local time in [start, end) passing a filter: what `explain` lists."""
+        from headway.engine.listing import list_rows
+
+        return list_rows(self, source, time_column, start, end, **kwargs)
+
     def calendar(self) -> Calendar:
         return Calendar(self.workspace.config.week_start)
 
@@ -338,6 +345,7 @@ class Engine:
             if not isinstance(error, DataChanged) and changed_since(self.workspace, source, files):
                 raise changed_error(source.name) from None
             raise
+        check_bad_rows(self.workspace, self.backend, source, files)
         return files
 
 

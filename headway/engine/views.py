@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from headway.engine.csvread import csv_select, physical_names, target_type
 from headway.engine.dialects import Dialect
 from headway.engine.files import DataError
+from headway.engine.maps import map_as_struct
 from headway.engine.sql import alias, cast, col
 from headway.spec.models import ColumnType, Source
 
@@ -43,6 +45,8 @@ _TEXT = {"VARCHAR", "STRING"}
 
 def typed_select(source: Source, physical: dict[str, str], relation: exp.Expr, dialect: Dialect) -> exp.Select:
     """SELECT every declared column, cast to its declared type, FROM the raw relation."""
+    if source.csv is not None:
+        return csv_select(source, source.csv, physical_names(source, physical), relation, dialect)
     lowered = {name.lower(): (name, kind.upper()) for name, kind in physical.items()}
     columns = []
     for name, column in source.columns.items():
@@ -51,6 +55,12 @@ def typed_select(source: Source, physical: dict[str, str], relation: exp.Expr, d
             present = ", ".join(sorted(physical)) or "none"
             raise DataError(f"source '{source.name}': the files have no column '{name}' (they have: {present})")
         raw_name, raw_type = found
+        if column.type is ColumnType.DECIMAL:
+            columns.append(alias(exp.Cast(this=col(raw_name), to=target_type(column, dialect)), name))
+            continue
+        if column.type is ColumnType.STRUCT and raw_type.startswith("MAP"):  # the ingest lake's string maps
+            columns.append(alias(map_as_struct(col(raw_name), column.fields or {}, dialect), name))
+            continue
         columns.append(alias(_cast(col(raw_name), column.type, raw_type, dialect), name))
     return exp.select(*columns).from_(relation)
 

@@ -14,8 +14,8 @@ from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
 from headway.engine import Engine
-from headway.serve import alerts_api, api, errors, pages
-from headway.serve.alerts_service import AlertOptions, AlertService
+from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
+from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
@@ -54,14 +54,15 @@ def create_app(
         app.state.alerts = AlertService(runner, store, alerts or AlertOptions()) if store is not None else None
         if app.state.alerts is not None:  # alerts keep their lifecycle in the state database
             app.state.alerts.start()
-        else:
+        elif has_alert_rules(ws):  # a workspace without rules loses nothing: the one warning above is enough
             log.warning("alerts are off: the state database cannot be opened (see the warning above)")
         stop = threading.Event()
         warmer = threading.Thread(target=_warm, args=(server, stop), name="headway-warm", daemon=True)
         if warm:
             warmer.start()
         yield
-        app.state.alerts.stop()
+        if app.state.alerts is not None:
+            app.state.alerts.stop()
         stop.set()  # the engine closes below: let the warm-up finish its current metric first
         if warmer.is_alive():
             warmer.join(timeout=60)
@@ -86,6 +87,11 @@ def create_app(
     app.include_router(api.router)
     app.include_router(alerts_api.router)
     app.include_router(pages.router)
+    app.include_router(tracking.router)
+    app.include_router(quality_api.router)
+    webhooks.install(app)
+    app.include_router(explain_api.router)
+    dashboard.install(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

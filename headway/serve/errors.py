@@ -50,6 +50,11 @@ def error_body(
     return {"ok": False, "status": status, "error": message, "hint": hint, "code": code, "errors": errors or []}
 
 
+def api_words(text: str) -> str:
+    """The engine words its refusals for the command line; over HTTP the parameter is `where`, not `--where`."""
+    return text.replace("--where", "where")
+
+
 def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
     return JSONResponse(error_body(status, message, **kwargs), status_code=status)
 
@@ -57,11 +62,12 @@ def _respond(status: int, message: str, **kwargs: Any) -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(HeadwayError)
     async def _headway(request: Request, exc: HeadwayError) -> JSONResponse:
-        hint = exc.hint or _DEFAULT_HINTS.get(exc.code, "")
+        hint = api_words(exc.hint or _DEFAULT_HINTS.get(exc.code, ""))
+        message = api_words(exc.message)
         if exc.status >= 500:  # the data or the engine: public part in the body, details in the log
-            response = _logged(request, exc, exc.status, exc.code, hint, message=exc.message)
+            response = _logged(request, exc, exc.status, exc.code, hint, message=message)
         else:
-            response = JSONResponse(error_body(exc.status, exc.message, hint=hint, code=exc.code), exc.status)
+            response = JSONResponse(error_body(exc.status, message, hint=hint, code=exc.code), exc.status)
         if exc.retryable:
             response.headers["Retry-After"] = "1"
         return response

@@ -18,6 +18,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from headway.errors import SpecProblem
+from headway.spec.time_units import check_time_node, is_unit, typed_function_name
 
 MAX_LENGTH = 4000
 MAX_NODES = 400
@@ -37,6 +38,7 @@ _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Betwe
 _ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
 _ATOMS = (exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Tuple)
 _CONDITIONAL = (exp.Case, exp.If, exp.Cast, exp.DataType)
+_TIME = (exp.Interval, exp.Var)  # `interval 7 day`; a Var is only ever a unit, checked in time_units.py
 
 FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Lower: "lower",
@@ -51,6 +53,12 @@ FUNCTIONS: dict[type[exp.Expr], str] = {
     exp.Nullif: "nullif",
     exp.Greatest: "greatest",
     exp.Least: "least",
+    exp.DateDiff: "date_diff",
+    exp.TimeToUnix: "epoch",
+    exp.TimestampTrunc: "date_trunc",
+    exp.DateTrunc: "date_trunc",
+    exp.Extract: "extract",
+    exp.Date: "date",
 }
 _FORMULA_FUNCTIONS: set[type[exp.Expr]] = {
     exp.Coalesce,
@@ -74,8 +82,8 @@ CAST_TYPES = {
     exp.DataType.Type.DATE: "date",
 }
 _ALLOWED: dict[Purpose, tuple[type[exp.Expr], ...]] = {
-    Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
-    Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + tuple(FUNCTIONS),
+    Purpose.FILTER: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + _TIME + tuple(FUNCTIONS),
+    Purpose.MEASURE: _LOGIC + _COMPARE + _ARITH + _ATOMS + _CONDITIONAL + _TIME + tuple(FUNCTIONS),
     Purpose.FORMULA: (exp.Paren, exp.Column, exp.Identifier, exp.Literal, exp.Null, *_ARITH, *_FORMULA_FUNCTIONS),
 }
 _CONDITION_ROOTS = (*_LOGIC, *_COMPARE, exp.Column, exp.Boolean, exp.Case, exp.If)
@@ -192,7 +200,12 @@ def _check_nodes(tree: exp.Expr, purpose: Purpose, text: str = "") -> None:
         if isinstance(node, exp.DataType):
             _check_cast_type(node)
             continue
-        if isinstance(node, allowed):
+        if isinstance(node, allowed) and not isinstance(node, exp.Var):
+            problem = check_time_node(node)
+            if problem is not None:
+                raise ExpressionError(*problem)
+            continue
+        if isinstance(node, exp.Var) and is_unit(node) and isinstance(node, allowed):
             continue
         raise ExpressionError(*_refusal(node, purpose, text))  # type: ignore[arg-type]
 
@@ -211,17 +224,34 @@ def _refusal(node: exp.Expr, purpose: Purpose, text: str = "") -> tuple[str, str
     if isinstance(node, exp.Query | exp.Subquery) or node.find(exp.Query) is not None:
         return "subqueries are not allowed", "Filter on the source's own columns instead."
     if isinstance(node, exp.Func):
-        name = node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.this).lower()
-        if text and name not in text.lower():  # an operator SQLGlot reads as a function, e.g. `->` or `||`
+        allowed_names = {FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS)}
+        names = sorted(allowed_names)
+        typed = typed_function_name(text, allowed_names)  # the name as written (`unix_timestamp`), not SQLGlot's
+        name = typed or (node.sql_name().lower() if not isinstance(node, exp.Anonymous) else str(node.this).lower())
+        if not typed and text and name not in text.lower():  # an operator SQLGlot reads as a function (`->`)
             return f"'{_shown(node)}' is not allowed in a {purpose.value}", _syntax_hint(purpose)
-        names = sorted(FUNCTIONS[f] for f in (_FORMULA_FUNCTIONS if purpose is Purpose.FORMULA else FUNCTIONS))
         return f"function '{name}' is not allowed in a {purpose.value}", f"Allowed functions: {', '.join(names)}."
+    plain = PLAIN_WORDS.get(type(node))
+    if plain is not None:
+        return f"{plain} cannot be used in a {purpose.value}", _syntax_hint(purpose)
     if purpose is Purpose.FORMULA:
         return (
             f"'{node.sql()}' is not allowed in a formula",
             "A formula is arithmetic (+ - * /) over metric ids and numbers, e.g. (a - b) / b.",
         )
-    return f"'{node.sql()}' ({type(node).__name__}) is not allowed in a {purpose.value}", _syntax_hint(purpose)
+    return f"'{node.sql()}' is not allowed in a {purpose.value}", _syntax_hint(purpose)
+
+
+# what a refused construct is, in the words of the person who wrote it (never SQLGlot's class names)
+PLAIN_WORDS: dict[type[exp.Expr], str] = {
+    exp.NullSafeNEQ: "'is distinct from'",
+    exp.NullSafeEQ: "'is not distinct from'",
+    exp.DPipe: "'||' (joining text)",
+    exp.Window: "window functions (... over ...)",
+    exp.Placeholder: "parameters ($1, ?)",
+    exp.Bracket: "indexing with [ ]",
+    exp.SimilarTo: "'similar to'",
+}
 
 
 def _shown(node: exp.Expr) -> str:

@@ -42,7 +42,7 @@ class FieldRef:
 def resolve(sources: Mapping[str, Source], base: Source, name: str) -> FieldRef:
     parts = name.split(".")
     if len(parts) == 1:
-        return _local(base, name)
+        return _local(base, name, sources)
     if len(parts) == 2:
         head, tail = parts
         column = base.columns.get(head)
@@ -55,13 +55,26 @@ def resolve(sources: Mapping[str, Source], base: Source, name: str) -> FieldRef:
     )
 
 
-def _local(base: Source, name: str) -> FieldRef:
+def _local(base: Source, name: str, sources: Mapping[str, Source] | None = None) -> FieldRef:
     column = base.columns.get(name)
     if column is None:
+        related = related_paths(sources or {}, base, name)
+        hint = f"Did you mean {' or '.join(repr(p) for p in related)}?" if related else ""
         raise FieldError(
-            f"unknown column '{name}' in source '{base.name}'", choices_hint(name, base.columns, "a column")
+            f"unknown column '{name}' in source '{base.name}'", hint or choices_hint(name, base.columns, "a column")
         )
     return FieldRef(name, base.name, name, column.type)
+
+
+def related_paths(sources: Mapping[str, Source], base: Source, name: str) -> list[str]:
+    """`customer.cohort` for `cohort`: the column lives one join away, on a source keyed by an entity of base."""
+    found = []
+    for entity in sorted({c.entity for c in base.columns.values() if c.entity}):
+        for other in sources.values():
+            key = other.columns.get(other.primary_key or "")
+            if other.name != base.name and key is not None and key.entity == entity and name in other.columns:
+                found.append(f"{entity}.{name}")
+    return found
 
 
 def _struct_field(base: Source, column: str, field: str) -> FieldRef:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
+from headway.spec.reading_rules import check_source_reading
 from headway.spec.source_rules import check_entity_types, check_source_paths
 from headway.spec.typecheck import NUMERIC, TEMPORAL, infer_type, type_errors
 from headway.spec.workspace import Origin, Workspace
@@ -413,4 +414,5 @@ RULES: list[Rule] = [
     check_time_alignment,
     check_derived_dimensions,
     check_lifecycle,
+    check_source_reading,
 ]

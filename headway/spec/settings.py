@@ -6,6 +6,9 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
+from headway.spec.delivery_config import DeliveryConfig
+from headway.spec.ingest_settings import IngestSettings
+from headway.spec.library import Library
 from headway.spec.vocabulary import Engine, Grain, Ident, Model, WeekStart
 
 
@@ -38,6 +41,10 @@ class WorkspaceConfig(Model):
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     data_roots: list[str] = Field(default_factory=list, max_length=32)  # folders outside the workspace sources may read
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    raw_retention_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    include: list[Library] = Field(default_factory=list)  # built-in metric libraries, e.g. [delivery]
+    delivery: DeliveryConfig | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
+from headway.spec.csv_options import CsvOptions
+from headway.spec.database import DatabaseTable
 from headway.spec.vocabulary import ColumnType, CurrentThrough, Ident, Model
 
 
@@ -13,6 +17,8 @@ class Column(Model):
     pii: bool = False
     description: str | None = None
     fields: dict[Ident, ColumnType] | None = None
+    precision: Annotated[int, Field(ge=1, le=38)] | None = None  # decimal: digits in all (default 18)
+    scale: Annotated[int, Field(ge=0, le=38)] | None = None  # decimal: digits after the point (default 2)
 
 
 class Lineage(Model):
@@ -31,6 +37,8 @@ class Source(Model):
     description: str | None = None
     owner: str | None = None
     lineage: Lineage | None = None
+    csv: CsvOptions | None = None
+    database: DatabaseTable | None = None
     columns: dict[Ident, Column]
 
 

@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from headway.spec.expressions import ZERO_GUARD, field_name
 from headway.spec.models import ColumnType
+from headway.spec.time_types import TIME_RESULT, shifted, time_arguments, time_name, time_result
 from headway.spec.typewords import (
     COMPARE_HINT,
     DECLARE_HINT,
@@ -142,6 +143,8 @@ class _Checker:
         return Typed(inner.kind if inner.kind in NUMERIC else None)
 
     def _arith(self, node: exp.Binary) -> Typed:
+        if shifted(node) is not None:  # ts + interval 7 day
+            return self._time_function(node)
         symbol = f"'{_SYMBOLS[type(node)]}'"
         divisor = node.expression
         if isinstance(divisor, exp.Nullif) and divisor.meta.get(ZERO_GUARD):  # added by parse, not written
@@ -251,6 +254,21 @@ class _Checker:
             return Typed(None)
         return Typed(inner.kind if isinstance(node, exp.Abs) else ColumnType.DOUBLE)
 
+    def _time_function(self, node: exp.Expr) -> Typed:
+        """date_diff, epoch, date_trunc, extract, date and interval arithmetic: times in, their result out."""
+        for argument in time_arguments(node):
+            typed = self.infer(argument)
+            if isinstance(node, exp.TimeToUnix) and typed.kind is ColumnType.DATE:
+                self.problems.append(
+                    (
+                        f"epoch() needs a timestamp, but '{show(argument)}' is a date",
+                        f"Write epoch(cast({show(argument)} as timestamp)) for the seconds at its midnight (UTC).",
+                    )
+                )
+                continue
+            self._need(argument, typed, TEMPORAL, time_name(node))
+        return Typed(time_result(node) if isinstance(node, TIME_RESULT) else ColumnType.TIMESTAMP)
+
     def _same_type(self, node: exp.Func) -> Typed:
         args = [node.this, node.expression] if isinstance(node, exp.Nullif) else [node.this, *node.expressions]
         return self._all_comparable(args)
@@ -288,6 +306,7 @@ class _Checker:
 
     _DISPATCH: tuple[tuple[type | tuple[type, ...], Callable[..., Typed]], ...] = (
         (exp.Column, _column),
+        (TIME_RESULT, _time_function),
         (exp.Literal, _literal),
         (exp.Boolean, _boolean),
         (exp.Null, _null),

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from headway.spec.models import ColumnType
 
-NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE}
+NUMERIC = {ColumnType.INTEGER, ColumnType.DOUBLE, ColumnType.DECIMAL}
 TEMPORAL = {ColumnType.TIMESTAMP, ColumnType.DATE}
 INT64_MAX = 2**63 - 1
 Problem = tuple[str, str]

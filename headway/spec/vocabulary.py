@@ -45,6 +45,7 @@ class ColumnType(StrEnum):
     TIMESTAMP = "timestamp"
     DATE = "date"
     STRUCT = "struct"
+    DECIMAL = "decimal"
 
 
 class Kind(StrEnum):

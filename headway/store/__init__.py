@@ -4,6 +4,7 @@ SQLite under the workspace by default, PostgreSQL via `HEADWAY_STATE_URL`; see `
 """
 
 from headway.store import alert_models  # noqa: F401  (registers the alert tables on Base)
+from headway.store.keys import KeyInfo, WriteKey, active_keys, create_key, list_keys, revoke_key
 from headway.store.models import QueryLogEntry, SpecFile, SpecVersion
 from headway.store.records import (
     file_digests,
@@ -16,15 +17,21 @@ from headway.store.state import STATE_URL_ENV, StateError, StateStore, state_url
 
 __all__ = [
     "STATE_URL_ENV",
+    "KeyInfo",
     "QueryLogEntry",
     "SpecFile",
     "SpecVersion",
     "StateError",
     "StateStore",
+    "WriteKey",
+    "active_keys",
+    "create_key",
     "file_digests",
     "latest_spec_version",
+    "list_keys",
     "log_query",
     "recent_queries",
     "record_spec_version",
+    "revoke_key",
     "state_url",
 ]

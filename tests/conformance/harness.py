@@ -23,13 +23,17 @@ A case file (`cases/*.yml`) holds everything one workspace needs plus the questi
         oracle: |                 # and/or: hand-written DuckDB SQL over the same tables,
           SELECT ...              #   returning columns named like the result keys
         xfail: {spark: "reason"}  # optional, strict; a string applies to every engine
+        exact: true               # optional: values must be equal, not merely within 1e-9
 
-Column types are the spec's (string, integer, double, boolean, timestamp, date, a {field: type}
-mapping for a struct) plus `timestamptz`, a Parquet timestamp with time zone UTC (declared
+Column types are the spec's (string, integer, double, boolean, timestamp, date, `decimal(p,s)`,
+a {field: type} mapping for a struct) plus `timestamptz`, a Parquet timestamp with time zone UTC (declared
 `timestamp` in the source). Timestamps in tables are UTC instants; a string with an offset
 (`2024-03-10T01:30:00-05:00`) is the instant it names. The oracle sees the tables as typed DuckDB
 tables (timestamps as UTC `TIMESTAMP`, `timestamptz` as `TIMESTAMPTZ`) on a connection whose time
 zone is UTC, and never goes through Headway's compiler.
+
+A CSV table may give `raw:` text instead of `rows:` (written as is, in `encoding:`, default utf-8),
+to exercise a source's `csv:` options; its `columns` then only declare the types.
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ class Table:
     format: str
     columns: dict[str, Any]  # name -> scalar type name, or {field: type} for a struct
     rows: list[list[Any]]
+    raw: str | None = None  # CSV text written byte for byte (for CSV options); rows then stay empty
+    encoding: str = "utf-8"
 
     @property
     def file_name(self) -> str:
@@ -88,6 +94,7 @@ class CaseQuery:
     expect: list[list[Any]] | None
     oracle: str | None
     xfail: dict[str, str]
+    exact: bool = False  # values must equal the expected ones exactly (decimal sums), not to 1e-9
 
     @property
     def columns(self) -> list[str]:
@@ -107,7 +114,7 @@ class Case:
 
 
 CASE_KEYS = {"description", "settings", "tables", "sources", "metrics", "queries"}
-QUERY_KEYS = {"id", "metric", "grain", "by", "from", "to", "where", "compare", "expect", "oracle", "xfail"}
+QUERY_KEYS = {"id", "metric", "grain", "by", "from", "to", "where", "compare", "expect", "oracle", "xfail", "exact"}
 
 
 def load_cases(folder: Path = CASES_DIR) -> list[Case]:
@@ -138,10 +145,12 @@ def _no_extra(raw: dict[str, Any], allowed: set[str], where: str) -> None:
 
 def _table(name: str, spec: dict[str, Any]) -> Table:
     columns = spec["columns"]
-    for row in spec["rows"]:
+    for row in spec.get("rows", []):
         if len(row) != len(columns):
             raise ValueError(f"table {name}: row {row} has {len(row)} values for {len(columns)} columns")
-    return Table(name, spec.get("format", "parquet"), columns, spec["rows"])
+    fmt = spec.get("format", "parquet")
+    encoding = spec.get("encoding", "utf-8")
+    return Table(name, fmt, columns, spec.get("rows", []), spec.get("raw"), encoding)
 
 
 def _query(case: Case, spec: dict[str, Any]) -> CaseQuery:
@@ -160,7 +169,8 @@ def _query(case: Case, spec: dict[str, Any]) -> CaseQuery:
     xfail = spec.get("xfail") or {}
     if isinstance(xfail, str):
         xfail = dict.fromkeys(ENGINES, xfail)
-    return CaseQuery(spec["id"], case, query, spec.get("expect"), spec.get("oracle"), xfail)
+    exact = bool(spec.get("exact", False))
+    return CaseQuery(spec["id"], case, query, spec.get("expect"), spec.get("oracle"), xfail, exact)
 
 
 # -- values -------------------------------------------------------------------
@@ -190,13 +200,24 @@ def _typed(kind: Any, value: Any) -> Any:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
     if kind == "double":
         return float(value)
+    if isinstance(kind, str) and kind.startswith("decimal"):
+        return Decimal(str(value))
     return value
 
 
 def _arrow_type(kind: Any) -> pa.DataType:
     if isinstance(kind, dict):
         return pa.struct([(name, _arrow_type(sub)) for name, sub in kind.items()])
+    if kind.startswith("decimal"):
+        precision, scale = decimal_size(kind)
+        return pa.decimal128(precision, scale)
     return SCALAR_TYPES[kind]
+
+
+def decimal_size(kind: str) -> tuple[int, int]:
+    """`decimal(12,2)` -> (12, 2)."""
+    precision, scale = kind.removeprefix("decimal(").rstrip(")").split(",")
+    return int(precision), int(scale)
 
 
 def arrow_table(table: Table) -> pa.Table:
@@ -239,6 +260,9 @@ def _dump(path: Path, data: Any) -> None:
 
 
 def _write_table(table: Table, path: Path) -> None:
+    if table.raw is not None:
+        path.write_bytes(table.raw.encode(table.encoding))
+        return
     if table.format == "parquet":
         pq.write_table(arrow_table(table), path)
         return
@@ -259,6 +283,9 @@ def _source(case: Case, spec: dict[str, Any]) -> dict[str, Any]:
     for name, kind in table.columns.items():
         declared_type = "timestamp" if kind == "timestamptz" else kind
         column = {"type": "struct", "fields": kind} if isinstance(kind, dict) else {"type": declared_type}
+        if isinstance(kind, str) and kind.startswith("decimal"):
+            precision, scale = decimal_size(kind)
+            column = {"type": "decimal", "precision": precision, "scale": scale}
         columns[name] = {**column, **(declared.get(name) or {})}
     return {"path": f"data/{table.file_name}", "format": table.format, **spec, "columns": columns}
 
@@ -315,7 +342,7 @@ def sort_key(dims: tuple[str, ...]) -> Any:
     return lambda row: (row["period"] or "", *[(row[d] is None, row[d] if row[d] is not None else "") for d in dims])
 
 
-def mismatches(actual: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[str]:
+def mismatches(actual: list[dict[str, Any]], expected: list[dict[str, Any]], exact: bool = False) -> list[str]:
     """Human-readable differences; empty when the rows agree (n and keys exactly, floats to 1e-9)."""
     problems = []
     if len(actual) != len(expected):
@@ -324,7 +351,12 @@ def mismatches(actual: list[dict[str, Any]], expected: list[dict[str, Any]]) -> 
         if list(got) != list(want):
             problems.append(f"row {i}: columns {list(got)}, expected {list(want)}")
             continue
-        bad = [k for k in want if not same(got[k], want[k], exact=k in ("n", "period", "compare_period"))]
+        keys = ("n", "period", "compare_period")
+        bad = [
+            k
+            for k in want
+            if not same(got[k], want[k], exact=k in keys) or (exact and k == "value" and got[k] != want[k])
+        ]
         if bad:
             problems.append(f"row {i}: {got} != expected {want} (at {', '.join(bad)})")
     return problems

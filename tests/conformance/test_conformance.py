@@ -86,7 +86,7 @@ def test_metric_case(
         rows = [value_columns(row) for row in runner.query(q.query, use_cache=False, actor=OWNER).rows]
     finally:
         runner.close()
-    problems = mismatches(rows, expected)
+    problems = mismatches(rows, expected, exact=q.exact)
     detail = "\n".join([*problems, "got:", *map(str, rows), "expected:", *map(str, expected)])
     assert not problems, f"{q.case.path.name} {q.id} on {engine}:\n{detail}"
 

@@ -20,6 +20,9 @@ class Backend(Protocol):
     def view_sql(self, source: Source, files: SourceFiles) -> str:
         """The statement that defines the source's view, for `headway sql`."""
 
+    def raw_relation(self, source: Source, files: SourceFiles) -> tuple[Any, dict[str, str]]:
+        """The files as the reader sees them (a SQLGlot relation), and each field's type."""
+
     def execute(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Column names and rows."""
 

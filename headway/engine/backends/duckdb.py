@@ -10,6 +10,7 @@ import duckdb
 from sqlglot import exp
 
 from headway.engine.backends import parquet_bounds
+from headway.engine.csvread import duckdb_reader_args, headerless_names
 from headway.engine.dialects import DUCKDB
 from headway.engine.files import DataError, SourceFiles
 from headway.engine.query import complaint
@@ -44,8 +45,11 @@ class DuckDBBackend:
             self._local.cursor = cursor
         return cursor
 
-    def _relation(self, files: SourceFiles) -> exp.Expr:
+    def _relation(self, files: SourceFiles, source: Source | None = None) -> exp.Expr:
         paths = exp.Array(expressions=[exp.Literal.string(p) for p in files.paths])
+        if files.format == "csv" and source is not None and source.csv is not None:
+            args = [paths, *duckdb_reader_args(source.csv, headerless_names(source, source.csv))]
+            return exp.Table(this=exp.Anonymous(this="read_csv", expressions=args))
         if files.format == "csv":
             args = [
                 paths,
@@ -56,10 +60,14 @@ class DuckDBBackend:
         args = [paths, exp.EQ(this=exp.var("union_by_name"), expression=exp.true())]
         return exp.Table(this=exp.Anonymous(this="read_parquet", expressions=args))
 
-    def view_sql(self, source: Source, files: SourceFiles) -> str:
-        relation = self._relation(files)
+    def raw_relation(self, source: Source, files: SourceFiles) -> tuple[exp.Expr, dict[str, str]]:
+        """The files as the reader sees them, and each field's type."""
+        relation = self._relation(files, source)
         describe = self._con.execute(f"DESCRIBE SELECT * FROM {relation.sql('duckdb')}").fetchall()
-        physical = {row[0]: str(row[1]) for row in describe}
+        return relation, {row[0]: str(row[1]) for row in describe}
+
+    def view_sql(self, source: Source, files: SourceFiles) -> str:
+        relation, physical = self.raw_relation(source, files)
         self._raw[source.name] = (files, physical)
         select = typed_select(source, physical, relation, self.dialect)
         view = exp.Create(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from headway.engine.csvread import headerless_names, spark_reader_options
 from headway.engine.dialects import SPARK
 from headway.engine.files import DataError, SourceFiles
 from headway.engine.query import complaint
@@ -64,16 +65,28 @@ class SparkBackend:
 
     def _raw(self, source: Source, files: SourceFiles) -> Any:
         reader = self._session.read
+        if files.format == "csv" and source.csv is not None:
+            frame = reader.options(**spark_reader_options(source.csv)).csv(list(files.paths))
+            names = headerless_names(source, source.csv)
+            if names is None:
+                return frame
+            extra = [f"_extra{i}" for i in range(len(frame.columns) - len(names))]
+            return frame.toDF(*(names + extra)[: len(frame.columns)])
         if files.format == "csv":
             return reader.option("header", "true").option("inferSchema", "false").csv(list(files.paths))
         return reader.parquet(*files.paths)
 
-    def _typed(self, source: Source, files: SourceFiles) -> str:
+    def raw_relation(self, source: Source, files: SourceFiles) -> tuple[exp.Expr, dict[str, str]]:
+        """The files as the reader sees them (a temporary view), and each field's type."""
         frame = self._raw(source, files)
         raw_view = f"hw_raw_{source.name}"
         frame.createOrReplaceTempView(raw_view)
         physical = {field.name: field.dataType.simpleString() for field in frame.schema.fields}
-        select = typed_select(source, physical, exp.Table(this=ident(raw_view)), self.dialect)
+        return exp.Table(this=ident(raw_view)), physical
+
+    def _typed(self, source: Source, files: SourceFiles) -> str:
+        relation, physical = self.raw_relation(source, files)
+        select = typed_select(source, physical, relation, self.dialect)
         view = exp.Create(
             this=exp.Table(this=ident(view_name(source.name))),
             kind="VIEW",

@@ -1,0 +1,37 @@
+-- headway: metric revenue (metrics/metrics.yml:9)
+-- grain=day by=- engine=spark spec=4d6de6e8a1f6ddad
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-01-31'),
+    ('2024-02-01') AS v(`period`)
+), `l0` /* metric revenue (metrics/metrics.yml:9) as v0: sum over sales, plain */ AS (
+  SELECT
+    CAST(CAST(`t`.`day` AS TIMESTAMP) AS DATE) AS `period`,
+    SUM(`t`.`amount`) AS `v0`,
+    COUNT(`t`.`amount`) AS `n0`
+  FROM `hw_sales` AS `t`
+  WHERE
+    (
+      CAST(`t`.`day` AS TIMESTAMP) >= CAST('2024-01-31 00:00:00' AS TIMESTAMP)
+    )
+    AND (
+      CAST(`t`.`day` AS TIMESTAMP) < CAST('2024-02-02 00:00:00' AS TIMESTAMP)
+    )
+  GROUP BY
+    CAST(CAST(`t`.`day` AS TIMESTAMP) AS DATE)
+), `result` /* metric revenue (metrics/metrics.yml:9) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`n0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

@@ -1,0 +1,29 @@
+-- headway: metric sales_by_time (metrics/metrics.yml:22)
+-- grain=day by=- engine=spark spec=4d6de6e8a1f6ddad
+WITH `spine` /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF(`v`.`period`, '') AS DATE) AS `period`
+  FROM VALUES
+    ('2024-02-01'),
+    ('2024-02-02') AS v(`period`)
+), `l0` /* metric sales_by_time (metrics/metrics.yml:22) as v0: count over sales, plain */ AS (
+  SELECT
+    CAST(FROM_UTC_TIMESTAMP(`t`.`at`, 'Europe/Berlin') AS DATE) AS `period`,
+    COUNT(*) AS `v0`
+  FROM `hw_sales` AS `t`
+  GROUP BY
+    CAST(FROM_UTC_TIMESTAMP(`t`.`at`, 'Europe/Berlin') AS DATE)
+), `result` /* metric sales_by_time (metrics/metrics.yml:22) */ AS (
+  SELECT
+    `f`.`period`,
+    COALESCE(`l0`.`v0`, 0) AS `value`,
+    COALESCE(`l0`.`v0`, 0) AS `n`
+  FROM `spine` AS `f`
+  LEFT JOIN `l0`
+    ON `l0`.`period` = `f`.`period`
+)
+SELECT
+  `r`.`period`,
+  `r`.`value`,
+  `r`.`n`
+FROM `result` AS `r`

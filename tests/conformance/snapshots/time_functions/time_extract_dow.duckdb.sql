@@ -1,0 +1,51 @@
+-- headway: metric opened_dow (metrics/metrics.yml:82)
+-- grain=year by=id engine=duckdb spec=60b23d01cd5fee8a
+WITH "spine" /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
+  ) AS v
+), "l0" /* metric opened_dow (metrics/metrics.yml:82) as v0: max over pulls, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('YEAR', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS DATE) AS "period",
+    "t"."id" AS "d0",
+    MAX(DAYOFWEEK(TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ)))) AS "v0",
+    COUNT(DAYOFWEEK(TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ)))) AS "n0"
+  FROM "hw_pulls" AS "t"
+  GROUP BY
+    CAST(DATE_TRUNC('YEAR', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS DATE),
+    "t"."id"
+), "dim_keys" /* every dimension value seen in range */ AS (
+  SELECT
+    "k"."d0"
+  FROM (
+    SELECT DISTINCT
+      "l0"."d0"
+    FROM "l0"
+    INNER JOIN "spine"
+      ON "l0"."period" = "spine"."period"
+  ) AS k
+), "frame" /* periods x dimension values */ AS (
+  SELECT
+    "s"."period",
+    "k"."d0"
+  FROM "spine" AS "s"
+  CROSS JOIN "dim_keys" AS "k"
+), "result" /* metric opened_dow (metrics/metrics.yml:82) */ AS (
+  SELECT
+    "f"."period",
+    "f"."d0",
+    "l0"."v0" AS "value",
+    COALESCE("l0"."n0", 0) AS "n"
+  FROM "frame" AS "f"
+  LEFT JOIN "l0"
+    ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
+)
+SELECT
+  "r"."period",
+  "r"."d0",
+  "r"."value",
+  "r"."n"
+FROM "result" AS "r"
