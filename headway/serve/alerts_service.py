@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from headway.engine import Engine
-from headway.engine.files import source_files
+from headway.engine.files import DataError, source_files
 from headway.spec import Workspace
 from headway.spec.alerts import load_alerts
 from headway.store import StateStore
@@ -34,6 +34,14 @@ class AlertOptions:
     interval: float = 60.0  # seconds between checks; 0 turns the schedule off
     clock: Callable[[], dt.datetime] = utc_now
     context: Context | None = None  # environment and sleep for channels; default: the process's
+
+
+def _version(ws: Workspace, source: Any) -> str:
+    """The source's data version; a source with no files yet (an empty lake) is a version of its own."""
+    try:
+        return str(source_files(ws, source).version)
+    except DataError:
+        return "no files"
 
 
 def has_alert_rules(ws: Workspace) -> bool:
@@ -72,7 +80,7 @@ class AlertService:
         if self.alerting is None:
             return "idle"
         ws = self.engine.workspace
-        version = tuple(sorted((name, source_files(ws, s).version) for name, s in ws.sources.items()))
+        version = tuple(sorted((name, _version(ws, s)) for name, s in ws.sources.items()))
         if version != self._seen:
             self._seen = version
             self.alerting.run()
