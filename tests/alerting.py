@@ -101,14 +101,14 @@ groups:
 """
 
 
-def write_orders(path: Path, drop_last: bool) -> None:
+def write_orders(path: Path, drop_last: bool, revenue_drops: bool = True) -> None:
     """Sign-ups come from two shops, 30 and 20 a day; on the dropped day all 20 are from Ōsaka."""
     rows: list[tuple[dt.datetime, float, str, str]] = []
     for i in range(DAYS):
         day = FIRST_DAY + dt.timedelta(days=i)
         noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
         last = drop_last and i == DAYS - 1
-        revenue = 400.0 if last else 1000.0 + (10.0 if day.weekday() < 5 else 0.0)
+        revenue = 400.0 if last and revenue_drops else 1000.0 + (10.0 if day.weekday() < 5 else 0.0)
         rows.append((noon, revenue, "order", "Zürich"))
         rows += [(noon, 0.0, "signup", "Zürich")] * (0 if last else 30)
         rows += [(noon, 0.0, "signup", "Ōsaka")] * 20

@@ -388,3 +388,29 @@ def test_an_inline_rule_is_loaded_and_backtested(shop: Path) -> None:
     result = CliRunner().invoke(app, ["alerts", "test", "refunds_up", "--format", "json", "-w", str(shop)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["alerts"] == []  # one refund a day, every day
+
+
+def test_drivers_follow_their_kpi_incident(harness: Harness, receiver: Receiver, shop: Path, clock: Clock) -> None:
+    harness.alerting.run()
+    kpi = next(i for i in incidents(harness.store) if i["metric"] == "revenue")
+    harness.alerting.acknowledge(kpi["id"], "cfo@shop.example")
+    driver = next(i for i in incidents(harness.store) if i["metric"] == "signups")
+    assert (driver["state"], driver["acknowledged_by"]) == ("acknowledged", "cfo@shop.example")
+    assert history(harness.store, driver["id"])[-1]["detail"] == {"by": "cfo@shop.example", "with_incident": kpi["id"]}
+
+
+def test_a_driver_still_firing_pages_alone_once_its_kpi_resolves(
+    harness: Harness, receiver: Receiver, shop: Path, clock: Clock
+) -> None:
+    harness.alerting.run()
+    write_orders(shop / "data" / "orders.parquet", drop_last=True, revenue_drops=False)  # revenue recovers
+    clock.advance(hours=1)
+    report = harness.alerting.run()
+    assert report.outcomes == {"revenue_drop": "normal", "signups_drop": "firing"}
+    driver = next(i for i in incidents(harness.store) if i["metric"] == "signups")
+    assert driver["parent_id"] is None and driver["state"] == "firing"
+    assert [m["subject"] for m in receiver.at("/hook")] == [
+        "[FIRING] Revenue fell below its band on 2026-03-01",
+        "[RESOLVED] Revenue fell below its band on 2026-03-01",
+        "[FIRING] Sign-ups fell below its band on 2026-03-01",
+    ]

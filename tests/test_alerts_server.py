@@ -65,17 +65,17 @@ def test_feed_ack_and_signed_link(served: tuple[Server, AlertService, Clock, Pat
         driver = next(a for a in feed if a["metric"] == "signups")
         assert (kpi["state"], kpi["value"], kpi["expected"]) == ("firing", 400.0, 1010.0)
 
-        acked = client.post(f"/api/v1/alerts/{kpi['id']}/ack", json={"by": "cfo@shop.example"})
-        assert acked.status_code == 200 and acked.json()["state"] == "acknowledged"
-        detail = client.get(f"/api/v1/alerts/{kpi['id']}").json()
-        assert [e["kind"] for e in detail["history"]][-1] == "acknowledged"
-
         forged = client.get(f"/api/v1/alerts/{driver['id']}/ack", params={"token": sign(b"other", driver["id"])})
         assert forged.status_code == 403 and forged.json()["code"] == "invalid_token"
         hostile = client.get(f"/api/v1/alerts/{driver['id']}/ack", params={"token": "ключ' OR 1=1 --"})
         assert hostile.status_code == 403
         link = client.get(f"/api/v1/alerts/{driver['id']}/ack", params={"token": sign(SECRET.encode(), driver["id"])})
         assert link.status_code == 200 and link.json()["acknowledged_by"] == "signed link"
+
+        acked = client.post(f"/api/v1/alerts/{kpi['id']}/ack", json={"by": "cfo@shop.example"})
+        assert acked.status_code == 200 and acked.json()["state"] == "acknowledged"
+        detail = client.get(f"/api/v1/alerts/{kpi['id']}").json()
+        assert [e["kind"] for e in detail["history"]][-1] == "acknowledged"
 
         missing = client.post("/api/v1/alerts/999/ack", json={"by": "x"})
         assert missing.status_code == 404 and missing.json()["code"] == "unknown_alert"

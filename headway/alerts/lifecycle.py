@@ -129,6 +129,8 @@ class Alerting:
             elif state is not State.FIRING and incident is not None:
                 incident.state, incident.resolved_at = "resolved", now
                 s.add(AlertEvent(at=now, key=key, incident_id=incident.id, kind="resolved", detail={}))
+                for child in _children(s, incident.id):  # drivers still firing now page on their own
+                    child.parent_id = None
                 report.resolved.append(incident.id)
                 if incident.level >= 0 and incident.parent_id is None:
                     self.notifier.notify(rule, _as_dict(incident), "resolved", 0, report.deliveries, s)
@@ -212,6 +214,10 @@ class Alerting:
                 raise AckError(f"no alert incident {incident_id}", "unknown_alert")
             if incident.state == "resolved":
                 raise AckError(f"alert incident {incident_id} is already resolved", "already_resolved")
+            for child in _children(s, incident.id):  # the drivers filed under it are acknowledged with it
+                child.state, child.acknowledged_at, child.acknowledged_by = "acknowledged", now, by
+                detail = {"by": by, "with_incident": incident.id}
+                s.add(AlertEvent(at=now, key=child.key, incident_id=child.id, kind="acknowledged", detail=detail))
             if incident.state == "firing":
                 incident.state, incident.acknowledged_at, incident.acknowledged_by = "acknowledged", now, by
                 s.add(
@@ -225,6 +231,11 @@ class Alerting:
 def _open_incident(s: Session, key: str) -> AlertIncident | None:
     stmt = select(AlertIncident).where(AlertIncident.key == key, AlertIncident.state.in_(OPEN))
     return s.scalars(stmt.order_by(AlertIncident.id.desc())).first()
+
+
+def _children(s: Session, parent_id: int) -> list[AlertIncident]:
+    stmt = select(AlertIncident).where(AlertIncident.parent_id == parent_id, AlertIncident.state == "firing")
+    return list(s.scalars(stmt))
 
 
 def _open_incident_for_metric(s: Session, metric_id: str) -> AlertIncident | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from headway.engine import Engine
+from headway.spec import Workspace
 from headway.spec.alerts import load_alerts
 from headway.store import StateStore
 from headway.store.models import utc_now
@@ -32,6 +33,10 @@ class AlertOptions:
     interval: float = 60.0  # seconds between checks; 0 turns the schedule off
     clock: Callable[[], dt.datetime] = utc_now
     context: Context | None = None  # environment and sleep for channels; default: the process's
+
+
+def has_alert_rules(ws: Workspace) -> bool:
+    return bool(load_alerts(ws).rules)
 
 
 class AlertService:

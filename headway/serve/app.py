@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
-from headway.serve.alerts_service import AlertOptions, AlertService
+from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
@@ -54,7 +54,7 @@ def create_app(
         app.state.alerts = AlertService(runner, store, alerts or AlertOptions()) if store is not None else None
         if app.state.alerts is not None:  # alerts keep their lifecycle in the state database
             app.state.alerts.start()
-        else:
+        elif has_alert_rules(ws):  # a workspace without rules loses nothing: the one warning above is enough
             log.warning("alerts are off: the state database cannot be opened (see the warning above)")
         stop = threading.Event()
         warmer = threading.Thread(target=_warm, args=(server, stop), name="headway-warm", daemon=True)
