@@ -64,7 +64,9 @@ def summarize(hey_csv: str) -> dict[str, Any]:
     }
 
 
-def overview_load(headway: Path, workspace: Path, clients: int = 20, requests: int = 1000) -> dict[str, Any]:
+def overview_load(
+    headway: Path, workspace: Path, clients: int = 20, requests: int = 1000, path: str = PATH
+) -> dict[str, Any]:
     hey = shutil.which("hey")
     if hey is None:
         raise RuntimeError("hey is not installed: run `bash scripts/bench-deps.sh` (apt-get install -y hey)")
@@ -75,12 +77,12 @@ def overview_load(headway: Path, workspace: Path, clients: int = 20, requests: i
         stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{port}{PATH}"
+        url = f"http://127.0.0.1:{port}{path}"
         wait_for(url, seconds=120)  # the first overview computes every metric; later ones are cached
         out = subprocess.run(
             [hey, "-n", str(requests), "-c", str(clients), "-o", "csv", url], check=True, capture_output=True, text=True
         )
-        return {"endpoint": PATH, "clients": clients, **summarize(out.stdout)}
+        return {"endpoint": path, "clients": clients, **summarize(out.stdout)}
     finally:
         server.terminate()
         server.wait(timeout=30)

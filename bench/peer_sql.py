@@ -8,6 +8,7 @@ to the demo itself. `{data}` is the demo's data folder.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -63,13 +64,15 @@ PEER_CASES = [
 
 
 def peer_workspace(demo: Path, target: Path) -> Path:
-    """The demo's spec plus `peer_metrics.yml`, reading the demo's data files in place."""
+    """The demo's spec plus `peer_metrics.yml`, reading the demo's data files in place (a `data_roots:` entry)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copy(demo / "headway.yml", target / "headway.yml")
+    data = (demo / "data").resolve()
+    config = (demo / "headway.yml").read_text(encoding="utf-8")
+    (target / "headway.yml").write_text(f"{config.rstrip()}\ndata_roots: [{json.dumps(str(data))}]\n", encoding="utf-8")
     for folder in ("sources", "metrics"):
         shutil.copytree(demo / folder, target / folder)
     shutil.copy(HERE / "peer_metrics.yml", target / "metrics" / "bench_peer.yml")
-    (target / "data").symlink_to((demo / "data").resolve(), target_is_directory=True)
+    (target / "data").symlink_to(data, target_is_directory=True)  # the demo's files, allowed by data_roots
     return target

@@ -22,8 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "analysis": {"spec", "store", "engine"},
     "demo": {"spec"},
     "alerts": {"spec", "store", "engine", "analysis"},
-    "serve": {"spec", "store", "ingest", "engine", "analysis", "alerts"},
-    "cli": {"spec", "store", "ingest", "engine", "analysis", "serve", "demo", "alerts"},
+    "delivery": {"spec", "store"},
+    "serve": {"spec", "store", "ingest", "delivery", "engine", "analysis", "alerts"},
+    "cli": {"spec", "store", "ingest", "delivery", "engine", "analysis", "serve", "demo", "alerts"},
 }
 
 

@@ -351,11 +351,23 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     *[(f"/metrics/{{metric_id}}/{verb}", metric, mode)
       for verb in ("query", "sql") for metric, mode in ((None, "positive"), ("new_mrr", "positive"),
                                                         ("trial_share", "positive"), ("new_mrr", "negative"))],
+    *[("/metrics/{metric_id}/explain", metric, mode)
+      for metric, mode in ((None, "positive"), ("new_mrr", "positive"), ("new_mrr", "negative"))],
+    *[(path, None, "positive") for path in ("/webhooks/github", "/webhooks/gitlab")],  # no parameters to break
+    ("/delivery/status", None, "positive"),
+    ("/delivery/tiers", None, "positive"),
+    ("/delivery/tiers", None, "negative"),
+    ("/cards", None, "positive"),
+    *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
+    *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
+                                                                       ("mrr", "negative"))],
 ]  # fmt: skip
 
 
-def test_fuzz_the_api(server: Server) -> None:
+def test_fuzz_the_api(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     """Schemathesis: generated requests, schema-valid and not; no 500s, responses match the OpenAPI schema."""
+    monkeypatch.setenv("HEADWAY_GITHUB_WEBHOOK_SECRET", "fuzz-secret")  # read per request by the receivers
+    monkeypatch.setenv("HEADWAY_GITLAB_WEBHOOK_TOKEN", "fuzz-token")
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 

@@ -35,6 +35,7 @@ TABLES = {
     "alert_events",
     "alert_channels",
     "write_keys",
+    "annotations",
 }
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 FILES: list[SpecFile] = [
@@ -68,7 +69,7 @@ def test_open_upgrades_an_empty_database_to_head(backend: str, request: pytest.F
     with StateStore.open(url) as store:
         assert store.backend == ("postgresql" if backend == "postgres" else "sqlite")
         assert tables(store) == TABLES
-        assert store.current_revision() == store.head_revision() == "0003"
+        assert store.current_revision() == store.head_revision() == "0004"
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_store: StateStore) -> None:

@@ -1,21 +1,15 @@
-"""`headway metrics`, `headway tree` and `headway schema`: what the workspace defines."""
+"""`headway metrics` and `headway schema`: what the workspace defines (`headway tree` is in tree_cmd)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 from headway.spec.models import Kind
-
-if TYPE_CHECKING:  # Rich renderables and the spec helpers load when a command runs, not for --help
-    from rich.tree import Tree
-
-    from headway.spec.models import Contribution
-    from headway.spec.workspace import Workspace
 
 
 def metrics(
@@ -44,47 +38,6 @@ def metrics(
         status = "" if m.status.value == "active" else f" [dim]({m.status.value})[/]"
         table.add_row(m.id + status, m.kind.value, describe(m), m.owner or "–", ws.where(m.id))
     console.print(table)
-
-
-def tree(workspace: WorkspaceOption = Path(".")) -> None:
-    """Show the metric tree: each KPI with the metrics declared to move it (contributes_to)."""
-    ws = open_workspace(workspace)
-    console.print(build_tree(ws))
-
-
-def build_tree(ws: Workspace) -> Tree:
-    """Every root from `tree_roots` (north star first), its drivers, and every node's counter-metrics."""
-    from rich.markup import escape
-    from rich.tree import Tree
-
-    from headway.spec.graph import drivers, tree_roots
-
-    moved = drivers(ws.metrics)
-    root = Tree(f"[bold]{ws.config.name}[/] metric tree")
-    for top in tree_roots(ws.metrics, ws.config.north_star):
-        metric = ws.metrics[top]
-        star = " [yellow]★ north star[/]" if top == ws.config.north_star else ""
-        kind = "" if metric.kind is Kind.KPI else f" [dim]{metric.kind.value}[/]"
-        node = root.add(f"[bold]{top}[/] ({escape(metric.label)}){kind}{star}")
-        _add_drivers(node, top, ws, moved, {top})
-        _add_counters(node, top, ws)
-    return root
-
-
-def _add_drivers(
-    node: Tree, metric_id: str, ws: Workspace, moved: dict[str, list[tuple[str, Contribution]]], seen: set[str]
-) -> None:
-    for driver, link in moved.get(metric_id, []):
-        lag = f", lag {link.lag}" if link.lag else ""
-        child = node.add(f"{driver} [dim]({link.sign.value}{lag})[/]")
-        if driver not in seen:
-            _add_drivers(child, driver, ws, moved, seen | {driver})
-            _add_counters(child, driver, ws)
-
-
-def _add_counters(node: Tree, metric_id: str, ws: Workspace) -> None:
-    for counter in ws.metrics[metric_id].counter_metrics:
-        node.add(f"[magenta]guarded by[/] {counter}")
 
 
 def schema(

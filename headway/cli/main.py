@@ -5,9 +5,12 @@ from __future__ import annotations
 import typer
 
 from headway.cli.alerts_cmd import app as alerts_app
-from headway.cli.catalog_cmd import metrics, schema, tree
+from headway.cli.catalog_cmd import metrics, schema
+from headway.cli.delivery_cmd import app as ingest_app
 from headway.cli.demo_cmd import demo
+from headway.cli.explain_cmd import explain
 from headway.cli.ingest_cmd import ingest
+from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
 from headway.cli.quality_cmd import quality
@@ -17,6 +20,8 @@ from headway.cli.retention_cmd import app as retention_app
 from headway.cli.serve_cmd import serve
 from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
+from headway.cli.tiers_cmd import tiers
+from headway.cli.tree_cmd import tree
 from headway.cli.validate_cmd import validate
 
 app = typer.Typer(
@@ -34,13 +39,16 @@ app.command()(tree)
 app.command()(schema)
 app.command()(serve)
 app.command()(demo)
+app.command()(explain)
+app.command()(tiers)
 app.add_typer(state_app, name="state")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(keys_app, name="keys")
-app.command()(ingest)
 app.command()(quality)
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(retention_app, name="retention")
+ingest_app.command(DEFAULT)(ingest)  # `headway ingest FILE --source NAME` (see ingest_group.py)
+app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
 

@@ -328,6 +328,12 @@ class Engine:
         """The last day every part of the metric is current through: periods ending later are not over yet."""
         return _retrying(lambda: self.facts.for_metric(metric_id)).through
 
+    def rows(self, source: str, time_column: str, start: dt.date, end: dt.date, **kwargs: Any) -> list[dict[str, Any]]:
+        """A source's rows with local time in [start, end) passing a filter: what `explain` lists."""
+        from headway.engine.listing import list_rows
+
+        return list_rows(self, source, time_column, start, end, **kwargs)
+
     def calendar(self) -> Calendar:
         return Calendar(self.workspace.config.week_start)
 

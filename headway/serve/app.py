@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from headway import __version__
 from headway.engine import Engine
-from headway.serve import alerts_api, api, errors, pages, quality_api, tracking
+from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
 from headway.serve.alerts_service import AlertOptions, AlertService
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.security import Posture
@@ -89,6 +89,9 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(tracking.router)
     app.include_router(quality_api.router)
+    webhooks.install(app)
+    app.include_router(explain_api.router)
+    dashboard.install(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

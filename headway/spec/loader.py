@@ -6,6 +6,7 @@ issues instead of raising, so one run reports every problem it can see.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import typing
 from enum import Enum
@@ -15,8 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from headway.spec.alerts import check_alerts
+from headway.spec.annotations import load_annotations
 from headway.spec.builtin_events import add_builtin_events
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
+from headway.spec.library import add_libraries
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.pydantic_issues import issues_from_validation
 from headway.spec.reading import is_spec_name, read_spec
@@ -25,7 +28,7 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "alerts")
+SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations")
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -58,6 +61,8 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
             _add_unique(item, item.id, origin, metrics, metric_origins, "metric", issues)
     if config is None or config_doc is None:
         return None, sorted(issues)
+    read = functools.partial(_library_items, issues=issues)
+    add_libraries(config.include, read, sources, source_origins, metrics, metric_origins)
     workspace = Workspace(
         root=root,
         config=config,
@@ -70,6 +75,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     )
     issues.extend(run_rules(workspace))
     issues.extend(check_alerts(workspace))
+    issues.extend(load_annotations(root, metrics)[1])
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
     return (None if config_broken else workspace), sorted(issues)
@@ -115,6 +121,12 @@ def _validate_config(doc: Located, issues: list[Issue]) -> WorkspaceConfig | Non
         issues.extend(issues_from_validation(error, WorkspaceConfig, doc, ()))
         salvaged = _salvage(WorkspaceConfig, doc.data, error)
         return salvaged if isinstance(salvaged, WorkspaceConfig) else None
+
+
+def _library_items(label: str, path: Path, key: str, issues: list[Issue]) -> list[tuple[Any, Origin]]:
+    doc, found = load_yaml(label, path.read_text(encoding="utf-8"))
+    issues.extend(found)
+    return _items(doc, key, Source if key == "sources" else Metric, issues) if doc is not None else []
 
 
 def _spec_files(root: Path, folder: str, *, readable: bool = True) -> list[Path]:

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
+from headway.spec.delivery_config import DeliveryConfig
 from headway.spec.ingest_settings import IngestSettings
+from headway.spec.library import Library
 from headway.spec.vocabulary import Engine, Grain, Ident, Model, WeekStart
 
 
@@ -41,6 +43,8 @@ class WorkspaceConfig(Model):
     data_roots: list[str] = Field(default_factory=list, max_length=32)  # folders outside the workspace sources may read
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     raw_retention_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    include: list[Library] = Field(default_factory=list)  # built-in metric libraries, e.g. [delivery]
+    delivery: DeliveryConfig | None = None
 
     @field_validator("timezone")
     @classmethod

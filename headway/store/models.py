@@ -6,10 +6,10 @@ the two agree, so a model change without a migration fails the suite.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import JSON, BigInteger, Boolean, Dialect, Double, Integer, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Dialect, Double, Integer, MetaData, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -102,3 +102,25 @@ class QueryLogEntry(Base):
 
     def __repr__(self) -> str:
         return f"QueryLogEntry(id={self.id}, metric_id={self.metric_id!r}, at={self.at.isoformat()})"
+
+
+class AnnotationRecord(Base):
+    """A note on the timeline created in the UI or through the API (YAML ones live in annotations/*.yml)."""
+
+    __tablename__ = "annotations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    at: Mapped[date] = mapped_column(Date, index=True)
+    until: Mapped[date | None] = mapped_column(Date)
+    metrics: Mapped[list[str]] = mapped_column(Json)
+    tags: Mapped[list[str]] = mapped_column(Json)
+    author: Mapped[str | None] = mapped_column(String(200))
+    link: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[str | None] = mapped_column(Text)
+    via: Mapped[str] = mapped_column(String(16))  # "api" or "ui"
+
+    def __repr__(self) -> str:
+        return f"AnnotationRecord(id={self.id}, at={self.at.isoformat()}, title={self.title!r})"

@@ -1,0 +1,366 @@
+"""Data preparation: service mapping, which deployment shipped which change, and failure links.
+
+Every link records how it was made:
+- changes -> deployment: `git_range` (the commit graph: ancestors of this deployment's SHA
+  minus those of the previous successful deployment of the same service and environment),
+  `merge_order` (the deployed SHA is a known merge; changes merged after the previous
+  deployment's merge and up to this one), `deploy_time` (neither: changes merged after the
+  previous deployment and before this one started). The first deployment seen attributes
+  nothing: its changes are `unattributed` (their history is unknown), never guessed.
+- incident -> deployment: `root_cause_sha` (the incident names a SHA that a deployment
+  shipped), `deployment_reference` (an export names the deployment), or
+  `nearest_preceding_deployment` (the time rule, only when `delivery.link_incidents_by_time`
+  is on); otherwise `none`: the incident counts for time to restore, not change fail rate.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import json
+from collections import defaultdict
+from typing import Any
+
+from headway.delivery.investment import investment
+from headway.delivery.services import is_production, service_for, team_for
+from headway.delivery.times import hours, utc
+from headway.spec.delivery_config import DeliveryConfig
+
+Row = dict[str, Any]
+TIME_FIELDS = {
+    "changes": ("first_commit_at", "opened_at", "first_review_at", "merged_at", "closed_at"),
+    "commits": ("authored_at", "committed_at"),
+    "deployments": ("started_at", "finished_at"),
+    "incidents": ("opened_at", "resolved_at"),
+    "work_items": ("created_at", "started_at", "done_at", "due_at"),
+    "sprints": ("starts_at", "ends_at"),
+}
+NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[str, list[Row]]:
+    tables = {name: _rows(folded.get(name, {}), name) for name in TIME_FIELDS}
+    graph = Graph(tables["commits"])
+    for change in tables["changes"]:
+        _place(change, config)
+        _first_commit(change, graph)
+    for deployment in tables["deployments"]:
+        _place(deployment, config)
+        deployment["is_production"] = is_production(config, deployment.get("environment"))
+        deployment.setdefault("result", None)
+        deployment["result"] = deployment["result"] or ("success" if deployment.get("finished_at") else "in_progress")
+    for incident in tables["incidents"]:
+        if not incident.get("service"):
+            _place(incident, config)
+        else:
+            incident["team"] = incident.get("team") or team_for(config, incident["service"])
+        incident["hours_to_resolve"] = hours(incident.get("opened_at"), incident.get("resolved_at"))
+    for commit in tables["commits"]:
+        commit["commit_id"] = f"{commit['repo']}@{commit['sha']}"
+        commit["service"] = service_for(config, commit["repo"])
+    links = attribute(tables["changes"], tables["deployments"], graph)
+    link_incidents(tables["incidents"], tables["deployments"], tables["changes"], config)
+    mark_failures(tables["deployments"])
+    _stages(tables["changes"])
+    _work_items(tables["work_items"], tables["sprints"])
+    tables["deployment_changes"] = links
+    tables["investment"] = investment(tables["work_items"], tables["changes"])
+    return tables
+
+
+def _rows(by_key: dict[str, Row], table: str) -> list[Row]:
+    key_field = {"changes": "change_id", "deployments": "deployment_id", "incidents": "incident_id"}.get(table)
+    key_field = key_field or {"work_items": "item_id", "sprints": "sprint_id", "commits": "commit_id"}[table]
+    out = []
+    for key, raw in by_key.items():
+        row = dict(raw)
+        row[key_field] = key
+        for field in TIME_FIELDS[table]:
+            row[field] = utc(row.get(field))
+        out.append(row)
+    return out
+
+
+def _place(row: Row, config: DeliveryConfig) -> None:
+    paths = tuple(row.get("paths") or ())
+    row["service"] = service_for(config, row.get("repo") or "unknown/unknown", paths)
+    row["team"] = team_for(config, row["service"])
+
+
+class Graph:
+    """The commit graph per repository, for git ranges; short SHAs resolve by unique prefix."""
+
+    def __init__(self, commits: list[Row]):
+        self.parents: dict[tuple[str, str], list[str]] = {}
+        self.by_repo: dict[str, list[str]] = defaultdict(list)
+        self.commits: dict[tuple[str, str], Row] = {}
+        self.by_ref: dict[tuple[str, str], list[Row]] = defaultdict(list)  # commits pushed to a branch
+        for commit in commits:
+            if commit.get("ref"):
+                self.by_ref[(commit["repo"], commit["ref"])].append(commit)
+            key = (commit["repo"], commit["sha"])
+            self.parents[key] = [p for p in str(commit.get("parents") or "").split() if p]
+            self.by_repo[commit["repo"]].append(commit["sha"])
+            self.commits[key] = commit
+
+    def resolve(self, repo: str, sha: str | None) -> str | None:
+        if not sha:
+            return None
+        if (repo, sha) in self.parents:
+            return sha
+        found = [s for s in self.by_repo.get(repo, []) if s.startswith(sha)]
+        return found[0] if len(found) == 1 else None
+
+    def ancestors(self, repo: str, sha: str) -> set[str]:
+        seen, todo = set(), [sha]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(self.parents.get((repo, current), []))
+        return seen
+
+
+def _first_commit(change: Row, graph: Graph) -> None:
+    """Lead time starts at the change's own first commit; after a squash only the branch push shows it."""
+    if change.get("first_commit_at") is not None:
+        return
+    end = change.get("merged_at") or NEVER
+    pushed = graph.by_ref.get((change.get("repo") or "", change.get("head_ref") or ""), [])
+    times = [c["authored_at"] for c in pushed if c.get("authored_at") and c["authored_at"] <= end]
+    change["first_commit_at"] = min(times) if times else change.get("opened_at")
+
+
+def _matches(sha: str | None, change: Row) -> bool:
+    if not sha:
+        return False
+    return any(
+        s and (s.startswith(sha) or sha.startswith(s)) for s in (change.get("merge_sha"), change.get("head_sha"))
+    )
+
+
+class Candidates:
+    """A service's merged changes in merge order, found by SHA (merge, then head) or by merge time."""
+
+    def __init__(self, changes: list[Row]):
+        self.changes = changes
+        self.times = [c["merged_at"] for c in changes]
+        self.by_sha: dict[str, Row] = {}
+        for change in changes:
+            for sha in (change.get("merge_sha"), change.get("head_sha")):
+                if sha:
+                    self.by_sha.setdefault(sha, change)
+        self.short = [s for s in self.by_sha if len(s) < 40]
+
+    def find(self, sha: str | None) -> Row | None:
+        """The change a SHA is the merge (or head) of; short SHAs match by prefix, either way round."""
+        if not sha:
+            return None
+        found = self.by_sha.get(sha)
+        if found is not None:
+            return found
+        keys = self.by_sha if len(sha) < 40 else self.short
+        return next((self.by_sha[k] for k in keys if k.startswith(sha) or sha.startswith(k)), None)
+
+    def between(self, low: Any, high: Any) -> list[Row]:
+        """Changes merged in (low, high]; low None means from the start."""
+        first = 0 if low is None else bisect.bisect_right(self.times, low)
+        return self.changes[first : bisect.bisect_right(self.times, high)]
+
+
+def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[Row]:
+    """Set each merged change's shipping deployment; return the deployment_changes rows."""
+    merged = sorted((c for c in changes if c.get("merged_at")), key=lambda c: c["merged_at"])
+    by_service: dict[str, list[Row]] = defaultdict(list)
+    for change in merged:
+        by_service[change["service"]].append(change)
+    indexes = {service: Candidates(rows) for service, rows in by_service.items()}
+    empty = Candidates([])
+    links: list[Row] = []
+    for group in _production_groups(deployments).values():
+        previous: Row | None = None
+        for deployment in group:
+            deployment["changes"] = 0
+            if deployment["result"] != "success":
+                continue
+            candidates = indexes.get(deployment["service"], empty)
+            cutoff, shipped, how = _range(deployment, previous, candidates, graph)
+            deployment["cutoff"] = cutoff
+            if previous is None:
+                deployment["attribution"] = "first_deployment"
+                for change in shipped:
+                    change.setdefault("attribution", "unattributed")
+            else:
+                deployment["attribution"] = how
+                for change in shipped:
+                    if change.get("deployment_id") is None and change.get("attribution") != "unattributed":
+                        links.append(_ship(change, deployment, how))
+            previous = deployment
+    for change in changes:
+        if change.get("merged_at") and not change.get("attribution"):
+            change["attribution"] = "not_deployed"
+    return links
+
+
+def _production_groups(deployments: list[Row]) -> dict[tuple[str, str], list[Row]]:
+    groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for deployment in deployments:
+        if deployment["is_production"] and deployment.get("finished_at") is not None:
+            groups[(deployment["service"], deployment.get("environment") or "")].append(deployment)
+    for group in groups.values():
+        group.sort(key=lambda d: (d["finished_at"], d["deployment_id"]))
+    return groups
+
+
+def _range(deployment: Row, previous: Row | None, candidates: Candidates, graph: Graph) -> tuple[Any, list[Row], str]:
+    """(cutoff merge time, changes in this deployment's range, how the range was found)."""
+    repo = deployment.get("repo") or ""
+    head = graph.resolve(repo, deployment.get("sha"))
+    before = graph.resolve(repo, previous.get("sha")) if previous else None
+    if head is not None and (previous is None or before is not None):
+        inside = graph.ancestors(repo, head) - (graph.ancestors(repo, before) if before else set())
+        found = {id(c): c for c in (candidates.find(s) for s in inside) if c is not None}
+        shipped = sorted(found.values(), key=lambda c: c["merged_at"])
+        cutoff = max((c["merged_at"] for c in shipped), default=previous["cutoff"] if previous else None)
+        return cutoff, shipped, "git_range"
+    low = previous["cutoff"] if previous else None
+    exact = candidates.find(deployment.get("sha"))
+    if exact is not None:
+        cutoff, how = exact["merged_at"], "merge_order"
+    else:
+        cutoff, how = deployment.get("started_at") or deployment["finished_at"], "deploy_time"
+    if low is not None and cutoff < low:  # an older SHA (a rollback) ships nothing new
+        return low, [], how
+    return cutoff, candidates.between(low, cutoff), how
+
+
+def _ship(change: Row, deployment: Row, how: str) -> Row:
+    change["deployment_id"] = deployment["deployment_id"]
+    change["deployed_at"] = deployment["finished_at"]
+    change["attribution"] = how
+    change["lead_time_hours"] = hours(change.get("first_commit_at"), deployment["finished_at"])
+    deployment["changes"] += 1
+    return {
+        "link_id": f"{deployment['deployment_id']}|{change['change_id']}",
+        "deployment_id": deployment["deployment_id"],
+        "change_id": change["change_id"],
+        "service": deployment["service"],
+        "team": deployment.get("team"),
+        "environment": deployment.get("environment"),
+        "deployed_at": deployment["finished_at"],
+        "how": how,
+        "lead_time_hours": change["lead_time_hours"],
+    }
+
+
+def link_incidents(incidents: list[Row], deployments: list[Row], changes: list[Row], config: DeliveryConfig) -> None:
+    production = [d for d in deployments if d["is_production"] and d["result"] == "success"]
+    by_id = {d["deployment_id"]: d for d in deployments}
+    shipped_by: dict[str, list[Row]] = defaultdict(list)
+    for change in changes:
+        if change.get("deployment_id"):
+            shipped_by[change["deployment_id"]].append(change)
+    for incident in incidents:
+        found, how = None, "none"
+        sha = incident.get("root_cause_sha")
+        if sha:
+            hits = [
+                d
+                for d in production
+                if (d.get("sha") or "").startswith(sha)
+                or sha.startswith(d.get("sha") or "-")
+                or any(_matches(sha, c) for c in shipped_by.get(d["deployment_id"], []))
+            ]
+            if hits:
+                found, how = min(hits, key=lambda d: d["finished_at"]), "root_cause_sha"
+        if found is None and incident.get("deployment_ref") in by_id:
+            found, how = by_id[incident["deployment_ref"]], "deployment_reference"
+        if found is None and config.link_incidents_by_time and incident.get("opened_at"):
+            before = [
+                d
+                for d in production
+                if d["service"] == incident.get("service") and d["finished_at"] <= incident["opened_at"]
+            ]
+            if before:
+                found, how = max(before, key=lambda d: d["finished_at"]), "nearest_preceding_deployment"
+        incident["deployment_id"] = found["deployment_id"] if found else None
+        incident["link_how"] = how
+        incident["caused_by_change"] = found is not None
+        if found is not None and not found.get("failed"):
+            found["failed"], found["failure_how"] = True, "incident"
+
+
+def mark_failures(deployments: list[Row]) -> None:
+    """Failed (0/1 per deployment), rollbacks, rework, and recovery, per service and environment."""
+    for group in _production_groups(deployments).values():
+        seen: list[str] = []
+        previous_ok: Row | None = None
+        for deployment in group:
+            if deployment["result"] == "failed":
+                deployment["failed"], deployment["failure_how"] = True, "result"
+            sha = deployment.get("sha") or ""
+            last = seen[-1] if seen else None  # the same SHA again is a retry, not a rollback
+            deployment["is_rollback"] = deployment["result"] == "success" and sha in seen and sha != last
+            if deployment["is_rollback"] and previous_ok is not None and not previous_ok.get("failed"):
+                previous_ok["failed"], previous_ok["failure_how"] = True, "rollback"
+            if deployment["result"] == "success":
+                seen.append(sha)
+                previous_ok = deployment
+        for earlier, later in itertools.pairwise(group):
+            later["is_rework"] = bool(earlier.get("failed"))
+        for index, deployment in enumerate(group):
+            deployment.setdefault("is_rework", False)
+            deployment["failed"] = bool(deployment.get("failed"))
+            if not deployment["failed"]:
+                continue
+            fix = next((d for d in group[index + 1 :] if d["result"] == "success" and not d.get("failed")), None)
+            deployment["recovered_at"] = fix["finished_at"] if fix else None
+            deployment["recovery_hours"] = hours(deployment["finished_at"], fix["finished_at"]) if fix else None
+    for deployment in deployments:
+        deployment.setdefault("changes", 0)
+        deployment["failed"] = bool(deployment.get("failed"))
+        deployment.setdefault("is_rollback", False)
+        deployment.setdefault("is_rework", False)
+
+
+def _stages(changes: list[Row]) -> None:
+    for change in changes:
+        change["size"] = (change.get("additions") or 0) + (change.get("deletions") or 0)
+        if change.get("additions") is None and change.get("deletions") is None:
+            change["size"] = None
+        change["coding_hours"] = hours(change.get("first_commit_at"), change.get("opened_at"))
+        change["pickup_hours"] = hours(change.get("opened_at"), change.get("first_review_at"))
+        change["review_hours"] = hours(change.get("first_review_at"), change.get("merged_at"))
+        change["cycle_hours"] = hours(change.get("first_commit_at"), change.get("merged_at"))
+        change["deploy_hours"] = hours(change.get("merged_at"), change.get("deployed_at"))
+        if not change.get("merged_at"):
+            change["attribution"] = "not_merged" if change.get("state") == "closed" else "open"
+
+
+def _work_items(items: list[Row], sprints: list[Row]) -> None:
+    ends = {s["sprint_id"]: s.get("ends_at") for s in sprints}
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for item in items:
+        done, due = item.get("done_at"), item.get("due_at")
+        item["cycle_time_days"] = (
+            (hours(item.get("started_at"), done) or 0) / 24 if item.get("started_at") and done else None
+        )
+        item["on_time"] = (done <= due) if done and due else None
+        if isinstance(item.get("status_history"), list):
+            item["status_history"] = json.dumps(item["status_history"])
+        sprint = item.get("sprint_id")
+        if not sprint:
+            continue
+        points = float(item.get("estimate_points") or 0)
+        if item.get("committed_at_sprint_start"):
+            sums[sprint]["committed_points"] += points
+            end = ends.get(sprint)
+            if done and end and done <= end:
+                sums[sprint]["completed_committed_points"] += points
+        else:
+            sums[sprint]["added_points"] += points
+    for sprint in sprints:
+        for field in ("committed_points", "completed_committed_points", "added_points"):
+            sprint[field] = sums[sprint["sprint_id"]].get(field, 0.0)

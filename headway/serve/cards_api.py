@@ -1,0 +1,35 @@
+"""GET /api/v1/cards: the overview's cards (north star and KPIs first, then delivery and health)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from headway.analysis.cards import overview_cards
+from headway.serve.api.params import CurrentActor
+from headway.serve.errors import ERROR_RESPONSES
+from headway.serve.state import ServerState, get_state
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
+State = Annotated[ServerState, Depends(get_state)]
+_encoded: list[tuple[dict[str, Any], bytes]] = []  # the last answer and its JSON: a page load re-encodes nothing
+_lock = threading.Lock()
+
+
+@router.get("/cards", response_model=None)
+def cards(state: State, actor: CurrentActor) -> Response:
+    """Each card: last complete period's value, target and status, change vs previous period and a year
+    before, sparkline, owner, data age; KPIs carry their counter-metrics, flagged when the KPI improves
+    while the counter-metric degrades."""
+    found = overview_cards(state.engine, actor=actor)
+    with _lock:
+        if _encoded and _encoded[0][0] is found:
+            return Response(_encoded[0][1], media_type="application/json")
+    body = json.dumps({"workspace": state.workspace.config.name, **found}, separators=(",", ":")).encode()
+    with _lock:
+        _encoded[:] = [(found, body)]
+    return Response(body, media_type="application/json")

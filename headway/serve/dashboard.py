@@ -1,0 +1,21 @@
+"""The alignment dashboard's routes (issue 14), registered on the app in one call."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from headway.serve import annotations_api, cards_api, metric_api, pages_metric, pages_tree, tree_api
+
+ROUTERS = (
+    tree_api.router,
+    metric_api.router,
+    annotations_api.router,
+    cards_api.router,
+    pages_tree.router,
+    pages_metric.router,
+)
+
+
+def install(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)

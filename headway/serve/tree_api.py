@@ -1,0 +1,31 @@
+"""GET /api/v1/tree: the metric tree with the evidence grade of every link (the data behind /tree)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from headway.analysis.alignment import Filter, tree_report
+from headway.engine import QueryError
+from headway.serve.api.params import CurrentActor
+from headway.serve.errors import ERROR_RESPONSES
+from headway.serve.state import ServerState, get_state
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
+State = Annotated[ServerState, Depends(get_state)]
+Dimension = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")]
+Value = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/tree")
+def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, value: Value = None) -> dict[str, Any]:
+    """Nodes, `contributes_to` links each with its evidence, counter-metrics and misalignments.
+
+    `dimension` and `value` grade every link on one dimension value (links whose two metrics
+    do not share the dimension stay hypotheses).
+    """
+    if (dimension is None) != (value is None):
+        raise QueryError("dimension and value go together", "Give both, e.g. ?dimension=plan&value=pro.")
+    where = Filter(dimension, value) if dimension is not None and value is not None else None
+    return tree_report(state.engine, where, actor=actor)

@@ -1,0 +1,120 @@
+"""`headway ingest git` on a real repository built here with `git` itself, run as users run it.
+
+The repository (dates fixed through GIT_AUTHOR_DATE / GIT_COMMITTER_DATE):
+    c0  2026-10-01 09:00  initial commit on main               (README, 1 line)
+    f1  2026-10-02 08:00  branch feature: first commit          (app.py, 2 lines)
+    f2  2026-10-02 10:00  branch feature: second commit         (app.py, +1 line)
+    M7  2026-10-03 12:00  "Merge pull request #7 from acme/feature" (--no-ff) -> change #7
+    s8  2026-10-04 15:00  "Fix the cart (#8)" (a squash commit)   -> change #8, 1 file ü.txt
+    tag v1.0 on s8 (annotated, 2026-10-04 16:00)                  -> a `release` deployment
+Expected by hand: #7 first commit 10-02 08:00 (the branch's), merged 10-03 12:00, size 3 lines
+(app.py: 2 + 1); #8 first commit = its own authored time 10-04 15:00; c0 is a change of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.delivery.helpers import make_workspace
+
+HEADWAY = Path(sys.executable).parent / "headway"
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def run_git(repo: Path, *args: str, when: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "Zoë Dev",
+        "GIT_AUTHOR_EMAIL": "zoe@example.com",
+        "GIT_COMMITTER_NAME": "Zoë Dev",
+        "GIT_COMMITTER_EMAIL": "zoe@example.com",
+    }
+    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+
+
+def build_repo(repo: Path) -> None:
+    repo.mkdir()
+    run_git(repo, "init", "-q", "-b", "main", when="2026-10-01T09:00:00Z")
+    (repo / "README").write_text("hello\n", encoding="utf-8")
+    run_git(repo, "add", ".", when="2026-10-01T09:00:00Z")
+    run_git(repo, "commit", "-q", "-m", "Initial commit", when="2026-10-01T09:00:00Z")
+    run_git(repo, "checkout", "-q", "-b", "feature", when="2026-10-02T08:00:00Z")
+    (repo / "app.py").write_text("a = 1\nb = 2\n", encoding="utf-8")
+    run_git(repo, "add", ".", when="2026-10-02T08:00:00Z")
+    run_git(repo, "commit", "-q", "-m", "Start the app", when="2026-10-02T08:00:00Z")
+    (repo / "app.py").write_text("a = 1\nb = 2\nc = 3\n", encoding="utf-8")
+    run_git(repo, "commit", "-q", "-am", "More app", when="2026-10-02T10:00:00Z")
+    run_git(repo, "checkout", "-q", "main", when="2026-10-03T12:00:00Z")
+    merge = ["merge", "-q", "--no-ff", "feature", "-m", "Merge pull request #7 from acme/feature"]
+    run_git(repo, *merge, when="2026-10-03T12:00:00Z")
+    (repo / "ü.txt").write_text("grüße\n", encoding="utf-8")
+    run_git(repo, "add", ".", when="2026-10-04T15:00:00Z")
+    run_git(repo, "commit", "-q", "-m", "Fix the cart (#8)", when="2026-10-04T15:00:00Z")
+    run_git(repo, "tag", "-a", "v1.0", "-m", "Release 1.0", when="2026-10-04T16:00:00Z")
+
+
+def ingest(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(HEADWAY), "ingest", *args, "-w", str(ws)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TZ": "America/Los_Angeles"},  # a machine zone other than UTC changes nothing
+    )
+
+
+def rows(ws: Path, table: str) -> list[dict[str, object]]:
+    return pq.read_table(ws / ".headway" / "lake" / "delivery" / table / "data.parquet").to_pylist()
+
+
+def test_ingest_git_reads_merges_squashes_and_tags(tmp_path: Path) -> None:
+    repo, ws = tmp_path / "shop", make_workspace(tmp_path / "ws")
+    build_repo(repo)
+    done = ingest(ws, "git", str(repo), "--repo", "acme/shop")
+    assert done.returncode == 0, done.stderr
+    assert "changes" in done.stdout and "commits" in done.stdout
+    changes = {c["change_id"]: c for c in rows(ws, "changes")}
+    pr7, pr8 = changes["github:acme/shop#7"], changes["github:acme/shop#8"]
+    assert pr7["first_commit_at"].isoformat() == "2026-10-02T08:00:00+00:00"
+    assert pr7["merged_at"].isoformat() == "2026-10-03T12:00:00+00:00"
+    assert (pr7["additions"], pr7["deletions"], pr7["size"]) == (3, 0, 3)
+    assert pr7["service"] == "shop" and pr7["team"] == "checkout-team"
+    assert pr8["first_commit_at"].isoformat() == "2026-10-04T15:00:00+00:00"
+    assert pr8["title"] == "Fix the cart (#8)" and pr8["size"] == 1
+    assert len(changes) == 3  # plus the initial commit, a change of its own
+    commits = {c["message"]: c for c in rows(ws, "commits")}
+    assert len(commits) == 5
+    merge = commits["Merge pull request #7 from acme/feature"]
+    assert merge["is_merge"] and len(str(merge["parents"]).split()) == 2
+    assert commits["Initial commit"]["author"] == "Zoë Dev"
+    (release,) = rows(ws, "deployments")
+    assert release["environment"] == "release" and release["is_production"] is False
+    assert release["sha"] == pr8["merge_sha"]
+    assert release["finished_at"].isoformat() == "2026-10-04T16:00:00+00:00"
+
+
+def test_ingest_git_twice_changes_nothing(tmp_path: Path) -> None:
+    repo, ws = tmp_path / "shop", make_workspace(tmp_path / "ws")
+    build_repo(repo)
+    assert ingest(ws, "git", str(repo), "--repo", "acme/shop").returncode == 0
+    first = {t: rows(ws, t) for t in ("changes", "commits", "deployments")}
+    assert ingest(ws, "git", str(repo), "--repo", "acme/shop").returncode == 0
+    assert {t: rows(ws, t) for t in first} == first
+
+
+def test_ingest_git_refuses_bad_input(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    (tmp_path / "empty").mkdir()
+    not_a_repo = ingest(ws, "git", str(tmp_path / "empty"), "--repo", "acme/shop")
+    assert not_a_repo.returncode == 3 and "error:" in not_a_repo.stderr and "Traceback" not in not_a_repo.stderr
+    bad_repo = ingest(ws, "git", str(tmp_path / "empty"), "--repo", "shop")
+    assert bad_repo.returncode == 2 and "owner/name" in bad_repo.stderr
