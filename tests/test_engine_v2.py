@@ -410,3 +410,14 @@ def _same(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> bool:
             elif x != y:
                 return False
     return True
+
+
+def test_a_large_answer_can_be_paged(client: httpx.Client) -> None:
+    full = client.get("/api/v1/metrics/signups/query", params={"grain": "month"}).json()
+    first = client.get("/api/v1/metrics/signups/query", params={"grain": "month", "limit": 2}).json()
+    rest = client.get("/api/v1/metrics/signups/query", params={"grain": "month", "limit": 2, "offset": 2}).json()
+    assert (first["total_rows"], first["offset"], first["next_offset"]) == (3, 0, 2)
+    assert (rest["total_rows"], rest["offset"], rest["next_offset"]) == (3, 2, None)
+    assert first["rows"] + rest["rows"] == full["rows"]  # Jan 4, Feb 3, Mar 5 signups, in pages of two
+    refused = client.get("/api/v1/metrics/signups/query", params={"limit": 10_001})
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid_request"

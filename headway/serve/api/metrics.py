@@ -43,16 +43,42 @@ def metric_json(state: ServerState, metric_id: str) -> dict[str, Any]:
     return body
 
 
+MAX_PAGE = 10_000
+
+
 @router.get("/metrics/{metric_id}/query")
-def query_metric(q: MetricQueryParams, state: State, actor: CurrentActor) -> dict[str, Any]:
-    """The metric per period: the same JSON as `headway query --format json`."""
+def query_metric(
+    q: MetricQueryParams,
+    state: State,
+    actor: CurrentActor,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """The metric per period: the same JSON as `headway query --format json`.
+
+    `limit` and `offset` page through a large answer (computed once, then served from the
+    cache page by page); the body then says `total_rows` and the `next_offset` to ask for.
+    """
     started = time.perf_counter()
     result = state.engine.query(q, actor=actor)
     if q.stats:
         result = with_uncertainty(result, state.workspace.metrics[q.metric])
     if state.recorder is not None:
         state.recorder.query_answered(q, result, time.perf_counter() - started)
-    return result.to_json()
+    body = result.to_json() if limit is None else page(result.to_json(), offset, limit)
+    return body
+
+
+def page(body: dict[str, Any], offset: int, limit: int) -> dict[str, Any]:
+    rows = body["rows"]
+    following = offset + limit if offset + limit < len(rows) else None
+    return {
+        **body,
+        "rows": rows[offset : offset + limit],
+        "total_rows": len(rows),
+        "offset": offset,
+        "next_offset": following,
+    }
 
 
 @router.get("/metrics/{metric_id}/sql")
