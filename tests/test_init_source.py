@@ -42,7 +42,7 @@ def test_init_writes_a_workspace_that_validates(ws: Path) -> None:
     assert made == [".gitignore", "README.md", "data", "headway.yml", "metrics", "sources"]
     assert (ws / ".gitignore").read_text() == ".headway/\n"
     result = run("validate", "-w", ws)
-    assert result.exit_code == 0 and "ok ws: 0 sources, 0 metrics" in result.output
+    assert result.exit_code == 0 and "ok ws:" in result.output and "0 metrics" in result.output
 
 
 def test_init_refuses_a_non_empty_folder_and_an_existing_workspace(tmp_path: Path, ws: Path) -> None:
