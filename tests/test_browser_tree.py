@@ -7,6 +7,7 @@ evidence, both by clicking the drawn link and by opening a shared URL. Screensho
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,14 @@ from headway.serve import create_app
 
 pytestmark = pytest.mark.browser
 WIDE = {"width": 1440, "height": 1000}
+
+
+def until(page: Any, expression: str, timeout: float = 120) -> None:
+    """Poll a page expression from Python: the pages' CSP forbids the eval behind wait_for_function."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +125,7 @@ def test_filtering_by_a_dimension_value_regrades_without_a_reload(browser: Any, 
         visit.page.select_option("#dimension", "account.plan")
         visit.page.fill("#value", "pro")
         visit.page.click("#filter button[type=submit]")
-        visit.page.wait_for_function("document.getElementById('status').textContent.includes('account.plan = pro')")
+        until(visit.page, "document.getElementById('status').textContent.includes('account.plan = pro')")
         assert row_text(visit, link, "r") == f"{sliced['evidence']['r']:+.2f}"
         assert row_text(visit, "cycle_time~csat", "grade") == "hypothesis"  # cycle time has no account.plan
         assert "dimension=account.plan" in visit.page.url and "value=pro" in visit.page.url

@@ -86,7 +86,7 @@ def _declared(ws: Any) -> dict[str, Any]:
     t = build_tree(ws)
     return {
         "north_star": ws.config.north_star,
-        "nodes": [{"id": m, "name": ws.metrics[m].label} for m in t.roots],
+        "nodes": [{"id": m, "name": ws.metrics[m].label, "kind": ws.metrics[m].kind.value} for m in t.roots],
         "edges": [{"from": k.driver, "to": k.target, "sign": k.sign.value, "lag": k.lag} for k in t.links],
         "counters": [{"metric": g, "counter": c} for g, c in t.counters],
         "roots": t.roots,
@@ -97,10 +97,12 @@ def draw(name: str, report: dict[str, Any]) -> Tree:
     from rich.tree import Tree
 
     names = {n["id"]: n["name"] for n in report["nodes"]}
+    kinds = {n["id"]: n.get("kind") for n in report["nodes"]}
     root = Tree(f"[bold]{escape(name)}[/] metric tree")
     for kpi in report["roots"]:
         star = " [yellow]★ north star[/]" if kpi == report["north_star"] else ""
-        node = root.add(f"[bold]{kpi}[/] ({escape(names.get(kpi, kpi))}){star}")
+        kind = "" if kinds.get(kpi) in (None, "kpi") else f" [dim]{kinds[kpi]}[/]"
+        node = root.add(f"[bold]{kpi}[/] ({escape(names.get(kpi, kpi))}){kind}{star}")
         _add_drivers(node, kpi, report["edges"], report["counters"], {kpi})
         _add_counters(node, kpi, report["counters"])
     return root

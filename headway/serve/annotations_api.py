@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ConfigDict
 from starlette.exceptions import HTTPException
 
 from headway.engine import QueryError
@@ -26,6 +26,9 @@ MetricId = Annotated[str | None, Query(max_length=128, pattern=r"^[A-Za-z_][A-Za
 
 class AnnotationIn(Annotation):
     """An annotation as posted; `via` says whether a person used the UI or a script the API."""
+
+    # built now, not on first use: FastAPI's request body cannot wrap a model whose build is deferred
+    model_config = ConfigDict(defer_build=False)
 
     via: Literal["api", "ui"] = "api"
 
