@@ -197,7 +197,7 @@ def source_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def test_where_type_mistake_is_400_naming_operand_and_type(source_ws: Server, where: str) -> None:
     with httpx.Client(base_url=source_ws.url, timeout=30) as http:
         body = error_of(http.get("/api/v1/metrics/active_users/query", params={"where": where}), 400, "bad_where")
-        assert body["error"] == f"--where: {WHERE[where]}"
+        assert body["error"] == f"where: {WHERE[where]}"  # the API speaks of its where parameter
         assert http.get("/").status_code == 200
         rows = http.get("/api/v1/metrics/active_users/query", params={"grain": "month"}).json()["rows"]
         assert [r["value"] for r in rows] == [3, 4, 2]

@@ -15,9 +15,13 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 
 
 @router.get("/quality")
-async def quality(request: Request, days: Annotated[int, Query(ge=1, le=36500)] = 14) -> dict[str, Any]:
+async def quality(request: Request, days: Annotated[int, Query(ge=1, le=36500)] = 14) -> Any:
     """Per source and day: accepted, duplicates, quarantined by reason, late, skewed, resolved share, lag."""
     ingestor = request.app.state.ingestor
+    if ingestor is None:
+        from headway.serve.tracking import unavailable
+
+        return unavailable()
     since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)
     rows = await run_in_threadpool(report, ingestor.root, ingestor.reader, since)
     return {"rows": rows}

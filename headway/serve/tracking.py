@@ -23,7 +23,7 @@ from headway.ingest.messages import CALL_TYPES, MAX_BATCH_BYTES, Received, Rejec
 from headway.ingest.service import Outcome, accept, decompress, messages_of, now, parse_body
 from headway.serve.errors import ErrorBody, error_body
 from headway.serve.state import ServerState
-from headway.store import StateStore, state_url
+from headway.store import StateError, StateStore, state_url
 
 UNKNOWN_SOURCE = "(no valid write key)"
 
@@ -32,7 +32,12 @@ UNKNOWN_SOURCE = "(no valid write key)"
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     server: ServerState = app.state.headway
     ws = server.workspace
-    store = StateStore.open(state_url(ws.root))
+    try:
+        store = StateStore.open(state_url(ws.root))
+    except StateError:  # served read-only (the recorder has said so once): the tracking API answers 503
+        app.state.ingestor = None
+        yield
+        return
     ingestor = Ingestor(ws.root, ws.config.ingest, store)
     ingestor.start()
     app.state.ingestor = ingestor
@@ -41,6 +46,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         ingestor.close()
         store.dispose()
+
+
+def unavailable() -> JSONResponse:
+    return _error(
+        503,
+        "ingestion is off: the state database cannot be opened (the workspace is read-only)",
+        "ingest_unavailable",
+        "Set HEADWAY_STATE_URL to a writable database and restart `headway serve`.",
+    )
 
 
 class Accepted(BaseModel):
@@ -87,7 +101,9 @@ async def _read(request: Request) -> bytes:
 
 
 async def _track(request: Request, kind: str) -> JSONResponse:
-    ingestor: Ingestor = request.app.state.ingestor
+    ingestor: Ingestor | None = request.app.state.ingestor
+    if ingestor is None:
+        return unavailable()
     if ingestor.in_flight >= MAX_IN_FLIGHT:
         return _error(
             429, "the server is busy writing; retry shortly", "overloaded", "Retry after the Retry-After delay."
