@@ -165,7 +165,7 @@ def test_where_never_gets_a_5xx_from_the_live_api(client: httpx.Client, metric: 
         if response.status_code != 200:
             body = response.json()
             assert set(body) == ERROR_KEYS and body["status"] == response.status_code, (where, body)
-            assert body["error"].startswith("--where") or body["code"] == "invalid_request", (where, body)
+            assert body["error"].startswith("where") or body["code"] == "invalid_request", (where, body)
 
     check()
 

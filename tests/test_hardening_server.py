@@ -100,7 +100,7 @@ def test_head_is_served_wherever_get_is(client: httpx.Client, path: str) -> None
 
 def test_long_request_target_is_refused_in_the_error_shape(server: Server, client: httpx.Client) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:  # httpx refuses to send it
-        target = b"/api/v1/health?x=" + b"a" * 70_000
+        target = b"/api/v1/health?x=" + b"a" * 66_000  # just over the 64 KiB limit, well under the HTTP parser's own
         sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         head, _, payload = _read_all(sock).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 414 ")
