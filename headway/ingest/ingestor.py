@@ -38,11 +38,15 @@ class Ingestor:
 
     def source_for(self, key: str) -> str | None:
         """The source a write key belongs to, or None when it is unknown or revoked."""
+        digest = hash_key(key)
         with self._keys_lock:
-            if time.monotonic() - self._keys_at > KEY_CACHE_S:
+            age = time.monotonic() - self._keys_at
+            # a key created since the last read works at once (re-read at most every 0.5 s on a miss);
+            # a revoked one stops within KEY_CACHE_S
+            if age > KEY_CACHE_S or (digest not in self._keys and age > 0.5):
                 self._keys = active_keys(self.store)
                 self._keys_at = time.monotonic()
-            return self._keys.get(hash_key(key))
+            return self._keys.get(digest)
 
     def close(self) -> None:
         if self.background is not None:
