@@ -19,6 +19,7 @@ from cachetools import LRUCache
 from headway.analysis.verdict import verdict
 from headway.engine import Actor, Compare, Engine, Query, Reason, Result
 from headway.engine.access import check_access
+from headway.engine.results import json_value
 from headway.errors import HeadwayError
 from headway.spec.graph import leaves, time_column
 from headway.spec.models import Grain, Metric
@@ -54,7 +55,7 @@ class MetricSummary:
         latest = None
         if self.period is not None or (self.timeless and self.reason is None):
             latest = {
-                "period": _iso(self.period),
+                "period": json_value(self.period),
                 "value": self.value,
                 "n": self.n,
                 "previous_value": self.previous_value,
@@ -65,7 +66,7 @@ class MetricSummary:
             }
         partial = None
         if self.partial_period is not None:
-            partial = {"period": _iso(self.partial_period), "value": self.partial_value, "complete": False}
+            partial = {"period": json_value(self.partial_period), "value": self.partial_value, "complete": False}
         return {
             "id": m.id,
             "name": m.label,
@@ -77,7 +78,7 @@ class MetricSummary:
             "grain": self.grain.value,
             "latest": latest,
             "partial": partial,
-            "data_through": _iso(self.data_through),
+            "data_through": json_value(self.data_through),
             "reason": self.reason,
             "detail": self.detail,
         }
@@ -90,10 +91,6 @@ _ERRORS = {
     Reason.BAD_QUERY.value,
     Reason.INTERNAL_ERROR.value,
 }
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 def summarize(engine: Engine, metric_id: str, grain: Grain | None = None, *, actor: Actor) -> MetricSummary:

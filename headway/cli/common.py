@@ -45,12 +45,6 @@ ENGINE_FAILURE_HINT = (
 )
 
 
-def engine_failure(engine: str, error: Exception) -> str:
-    """One line naming what the engine refused, without its traceback."""
-    lines = str(error).strip().splitlines()
-    return f"the {engine} engine failed: {type(error).__name__}: {lines[0] if lines else 'no message'}"
-
-
 def open_workspace(path: Path) -> Workspace:
     from headway.spec import SpecError, load_workspace  # the loader and its parser: only for commands that read a spec
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from headway.cli.common import Exit, WorkspaceOption, console, engine_failure, fail, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
 from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
@@ -44,7 +44,9 @@ def explain(
     except HeadwayError as error:
         fail(error.message, Exit.FAILED if error.status >= 500 else Exit.INVALID, error.hint)
     except Exception as error:  # the engine's own types: one line, no traceback
-        fail(engine_failure(engine.engine_name, error), Exit.FAILED)
+        from headway.engine.query import engine_failure
+
+        fail(engine_failure(engine.engine_name, error, str(ws.root)), Exit.FAILED)
     finally:
         engine.close()
     if output == "json":

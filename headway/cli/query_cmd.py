@@ -21,13 +21,12 @@ from headway.cli.common import (
     Exit,
     WorkspaceOption,
     console,
-    engine_failure,
     errors,
     fail,
     open_workspace,
 )
 from headway.cli.tables import coloured, wide
-from headway.engine.query import Compare, Query
+from headway.engine.query import Compare, Query, engine_failure
 from headway.engine.results import Result, csv_row
 from headway.errors import HeadwayError
 from headway.spec.models import Engine as EngineKind
@@ -219,7 +218,7 @@ def reporting(runner: Engine) -> Iterator[None]:
     except HeadwayError as error:
         fail(error.message, Exit.FAILED if error.status >= 500 else Exit.INVALID, error.hint)
     except Exception as error:  # anything else an engine raises (e.g. a cast the data refuses)
-        fail(engine_failure(runner.engine_name, error), Exit.FAILED, ENGINE_FAILURE_HINT)
+        fail(engine_failure(runner.engine_name, error, str(runner.workspace.root)), Exit.FAILED, ENGINE_FAILURE_HINT)
     finally:
         runner.close()
 

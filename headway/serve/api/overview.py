@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
 
 from headway.engine import Actor
+from headway.engine.results import json_value
 from headway.serve.api.params import CurrentActor, State
 from headway.serve.errors import public_message
 from headway.serve.state import ServerState
@@ -30,13 +30,9 @@ def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
         "north_star": ws.config.north_star,
         "engine": state.engine.engine_name,
         "spec_hash": ws.spec_hash,
-        "data_through": _iso(state.engine.facts.workspace_through()),
+        "data_through": json_value(state.engine.facts.workspace_through()),
         "metrics": [_public(s.to_json(), ws.root) for s in state.overview.summaries(actor)],
     }
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 def _public(summary: dict[str, Any], root: Path) -> dict[str, Any]:
