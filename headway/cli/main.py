@@ -17,6 +17,7 @@ from headway.cli.quality_cmd import quality
 from headway.cli.quarantine_cmd import app as quarantine_app
 from headway.cli.query_cmd import query, sql
 from headway.cli.retention_cmd import app as retention_app
+from headway.cli.review_cmd import review
 from headway.cli.serve_cmd import serve
 from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
@@ -41,6 +42,7 @@ app.command()(serve)
 app.command()(demo)
 app.command()(explain)
 app.command()(tiers)
+app.command()(review)
 app.add_typer(state_app, name="state")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(keys_app, name="keys")

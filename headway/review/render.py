@@ -1,0 +1,54 @@
+"""The pack as one offline HTML document: inline CSS, static SVG charts, no script, nothing fetched."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from headway.review.charts import line_chart
+
+HERE = Path(__file__).parent / "templates"
+STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track", "not_started": "not started"}
+
+
+def format_value(value: Any, unit: str | None = None) -> str:
+    """How a number reads in the pack; `None` is 'no data', never 0."""
+    if value is None:
+        return "no data"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, int | float):
+        return str(value)
+    if unit in {"ratio", "share"}:
+        return f"{value:.1%}"
+    if unit == "%":
+        return f"{value:,.1f}%"
+    number = f"{value:,.0f}" if isinstance(value, int) or abs(value) >= 1000 else f"{value:,.2f}"
+    if unit == "USD":
+        return f"${number}"
+    return f"{number} {unit}" if unit and unit not in {"count", "accounts", "users"} else number
+
+
+def format_change(pct: Any) -> str:
+    return "–" if pct is None else f"{pct:+.1%}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(HERE)), autoescape=select_autoescape(["html"]), trim_blocks=True)
+    env.filters["value"] = format_value
+    env.filters["change"] = format_change
+    env.filters["status"] = lambda s: STATUS_WORDS.get(str(s), str(s).replace("_", " "))
+    env.globals["line_chart"] = line_chart
+    return env
+
+
+def render_html(pack: dict[str, Any]) -> str:
+    """The whole document; its CSS is inlined, so the file opens anywhere, offline."""
+    env = environment()
+    css = (HERE / "review.css").read_text(encoding="utf-8")
+    sections = {s["id"]: s for s in pack["sections"]}
+    return env.get_template("review.html").render(pack=pack, sections=sections, css=css)
