@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from headway.errors import HeadwayError
 
-_PATTERN = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_PATTERN = re.compile(r"^([0-9]{4})-?[Qq]([1-4])$", re.ASCII)
 
 
 class ReviewError(HeadwayError):

@@ -52,3 +52,9 @@ def render_html(pack: dict[str, Any]) -> str:
     css = (HERE / "review.css").read_text(encoding="utf-8")
     sections = {s["id"]: s for s in pack["sections"]}
     return env.get_template("review.html").render(pack=pack, sections=sections, css=css)
+
+
+def render_problem(workspace: str, message: str, hint: str) -> str:
+    """A page in the pack's look that says why there is no pack (a bad period)."""
+    css = (HERE / "review.css").read_text(encoding="utf-8")
+    return environment().get_template("problem.html").render(workspace=workspace, message=message, hint=hint, css=css)

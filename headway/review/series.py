@@ -1,6 +1,6 @@
 """The quarter's numbers for a set of metrics: one batched `Engine.query_many` per grain.
 
-Each metric gets its quarterly rows (the review quarter and the four before it, each compared
+Each metric gets its quarterly rows (the review quarter and the six before it, each compared
 with the previous quarter) and its monthly rows (the review quarter and the nine months before),
 or the reason code it could not be read. Rows are JSON-ready (`json_row`).
 """
@@ -15,7 +15,7 @@ from headway.engine.results import json_row
 from headway.review.period import Quarter
 from headway.spec.models import Grain
 
-HISTORY_QUARTERS = 4  # quarters drawn before the review quarter
+HISTORY_QUARTERS = 6  # quarters read before the review quarter: the recent pace looks at six changes
 HISTORY_MONTHS = 9
 
 

@@ -17,6 +17,7 @@ from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
 from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
 from headway.serve.recorder import Recorder, open_store
+from headway.serve.review_api import router as review_router
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
 from headway.spec import Workspace, load_workspace
@@ -92,6 +93,7 @@ def create_app(
     webhooks.install(app)
     app.include_router(explain_api.router)
     dashboard.install(app)
+    app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 
