@@ -20,6 +20,7 @@ import httpx
 import numpy as np
 import pytest
 from fixtures import Server
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Visit
 
 from headway.demo import generate
 from headway.engine import Actor, Engine
@@ -224,7 +225,8 @@ def test_the_html_is_offline(packs: dict[str, dict[str, Any]]) -> None:
     html = render_html(packs["2026Q3"])
     sources = re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", html, re.IGNORECASE)
     assert not [s for s in sources if re.match(r"(?:https?:)?//", s)], sources
-    assert "<script" not in html.lower() and "<link" not in html.lower() and "@import" not in html
+    assert not [s for s in sources if not s.startswith(("#", "data:"))], sources  # in-page anchors only
+    assert "<script" not in html.lower() and "stylesheet" not in html and "@import" not in html and "url(" not in html
     assert "<svg" in html and "<style>" in html
 
 
@@ -322,3 +324,43 @@ def test_a_note_added_through_the_api_is_in_the_pack(server: Server) -> None:
     q4 = httpx.get(f"{server.url}/api/v1/review/2026Q4", timeout=120).json()
     assert note["title"] not in [n["title"] for n in section(q4, "annotations")["notes"]]
     assert note["title"] in httpx.get(f"{server.url}/review/2026Q3", timeout=120).text
+
+
+# -- in a browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`. Never `playwright install`.")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+@pytest.mark.browser
+def test_the_page_in_a_browser(browser: Any, server: Server, con: Any) -> None:
+    visit = Visit(browser, f"{server.url}/review/2026Q3", {"width": 1280, "height": 900})
+    try:
+        page = visit.page
+        assert page.title() == "acme · quarterly review 2026Q3"
+        assert visit.problems == []  # nothing failed to load, no console error, nothing fetched elsewhere
+        shown = page.locator("section[data-status]").evaluate_all("s => s.map(e => [e.id, e.dataset.status])")
+        assert [s[0] for s in shown][:3] == ["kpis", "okrs", "tree"] and len(shown) == 10
+        mrr_q3, accounts = paying_at(con, "2026-10-01")
+        star = page.locator('.card[data-metric="paid_mrr"] [data-value]').inner_text()
+        assert star == f"${mrr_q3:,.0f}"
+        assert page.locator('.card[data-metric="arpa"] [data-value]').inner_text() == f"${mrr_q3 / accounts:,.2f}"
+        breach = page.locator('tr[data-pair="arpa~logo_churn_rate"]')
+        assert "breach" in breach.inner_text() and "breach" in (breach.get_attribute("class") or "")
+        assert page.locator('.card[data-metric="paid_mrr"] svg.chart polyline').count() >= 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "review-2026Q3.png"), full_page=True)
+    finally:
+        visit.close()
