@@ -332,7 +332,7 @@ def test_a_note_added_through_the_api_is_in_the_pack(server: Server) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`. Never `playwright install`.")
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` (scripts/system-deps.sh). Never `playwright install`.")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
