@@ -36,6 +36,8 @@ TABLES = {
     "alert_channels",
     "write_keys",
     "annotations",
+    "okr_baselines",
+    "okr_checkins",
 }
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 FILES: list[SpecFile] = [
@@ -69,7 +71,7 @@ def test_open_upgrades_an_empty_database_to_head(backend: str, request: pytest.F
     with StateStore.open(url) as store:
         assert store.backend == ("postgresql" if backend == "postgres" else "sqlite")
         assert tables(store) == TABLES
-        assert store.current_revision() == store.head_revision() == "0004"
+        assert store.current_revision() == store.head_revision() == "0005"
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_store: StateStore) -> None:
