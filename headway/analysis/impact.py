@@ -6,8 +6,10 @@ estimate is a regression of those values on a before/after indicator:
 - without a control segment, `y_t = a + b·after_t + e_t`: b is the change in the daily mean, which
   also holds whatever else moved in that window (trend, season, other launches);
 - with a control segment (one dimension value the launch did not touch), the same regression on the
-  daily difference `treated_t − control_t`: b is the difference-in-differences, so a shock both
-  segments share cancels out.
+  daily difference of the two segments, each divided by its own mean before launch
+  (`treated_t / T̄_before − control_t / C̄_before`): b is the difference-in-differences in relative
+  terms, so a shock that moves both segments by the same share cancels out. It is reported at the
+  treated segment's baseline; the baselines are taken as fixed (their own noise is not in the interval).
 
 Days next to each other are correlated, so the interval uses Newey-West (HAC) standard errors with
 the Bartlett kernel and `floor(4·(T/100)^(2/9))` lags, from statsmodels, and Student's t with T−2
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -95,14 +97,29 @@ def split(series: Series, launch: dt.date, days: int, through: dt.date) -> tuple
 
 
 def estimate(treated: Series, control: Series | None, launch: dt.date, days: int, through: dt.date) -> Estimate | None:
-    """The change over a window: before/after on `treated`, or on `treated − control` when a control is given."""
+    """The change over a window: before/after on `treated`, or a difference-in-differences against `control`.
+
+    With a control, each segment is divided by its own mean before launch, so the two are compared in
+    relative terms (enterprise ARPA is many times starter's: they cannot share a trend in dollars).
+    The relative difference is converted back to the metric's unit at the treated baseline.
+    """
+    before, after = split(treated, launch, days, through)
+    if not before:
+        return None
+    baseline = float(np.mean(before))
     if control is None:
-        before, after = split(treated, launch, days, through)
-        return before_after(before, after, float(np.mean(before)) if before else math.nan)
-    paired = {d: treated[d] - control[d] for d in treated.keys() & control.keys()}
-    before, after = split(paired, launch, days, through)
-    base_before, _ = split(treated, launch, days, through)
-    return before_after(before, after, float(np.mean(base_before)) if base_before else math.nan)
+        return before_after(before, after, baseline)
+    control_before, _ = split(control, launch, days, through)
+    if not control_before or baseline == 0 or (control_base := float(np.mean(control_before))) == 0:
+        return None
+    paired = {d: treated[d] / baseline - control[d] / control_base for d in treated.keys() & control.keys()}
+    found = before_after(*split(paired, launch, days, through), baseline=1.0)
+    if found is None:
+        return None
+    scale = abs(baseline)
+    return replace(
+        found, effect=found.effect * scale, low=found.low * scale, high=found.high * scale, baseline=baseline
+    )
 
 
 def in_expected_unit(found: Estimate, expected: Expected) -> tuple[float, float, float] | None:

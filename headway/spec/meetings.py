@@ -70,7 +70,7 @@ class Ranking(Model):
 class Decision(Model):
     title: Text
     decided_by: Text
-    on: Day
+    day: Day
     metrics: Ids = Field(default_factory=list)
     objectives: Ids = Field(default_factory=list)
     rationale: LongText | None = None
@@ -89,7 +89,7 @@ class ActionItem(Model):
 class ChangeRecord(Model):
     kind: ChangeKind
     who: Text
-    on: Day
+    day: Day
     reason: LongText
     metrics: Ids = Field(default_factory=list)
     detail: LongText | None = None
