@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from headway.serve import annotations_api, cards_api, metric_api, pages_metric, pages_tree, tree_api
+from headway.serve import initiatives_api, meeting_api, pages_meeting
 
 ROUTERS = (
     tree_api.router,
@@ -13,6 +14,9 @@ ROUTERS = (
     cards_api.router,
     pages_tree.router,
     pages_metric.router,
+    initiatives_api.router,
+    meeting_api.router,
+    pages_meeting.router,
 )
 
 
