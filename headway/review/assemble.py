@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from headway.engine import Actor, Engine
 from headway.errors import HeadwayError
-from headway.review import delivery, guardrails, kpis, notes, series, tree
+from headway.review import alignment, delivery, guardrails, kpis, notes, series, tree
 from headway.review.period import Quarter, parse_quarter
 from headway.store import StateStore
 
@@ -29,20 +30,15 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("actions", "Open action items"),
     ("annotations", "Annotations of the quarter"),
 )
-NOT_BUILT = {
-    "okrs": "objectives and key results are not part of this build of Headway",
-    "initiatives": "initiatives are not part of this build of Headway",
-    "priorities": "stakeholder rankings are not part of this build of Headway",
-    "actions": "action items are not part of this build of Headway",
-}
+NOT_BUILT: dict[str, str] = {}  # section id -> why this build cannot show it (none since OKRs and meetings merged)
 Builder = Callable[["Context"], dict[str, Any]]
 
 
 class Context:
     """What every section builder reads: the engine, the quarter, who asks, the state database."""
 
-    def __init__(self, engine: Engine, quarter: Quarter, actor: Actor, store: StateStore | None):
-        self.engine, self.quarter, self.actor, self.store = engine, quarter, actor, store
+    def __init__(self, engine: Engine, quarter: Quarter, actor: Actor, store: StateStore | None, today: dt.date):
+        self.engine, self.quarter, self.actor, self.store, self.today = engine, quarter, actor, store, today
         self.ws = engine.workspace
         self.kpi_ids = kpis.kpi_ids(self.ws)
         self._numbers: dict[str, series.Numbers] | None = None
@@ -83,6 +79,10 @@ BUILDERS: dict[str, Builder] = {
     "delivery": lambda ctx: delivery.delivery_health(ctx.engine, ctx.quarter, actor=ctx.actor),
     "investment": lambda ctx: delivery.investment_balance(ctx.engine, ctx.quarter, actor=ctx.actor),
     "annotations": _annotations,
+    "okrs": lambda c: alignment.okr_section(c.engine, c.quarter, actor=c.actor, store=c.store, today=c.today),
+    "initiatives": lambda c: alignment.initiatives_section(c.engine, actor=c.actor, store=c.store),
+    "priorities": lambda c: alignment.priorities_section(c.engine, c.quarter, store=c.store, today=c.today),
+    "actions": lambda c: alignment.actions_section(c.engine, c.quarter, store=c.store, today=c.today),
 }
 
 
@@ -95,9 +95,15 @@ def review_pack(
     progress: Callable[[str], None] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The whole pack as JSON-ready data; `progress` is told each section's title before it is built."""
+    """The whole pack as JSON-ready data.
+
+    `progress` is told each section's title before it is built; `now` (default: the clock) dates
+    what is overdue or stale.
+    """
     quarter = period if isinstance(period, Quarter) else parse_quarter(period)
-    ctx = Context(engine, quarter, actor, store)
+    moment = now or dt.datetime.now(dt.UTC)
+    today = moment.astimezone(ZoneInfo(engine.workspace.config.timezone)).date()
+    ctx = Context(engine, quarter, actor, store, today)
     sections = []
     for section_id, title in SECTIONS:
         if progress is not None:
@@ -110,7 +116,7 @@ def review_pack(
         "last_day": quarter.last_day.isoformat(),
         "data_through": _data_through(ctx),
         "north_star": ctx.ws.config.north_star,
-        "generated_at": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "generated_at": moment.isoformat(timespec="seconds"),
         "sections": sections,
     }
 
