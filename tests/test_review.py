@@ -37,9 +37,28 @@ HEADWAY = Path(sys.executable).parent / "headway"
 LOS_ANGELES = {**os.environ, "TZ": "America/Los_Angeles"}
 
 
+# An objective of the test's own (the browser test checks in on it): a committed KR on paying accounts,
+# guarded by logo churn. Its own file, so the demo's objectives (if any) stay as they are.
+OBJECTIVE = """\
+objectives:
+  - id: pack_check
+    period: 2026Q4
+    objective: Grow the paying base without losing customers
+    owner: cfo@acme.example
+    key_results:
+      - id: accounts
+        metric: paying_accounts
+        target: 1100
+    guardrails: [logo_churn_rate]
+"""
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("review") / "acme", seed=42, scale="small").path
+    path = generate(tmp_path_factory.mktemp("review") / "acme", seed=42, scale="small").path
+    (path / "objectives").mkdir(exist_ok=True)
+    (path / "objectives" / "pack_check.yml").write_text(OBJECTIVE, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -189,15 +208,35 @@ def test_an_empty_quarter_has_no_fake_zeros(packs: dict[str, dict[str, Any]]) ->
     assert "no data" in html and "$0" not in html
 
 
-def test_sections_from_other_work_are_named_absent(packs: dict[str, dict[str, Any]]) -> None:
-    pack = packs["2026Q3"]
-    statuses = {s["id"]: s["status"] for s in pack["sections"]}
-    assert statuses["kpis"] == statuses["tree"] == statuses["delivery"] == statuses["guardrails"] == "ok"
-    for s in pack["sections"]:
-        assert s["status"] in {"ok", "absent", "error"}
-        if s["status"] != "ok":
-            assert s["message"], s["id"]
-    assert statuses["investment"] == "ok" and section(pack, "investment")["metric"] == "throughput"
+def test_every_section_is_there_or_says_why_not(packs: dict[str, dict[str, Any]]) -> None:
+    q4 = {s["id"]: s["status"] for s in packs["2026Q4"]["sections"]}
+    assert set(q4.values()) == {"ok"}, q4
+    assert list(q4) == ["kpis", "okrs", "tree", "guardrails", "initiatives", "delivery", "investment",
+                        "priorities", "actions", "annotations"]  # fmt: skip
+    assert section(packs["2026Q4"], "investment")["metric"] == "throughput"  # the demo has no investment_fte
+    for s in packs["2019Q1"]["sections"]:  # before the data and before any meeting: absent says why
+        assert s["status"] in {"ok", "absent"}, s
+        if s["status"] == "absent":
+            assert s["message"] and s["reason"], s["id"]
+    assert section(packs["2019Q1"], "okrs")["message"] == "no objective for 2019Q1 in objectives/*.yml"
+
+
+def test_the_meeting_sections_read_the_meeting(packs: dict[str, dict[str, Any]], demo: Path) -> None:
+    import yaml
+
+    meetings = yaml.safe_load((demo / "meetings" / "alignment.yml").read_text(encoding="utf-8"))["meetings"]
+    q3 = next(m for m in meetings if m["period"] == "2026Q3")
+    shown = section(packs["2026Q3"], "priorities")
+    for ranking in q3["rankings"]:  # every stakeholder's rank of every KPI, as written in the YAML
+        for place, metric_id in enumerate(ranking["kpis"], start=1):
+            row = next(k for k in shown["kpis"] if k["metric"] == metric_id)
+            assert row["ranks"][ranking["stakeholder"]] == place
+    ranks = [[k["ranks"][r["stakeholder"]] for k in shown["kpis"]] for r in q3["rankings"]]
+    spreads = [max(col) - min(col) for col in zip(*ranks, strict=True)]
+    assert [k["spread"] for k in shown["kpis"]] == spreads
+    every_open = [a["title"] for m in meetings if m["period"] <= "2026Q4" for a in m.get("actions", [])
+                  if a.get("status", "open") == "open"]  # fmt: skip
+    assert sorted(a["title"] for a in section(packs["2026Q4"], "actions")["actions"]) == sorted(every_open)
 
 
 def test_the_delivery_section_equals_the_tiers_command(packs: dict[str, dict[str, Any]], demo: Path) -> None:
@@ -362,5 +401,52 @@ def test_the_page_in_a_browser(browser: Any, server: Server, con: Any) -> None:
         assert page.locator('.card[data-metric="paid_mrr"] svg.chart polyline').count() >= 1
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "review-2026Q3.png"), full_page=True)
+    finally:
+        visit.close()
+
+
+@pytest.mark.browser
+def test_a_check_in_and_an_action_item_made_in_the_ui_reach_the_api_and_the_pack(browser: Any, server: Server) -> None:
+    comment, author = "Déjà 1 000 comptes ? Presque — 📈", "Zoë Ångström"
+    action = "Relancer les comptes perdus après le changement de prix ✓"
+    visit = Visit(browser, f"{server.url}/objectives/pack_check", {"width": 1280, "height": 900})
+    try:
+        page = visit.page
+        page.wait_for_selector("#kr option", state="attached")
+        page.select_option("#kr", "accounts")
+        page.fill("#confidence", "4")
+        page.fill("#author", author)
+        page.fill("#comment", comment)
+        page.fill("#blockers", "<b>none</b>")
+        page.click("#submit")
+        page.wait_for_function("document.getElementById('saved').textContent.startsWith('Saved')")
+        page.goto(f"{server.url}/meeting?period=2026Q4", wait_until="load")
+        page.wait_for_function("document.getElementById('period').textContent === '2026Q4'")
+        form = page.locator("#new-action")
+        form.locator("input[name=title]").fill(action)
+        form.locator("input[name=owner]").fill(author)
+        form.locator("input[name=due]").fill("2026-12-18")
+        form.locator("input[name=metrics]").fill("paying_accounts")
+        form.locator("button[type=submit]").click()
+        page.locator("#actions tbody", has_text=action).wait_for()
+        assert visit.problems == []
+    finally:
+        visit.close()
+    objective = httpx.get(f"{server.url}/api/v1/objectives/pack_check", timeout=60).json()
+    history = objective["key_results"][0]["checkins"]["history"]
+    assert [(c["comment"], c["confidence"], c["author"]) for c in history] == [(comment, 4, author)]
+    actions = httpx.get(f"{server.url}/api/v1/meeting/actions", timeout=60).json()["actions"]
+    assert [a["owner"] for a in actions if a["title"] == action] == [author]
+    pack = httpx.get(f"{server.url}/api/v1/review/2026Q4", timeout=120).json()
+    kr = section(pack, "okrs")["objectives"][0]["key_results"][0]
+    assert (section(pack, "okrs")["objectives"][0]["id"], kr["confidence_trend"]) == ("pack_check", [4])
+    assert action in [a["title"] for a in section(pack, "actions")["actions"]]
+    visit = Visit(browser, f"{server.url}/review/2026Q4", {"width": 1280, "height": 900})
+    try:
+        assert visit.page.locator('tr[data-kr="accounts"] [data-confidence]').inner_text() == "4/10"
+        assert comment in visit.page.locator("#okrs").inner_text()
+        assert "<b>none</b>" in visit.page.locator("#okrs").inner_text()  # shown as text, not markup
+        assert action in visit.page.locator("#actions").inner_text()
+        assert visit.problems == []
     finally:
         visit.close()
