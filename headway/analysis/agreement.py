@@ -57,7 +57,7 @@ def per_kpi(rankings: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
     """
     items = sorted({k for order in rankings.values() for k in order})
     full = [full_ranks(order, items) for order in rankings.values()]
-    out = []
+    out: list[dict[str, Any]] = []
     for item in items:
         given = {who: order.index(item) + 1 for who, order in rankings.items() if item in order}
         values = list(given.values())

@@ -69,7 +69,7 @@ def rank(items: list[Listed], engine: Engine) -> list[dict[str, Any]]:
     for x in live:
         for e in x.item.expects:
             largest[e.metric] = max(largest.get(e.metric, 0.0), abs(e.mid))
-    out = []
+    out: list[dict[str, Any]] = []
     for x in items:
         kpis = counted(x.item, engine)
         parts = {

@@ -9,6 +9,7 @@ overdue. No engine query is needed: this is the record of what people decided.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,10 @@ from headway.spec.meetings import ActionStatus, load_meetings, quarter_bounds
 from headway.spec.models import Kind
 from headway.spec.workspace import Workspace
 from headway.store import meeting as stored
+from headway.store.models import Base
 from headway.store.state import StateStore
 
+Reader = Callable[[StateStore, str | None], Sequence[Base]]
 KINDS = ("rankings", "decisions", "actions", "changes")
 
 
@@ -43,8 +46,12 @@ def gather(ws: Workspace, store: StateStore | None, period: str | None) -> Entri
                 row = {"id": f"yaml:{file}:{line}", "period": meeting.period, "source": "yaml"}
                 out[key].append({**row, **item.model_dump(mode="json")})
     if store is not None:
-        readers = {"rankings": stored.rankings, "decisions": stored.decisions, "actions": stored.actions,
-                   "changes": stored.changes}  # fmt: skip
+        readers: dict[str, Reader] = {
+            "rankings": stored.rankings,
+            "decisions": stored.decisions,
+            "actions": stored.actions,
+            "changes": stored.changes,
+        }
         for key, read in readers.items():
             for record in read(store, period):
                 row = stored.record_json(record)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from headway.serve import annotations_api, cards_api, metric_api, pages_metric, pages_tree, tree_api
-from headway.serve import initiatives_api, meeting_api, pages_meeting
+from headway.serve import (
+    annotations_api,
+    cards_api,
+    initiatives_api,
+    meeting_api,
+    metric_api,
+    pages_meeting,
+    pages_metric,
+    pages_tree,
+    tree_api,
+)
 
 ROUTERS = (
     tree_api.router,

@@ -22,7 +22,9 @@ from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Ident, Kind, Metric, Model
 
 FOLDER = "initiatives"
-DimensionName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$", max_length=200)]
+DimensionName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$", max_length=200)
+]
 TAG_PREFIX = "initiative:"  # an annotation tagged `initiative:<id>` dates the initiative's launch
 
 
@@ -129,7 +131,9 @@ def reaches_kpi(metrics: Mapping[str, Metric], metric_id: str, seen: frozenset[s
 def check_initiative(item: Initiative, metrics: Mapping[str, Metric]) -> list[tuple[tuple[str | int, ...], str, str]]:
     """Problems that need the workspace's metrics: (path, message, hint) each."""
     found: list[tuple[tuple[str | int, ...], str, str]] = []
-    named = [(("expects", i, "metric"), e.metric) for i, e in enumerate(item.expects)]
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("expects", i, "metric"), e.metric) for i, e in enumerate(item.expects)
+    ]
     named += [(("leading", i), m) for i, m in enumerate(item.leading)]
     for path, metric_id in named:
         if metric_id not in metrics:
