@@ -421,6 +421,7 @@ def test_a_check_in_and_an_action_item_made_in_the_ui_reach_the_api_and_the_pack
         page.fill("#blockers", "<b>none</b>")
         page.click("#submit")
         page.locator("#saved", has_text="Saved check-in").wait_for()  # (the CSP forbids wait_for_function's eval)
+        page.locator("li[data-checkin]", has_text=comment).wait_for()  # the page reloaded its JSON: nothing in flight
         page.goto(f"{server.url}/meeting?period=2026Q4", wait_until="load")
         page.locator("#period", has_text="2026Q4").wait_for()
         form = page.locator("#new-action")
@@ -451,3 +452,16 @@ def test_a_check_in_and_an_action_item_made_in_the_ui_reach_the_api_and_the_pack
         assert visit.problems == []
     finally:
         visit.close()
+
+
+def test_a_chart_leaves_a_gap_for_a_missing_month_and_says_no_data() -> None:
+    from headway.review.charts import line_chart
+
+    months = [
+        {"period": f"2026-0{i}-01", "value": v, "complete": i < 6}
+        for i, v in enumerate([1.0, 2.0, None, 4.0, 5.0, 6.0], 1)
+    ]
+    svg = str(line_chart(months, band=("2026-04-01", "2026-06-30"), target=5.5, unit="USD"))
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 5 and svg.count('class="dot open"') == 1
+    assert "$6.00" in svg and "$1.00" in svg and "Jan 2026" in svg and "Jun 2026" in svg and "<rect" in svg
+    assert "no data" in str(line_chart([{"period": "2026-01-01", "value": None, "complete": True}]))
