@@ -465,3 +465,11 @@ def test_a_chart_leaves_a_gap_for_a_missing_month_and_says_no_data() -> None:
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 5 and svg.count('class="dot open"') == 1
     assert "$6.00" in svg and "$1.00" in svg and "Jan 2026" in svg and "Jun 2026" in svg and "<rect" in svg
     assert "no data" in str(line_chart([{"period": "2026-01-01", "value": None, "complete": True}]))
+
+
+def test_an_out_folder_that_cannot_be_made_exits_3(demo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    args = [HEADWAY, "review", "--period", "2026Q3", "--no-pdf", "--out", str(blocker / "sub"), "-w", str(demo)]
+    done = subprocess.run(args, capture_output=True, text=True, env=LOS_ANGELES)
+    assert done.returncode == 3 and "--out" in done.stderr and "Traceback" not in done.stderr
