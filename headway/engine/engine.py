@@ -66,6 +66,7 @@ class Engine:
         limit = cache_bytes if cache_bytes is not None else workspace.config.cache.max_mb * 2**20
         self._cache: LRUCache[tuple[Any, ...], Result] = LRUCache(maxsize=limit, getsizeof=estimated_bytes)
         self._plans: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=512)
+        self._built: LRUCache[tuple[Any, ...], Plan] = LRUCache(maxsize=512)
         self._reads: LRUCache[tuple[Any, ...], tuple[str, ...]] = LRUCache(maxsize=4096)
         self._lock = threading.RLock()
         self.facts = FactFinder(workspace, self._prepare, lambda: self.backend)
@@ -182,7 +183,7 @@ class Engine:
         if quick is not None:
             return quick
         facts = self.facts.for_metric(query.metric)
-        prepared = self._prepared(query, facts)
+        prepared = self._prepared(query, facts, use_cache=use_plan_cache)
         versions = _versions(prepared.files)
         with self._lock:
             cached = self._cache.get(self._result_key(query, actor, versions)) if use_cache else None
@@ -194,16 +195,29 @@ class Engine:
         self._keep(query, actor, versions, prepared.files, result)
         return result
 
-    def _prepared(self, query: Query, facts: DataFacts, others: tuple[str, ...] = ()) -> _Prepared:
+    def _prepared(
+        self, query: Query, facts: DataFacts, others: tuple[str, ...] = (), *, use_cache: bool = True
+    ) -> _Prepared:
         """The steps every run shares: plan from the facts, refuse what the engine cannot do,
         find the files each source reads, and check that every join's key is unique on its side."""
-        plan = build_plan(self.workspace, query, facts.bounds_of, others)
+        plan = self._plan(query, facts, others, use_cache)
         self._refuse_unsupported(plan, self.spec)
         files = self._files_of(plan, facts)
         for leaf in plan.leaves:
             for join in leaf.joins:
                 self.facts.check_unique(join, files[join.to_source])
         return _Prepared(plan, files)
+
+    def _plan(self, query: Query, facts: DataFacts, others: tuple[str, ...], use_cache: bool) -> Plan:
+        """Plans are pure functions of the spec, the query and the data's bounds: build each once."""
+        key = (self.workspace.spec_hash, query.key(), others, tuple(sorted(facts.bounds.items())))
+        with self._lock:
+            plan = self._built.get(key) if use_cache else None
+        if plan is None:
+            plan = build_plan(self.workspace, query, facts.bounds_of, others)
+            with self._lock:
+                self._built[key] = plan
+        return plan
 
     def _timed(self, sql: str, files: dict[str, SourceFiles]) -> tuple[list[str], list[tuple[Any, ...]], float]:
         started = time.perf_counter()
