@@ -473,3 +473,15 @@ def test_an_out_folder_that_cannot_be_made_exits_3(demo: Path, tmp_path: Path) -
     args = [HEADWAY, "review", "--period", "2026Q3", "--no-pdf", "--out", str(blocker / "sub"), "-w", str(demo)]
     done = subprocess.run(args, capture_output=True, text=True, env=LOS_ANGELES)
     assert done.returncode == 3 and "--out" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_balance_counts_finished_work_by_type(packs: dict[str, dict[str, Any]], con: Any, demo: Path) -> None:
+    rows = con.sql(f"""
+        select type, count(*) from read_parquet('{demo / "data" / "work_items.parquet"}')
+        where done_at >= '2026-07-01'::timestamptz and done_at < '2026-10-01'::timestamptz
+        group by 1 order by 2 desc""").fetchall()
+    total = sum(n for _, n in rows)
+    shown = section(packs["2026Q3"], "investment")
+    assert [(r["type"], r["value"]) for r in shown["rows"]] == rows
+    assert [r["share"] for r in shown["rows"]] == pytest.approx([n / total for _, n in rows], rel=1e-12)
+    assert shown["label"].startswith("Throughput by type (no investment_fte")

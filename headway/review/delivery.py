@@ -21,7 +21,7 @@ from headway.spec.models import Grain
 EDITION = "2023"
 BALANCES = (
     ("investment_fte", "FTE-months of effort by work type"),
-    ("throughput", "work items finished, by type (no investment_fte metric in this workspace: effort is not measured)"),
+    ("throughput", "{name} by type (no investment_fte metric in this workspace: effort is not measured)"),
 )
 
 
@@ -45,6 +45,7 @@ def investment_balance(engine: Engine, quarter: Quarter, *, actor: Actor) -> dic
             "hint": "Add `include: [delivery]` to headway.yml and import delivery history (headway ingest).",
         }
     metric_id, label = chosen
+    label = label.format(name=metrics[metric_id].label)
     try:
         rows = engine.query(
             Query(metric_id, Grain.QUARTER, ("type",), quarter.start, quarter.last_day), actor=actor
