@@ -21,11 +21,21 @@ def tree_section(engine: Engine, *, actor: Actor) -> dict[str, Any]:
     for node in report["nodes"]:
         layers.setdefault(COUNTERS if node["layer"] is None else node["layer"], []).append(node)
     edges = sorted(report["edges"], key=lambda e: (e["to"], e["from"]))
+    names = {n["id"]: n["name"] for n in report["nodes"]}
     return {
         "status": "ok",
         "grain": report["grain"],
         "layers": [{"layer": k, "nodes": sorted(v, key=lambda n: n["id"])} for k, v in sorted(layers.items())],
-        "edges": [{**e, "verdict": e["evidence"].get("verdict"), "grade": e["evidence"].get("grade")} for e in edges],
+        "edges": [
+            {
+                **e,
+                "from_name": names.get(e["from"], e["from"]),
+                "to_name": names.get(e["to"], e["to"]),
+                "verdict": e["evidence"].get("verdict"),
+                "grade": e["evidence"].get("grade"),
+            }
+            for e in edges
+        ],
         "counters": report["counters"],
         "misalignments": report["misalignments"],
     }
