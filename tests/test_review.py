@@ -101,8 +101,7 @@ def paying_at(con: duckdb.DuckDBPyConnection, day: str) -> tuple[float, int]:
         """select sum(mrr), count(distinct account_id) from subscriptions where not is_trial
            and started_at < ?::timestamptz and (ended_at is null or ended_at >= ?::timestamptz)""",
         [day, day],
-    ).fetchone()
-    assert row is not None
+    ).fetchall()[0]  # fetch to the end: the connection is shared by the tests
     return float(row[0]), int(row[1])
 
 
@@ -112,8 +111,7 @@ def churn_rate(con: duckdb.DuckDBPyConnection, start: str, end: str) -> float:
         """select count(*) from subscriptions where end_reason = 'churn'
            and ended_at >= ?::timestamptz and ended_at < ?::timestamptz""",
         [start, end],
-    ).fetchone()
-    assert row is not None
+    ).fetchall()[0]  # fetch to the end: the connection is shared by the tests
     return int(row[0]) / paying_at(con, end)[1]
 
 
@@ -169,7 +167,7 @@ def test_pace_is_judged_against_the_target_on_quarters(packs: dict[str, dict[str
     # per quarter over the complete quarters up to Q3 (the rule in analysis/pace.py).
     # the six quarters before Q3 and Q3 itself, by their end; 2025Q1 ended before the first subscription
     ends = ["2025-04-01", "2025-07-01", "2025-10-01", "2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"]
-    assert con.execute("select min(started_at) >= '2025-04-01'::timestamptz from subscriptions").fetchone() == (True,)
+    assert con.execute("select min(started_at) >= '2025-04-01'::timestamptz from subscriptions").fetchall() == [(True,)]
     values = [paying_at(con, day)[0] for day in ends[1:]]  # the value at each quarter's end
     recent = (values[-1] - values[0]) / (len(values) - 1)
     pace = kpi(packs["2026Q3"], "paid_mrr")["pace"]
@@ -476,7 +474,7 @@ def test_an_out_folder_that_cannot_be_made_exits_3(demo: Path, tmp_path: Path) -
 
 
 def test_the_balance_counts_finished_work_by_type(packs: dict[str, dict[str, Any]], con: Any, demo: Path) -> None:
-    rows = con.sql(f"""
+    rows = con.execute(f"""
         select type, count(*) from read_parquet('{demo / "data" / "work_items.parquet"}')
         where done_at >= '2026-07-01'::timestamptz and done_at < '2026-10-01'::timestamptz
         group by 1 order by 2 desc""").fetchall()
