@@ -89,7 +89,7 @@ def _too_many_kpis(ws: Workspace) -> list[Issue]:
     for metric, origin in _live(ws):
         if metric.kind is Kind.KPI:
             for scope in _scopes(metric):
-                if metric.id not in stars.get(scope, []) and metric.id != ws.config.north_star:
+                if metric.id not in stars.get(scope, [])[:1] and metric.id != ws.config.north_star:
                     by_scope.setdefault(scope, []).append((metric, origin))
     issues = []
     for scope, kpis in sorted(by_scope.items()):
