@@ -54,7 +54,9 @@
     const table = el("table", { class: "metrics krs" });
     const head = el("tr", {});
     for (const t of ["Key result", "Baseline", "Current", "Target", "Score", "Status", "Confidence"]) head.append(el("th", {}, t));
-    table.append(el("thead", {})).firstChild.append(head);
+    const thead = el("thead", {});
+    thead.append(head);
+    table.append(thead);
     const body = el("tbody", {});
     for (const kr of o.key_results) body.append(keyResultRow(kr));
     table.append(body);
