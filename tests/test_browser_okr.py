@@ -69,7 +69,10 @@ def test_check_in_from_the_page_reaches_the_api(browser: Any, server: Server) ->
         csat = next(k for k in body["key_results"] if k["id"] == "csat")
         last = csat["checkins"]["history"][-1]
         assert (last["author"], last["confidence"], last["comment"], last["blockers"]) == (
-            "Zoë", 3, "Réponses plus lentes — 遅い", "two people on leave"
+            "Zoë",
+            3,
+            "Réponses plus lentes — 遅い",
+            "two people on leave",
         )
         assert page.locator('tr[data-kr="csat"] td.confidence').inner_text() == "3"
         ARTIFACTS.mkdir(exist_ok=True)

@@ -212,9 +212,15 @@ objectives:
 def test_objective_errors_name_file_line_and_what_to_write(tmp_path: Path) -> None:
     files = {"sources/s.yml": SOURCES, "metrics/m.yml": METRICS, "objectives/q4.yml": BROKEN}
     errors = rendered(write(tmp_path, files), Severity.ERROR)
-    assert "objectives/q4.yml:15 objectives[2].period: '2026Q5' is not a quarter; write the year and quarter such as 2026Q4." in errors
+    assert (
+        "objectives/q4.yml:15 objectives[2].period: '2026Q5' is not a quarter; "
+        "write the year and quarter such as 2026Q4." in errors
+    )
     assert "objectives/q4.yml:10 objectives[1].parent: unknown parent objective 'groww'. Did you mean 'grow'?" in errors
-    assert "objectives/q4.yml:13 objectives[1].guardrails[0]: unknown guardrail metric 'churnn'. Did you mean 'churn'?" in errors
+    assert (
+        "objectives/q4.yml:13 objectives[1].guardrails[0]: unknown guardrail metric 'churnn'. Did you mean 'churn'?"
+        in errors
+    )
     assert (
         "objectives/q4.yml:18 objectives[2].key_results[0]: a key result names a `metric:` (with a `target:`) "
         "or is a `milestone:`, not both."
@@ -224,4 +230,6 @@ def test_objective_errors_name_file_line_and_what_to_write(tmp_path: Path) -> No
 def test_unknown_key_result_metric_suggests_the_closest(tmp_path: Path) -> None:
     files = {"sources/s.yml": SOURCES, "metrics/m.yml": METRICS, "objectives/q4.yml": BROKEN}
     errors = rendered(write(tmp_path, files), Severity.ERROR)
-    assert "objectives/q4.yml:6 objectives[0].key_results[0].metric: unknown metric 'mrrr'. Did you mean 'mrr'?" in errors
+    assert (
+        "objectives/q4.yml:6 objectives[0].key_results[0].metric: unknown metric 'mrrr'. Did you mean 'mrr'?" in errors
+    )

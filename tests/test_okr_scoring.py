@@ -295,4 +295,6 @@ def test_stale_check_ins() -> None:
     assert checkin_summary([checkin], "kr1", objective, first, last, dt.date(2026, 11, 3))["stale"] is False  # 14 days
     assert checkin_summary([checkin], "kr1", objective, first, last, dt.date(2026, 11, 4))["stale"] is True  # 15 days
     assert checkin_summary([], "kr1", objective, first, last, dt.date(2026, 10, 16))["stale"] is True  # none in 15 days
-    assert checkin_summary([checkin], "kr1", objective, first, last, dt.date(2027, 1, 30))["stale"] is False  # quarter over
+    assert (
+        checkin_summary([checkin], "kr1", objective, first, last, dt.date(2027, 1, 30))["stale"] is False
+    )  # quarter over

@@ -186,7 +186,9 @@ def test_cli_list_show_and_checkin(demo: Path) -> None:
     assert ids == ["q3_grow_revenue", "q3_revenue_per_account", "q3_faster_flow"]
     shown = headway("okr", "show", "q3_revenue_per_account", "-w", str(demo))
     assert shown.returncode == 0 and "push and protect" in shown.stdout
-    made = headway("okr", "checkin", "q3_faster_flow", "--kr", "cycle_time", "-c", "3", "--comment", "naïve", "-w", str(demo))
+    made = headway(
+        "okr", "checkin", "q3_faster_flow", "--kr", "cycle_time", "-c", "3", "--comment", "naïve", "-w", str(demo)
+    )
     assert made.returncode == 0 and json.loads(made.stdout)["comment"] == "naïve"
 
 
