@@ -160,7 +160,8 @@ def _print_list(report: dict[str, Any]) -> None:
     for name in ("objective", "period", "team", "score", "status", "flags"):
         table.add_column(name, justify="right" if name == "score" else "left")
     for o in report["objectives"]:
-        flags = ", ".join(f"{f['kr']} vs {f['guardrail']}" for f in o["flags"]) + (" stale" if o["stale"] else "")
+        words = [f"{f['kr']} vs {f['guardrail']}" for f in o["flags"]] + (["check-ins stale"] if o["stale"] else [])
+        flags = ", ".join(words)
         table.add_row(
             escape(o["id"]),
             o["period"],
