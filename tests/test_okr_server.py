@@ -125,7 +125,11 @@ def test_unknown_objective_is_404_with_a_suggestion(server: Server) -> None:
         "code": "unknown_objective",
         "errors": [],
     }
-    assert httpx.get(f"{server.url}/objectives/nope", timeout=60).status_code == 404
+    page = httpx.get(f"{server.url}/objectives/q4_grow_revenu", timeout=60)
+    assert page.status_code == 404 and "No objective 'q4_grow_revenu'" in page.text
+    assert "Did you mean &#39;q4_grow_revenue&#39;?" in page.text
+    hostile = httpx.get(f"{server.url}/objectives/%3Cscript%3Ealert(1)%3C%2Fscript%3E", timeout=60)
+    assert hostile.status_code == 404 and "<script>alert" not in hostile.text
 
 
 def checkin(server: Server, objective: str, **body: Any) -> httpx.Response:
