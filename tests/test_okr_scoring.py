@@ -295,4 +295,19 @@ def test_stale_check_ins() -> None:
     assert checkin_summary([checkin], "kr1", objective, first, last, dt.date(2026, 11, 3))["stale"] is False  # 14 days
     assert checkin_summary([checkin], "kr1", objective, first, last, dt.date(2026, 11, 4))["stale"] is True  # 15 days
     assert checkin_summary([], "kr1", objective, first, last, dt.date(2026, 10, 16))["stale"] is True  # none in 15 days
-    assert checkin_summary([checkin], "kr1", objective, first, last, dt.date(2027, 1, 30))["stale"] is False  # quarter over
+    assert (
+        checkin_summary([checkin], "kr1", objective, first, last, dt.date(2027, 1, 30))["stale"] is False
+    )  # quarter over
+
+
+@pytest.mark.spark
+def test_spark_scores_the_same_key_results(workspace: Path, spark: Any) -> None:
+    engine = Engine(load_workspace(workspace), "spark", spark_session=spark)
+    try:
+        found = okr_report(engine, "2026Q3", actor=Actor.owner(), today=TODAY)
+    finally:
+        engine.close()
+    assert kr(found, "committed")["score"] == pytest.approx(0.3)
+    assert kr(found, "faster")["score"] == pytest.approx(0.25)
+    assert kr(found, "seasonal")["expected_share"] == pytest.approx(0.9)
+    assert kr(found, "visits")["reason"] == "no_baseline:no_data"

@@ -359,6 +359,9 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     ("/delivery/tiers", None, "negative"),
     ("/cards", None, "positive"),
     *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
+    *[(path, None, mode)
+      for path in ("/objectives", "/objectives/{objective_id}", "/objectives/{objective_id}/checkins")
+      for mode in ("positive", "negative")],
     *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
                                                                        ("mrr", "negative"))],
     *[("/review/{period}", None, mode) for mode in ("positive", "negative")],

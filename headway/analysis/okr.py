@@ -39,7 +39,9 @@ def okr_report(
     now = today or workspace_today(engine)
     chosen = [o for o in spec.objectives.values() if period is None or o.period == period]
     checkins = list_checkins(store, [o.id for o in chosen]) if store is not None and chosen else []
-    objectives = [objective_report(engine, spec, o, actor=actor, store=store, today=now, checkins=checkins) for o in chosen]
+    objectives = [
+        objective_report(engine, spec, o, actor=actor, store=store, today=now, checkins=checkins) for o in chosen
+    ]
     return {"period": period, "periods": spec.periods(), "today": now.isoformat(), "objectives": objectives}
 
 
@@ -165,11 +167,13 @@ def _share(engine: Engine, kr: KeyResult, span: Span, as_of: dt.date, actor: Act
     cal = span.calendar
     at_now = cal.start(minus_year(as_of), span.grain)
     share = sc.seasonal_share(
-        last_year.at(before.before).value, last_year.at(at_now).value, last_year.at(cal.start(before.last, span.grain)).value
+        last_year.at(before.before).value,
+        last_year.at(at_now).value,
+        last_year.at(cal.start(before.last, span.grain)).value,
     )
     if share is None:
         return linear, "seasonal pace needs last year's values for this quarter; linear used instead"
     return share, f"seasonal: last year's {kr.metric} had made {share:.0%} of its quarter's move by this point"
 
 
-__all__ = ["Reading", "okr_report", "objective_report"]
+__all__ = ["Reading", "objective_report", "okr_report"]

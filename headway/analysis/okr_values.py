@@ -54,7 +54,9 @@ class Series:
         if not row["complete"]:
             return Reading(None, period, "partial_period")
         value = row["value"]
-        return Reading(float(value) if value is not None else None, period, None if value is not None else row["reason"])
+        return Reading(
+            float(value) if value is not None else None, period, None if value is not None else row["reason"]
+        )
 
 
 @dataclass(frozen=True)

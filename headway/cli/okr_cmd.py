@@ -91,7 +91,11 @@ def show(
     ws = open_workspace(workspace)
     spec = _spec(ws, workspace)
     if objective_id not in spec.objectives:
-        fail(f"unknown objective '{objective_id}'", Exit.INVALID, choices_hint(objective_id, spec.objectives, "an objective id"))
+        fail(
+            f"unknown objective '{objective_id}'",
+            Exit.INVALID,
+            choices_hint(objective_id, spec.objectives, "an objective id"),
+        )
     store = _store(ws)
     runner = Engine(ws)
     objective = spec.objectives[objective_id]
@@ -111,7 +115,9 @@ def show(
 def checkin(
     objective_id: Annotated[str, typer.Argument(help="Objective id.")],
     kr: Annotated[str, typer.Option("--kr", help="Key result id (see `headway okr show`).")],
-    confidence: Annotated[int, typer.Option("--confidence", "-c", min=1, max=10, help="1 (no chance) to 10 (certain).")],
+    confidence: Annotated[
+        int, typer.Option("--confidence", "-c", min=1, max=10, help="1 (no chance) to 10 (certain).")
+    ],
     comment: Annotated[str | None, typer.Option("--comment", help="What the value says, in words.")] = None,
     blockers: Annotated[str | None, typer.Option("--blockers", help="What is in the way.")] = None,
     author: Annotated[str | None, typer.Option("--author", help="Who checks in.", show_default="your login")] = None,
@@ -124,10 +130,18 @@ def checkin(
     ws = open_workspace(workspace)
     spec = _spec(ws, workspace)
     if objective_id not in spec.objectives:
-        fail(f"unknown objective '{objective_id}'", Exit.INVALID, choices_hint(objective_id, spec.objectives, "an objective id"))
+        fail(
+            f"unknown objective '{objective_id}'",
+            Exit.INVALID,
+            choices_hint(objective_id, spec.objectives, "an objective id"),
+        )
     objective = spec.objectives[objective_id]
     if kr not in objective.kr_ids:
-        fail(f"objective '{objective_id}' has no key result '{kr}'", Exit.INVALID, choices_hint(kr, objective.kr_ids, "a key result id"))
+        fail(
+            f"objective '{objective_id}' has no key result '{kr}'",
+            Exit.INVALID,
+            choices_hint(kr, objective.kr_ids, "a key result id"),
+        )
     who = (author or getpass.getuser()).strip()[:200] or "unknown"
     store = _store(ws)
     record = add_checkin(store, objective_id, kr, confidence=confidence, author=who, comment=comment, blockers=blockers)
@@ -146,8 +160,16 @@ def _print_list(report: dict[str, Any]) -> None:
     for name in ("objective", "period", "team", "score", "status", "flags"):
         table.add_column(name, justify="right" if name == "score" else "left")
     for o in report["objectives"]:
-        flags = ", ".join(f"{f['kr']} vs {f['guardrail']}" for f in o["flags"]) + (" stale" if o["stale"] else "")
-        table.add_row(escape(o["id"]), o["period"], escape(o["team"] or "–"), _score(o["score"]), WORDS[o["status"]], escape(flags or "–"))
+        words = [f"{f['kr']} vs {f['guardrail']}" for f in o["flags"]] + (["check-ins stale"] if o["stale"] else [])
+        flags = ", ".join(words)
+        table.add_row(
+            escape(o["id"]),
+            o["period"],
+            escape(o["team"] or "–"),
+            _score(o["score"]),
+            WORDS[o["status"]],
+            escape(flags or "–"),
+        )
     wide(console).print(table)
 
 
@@ -155,7 +177,10 @@ def _print_objective(o: dict[str, Any]) -> None:
     from rich.table import Table
 
     out = wide(console)
-    out.print(f"{escape(o['objective'])} ({o['id']}, {o['period']}) · {WORDS[o['status']]} · score {_score(o['score'])}", highlight=False)
+    out.print(
+        f"{escape(o['objective'])} ({o['id']}, {o['period']}) · {WORDS[o['status']]} · score {_score(o['score'])}",
+        highlight=False,
+    )
     table = Table(title_justify="left")
     for name in ("key result", "baseline", "current", "target", "score", "expected", "status", "confidence"):
         table.add_column(name, justify="left" if name in ("key result", "status") else "right")

@@ -15,8 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
-from headway.serve import pages_okr
 from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
+from headway.serve.pages_okr import install as install_okr
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.review_api import router as review_router
 from headway.serve.security import Posture
@@ -94,7 +94,7 @@ def create_app(
     webhooks.install(app)
     app.include_router(explain_api.router)
     dashboard.install(app)
-    pages_okr.install(app)
+    install_okr(app)
     app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

@@ -68,9 +68,7 @@ def get_objective(objective_id: ObjectiveId, state: State, actor: CurrentActor) 
     store = _store(state)
     checkins = list_checkins(store, [objective.id]) if store is not None else []
     today = workspace_today(state.engine)
-    return objective_report(
-        state.engine, spec, objective, actor=actor, store=store, today=today, checkins=checkins
-    )
+    return objective_report(state.engine, spec, objective, actor=actor, store=store, today=today, checkins=checkins)
 
 
 @router.post("/objectives/{objective_id}/checkins", status_code=201)

@@ -27,7 +27,7 @@ def objective_page(request: Request, objective_id: str) -> HTMLResponse:
     if objective_id not in spec.objectives:
         hint = choices_hint(objective_id, spec.objectives, "an objective id")
         return templates.TemplateResponse(
-            request, "missing.html", {"workspace": name, "what": objective_id, "hint": hint}, status_code=404
+            request, "objective_missing.html", {"workspace": name, "what": objective_id, "hint": hint}, status_code=404
         )
     context = {"workspace": name, "objective_id": objective_id}
     return templates.TemplateResponse(request, "objectives.html", context)

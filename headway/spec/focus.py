@@ -89,7 +89,7 @@ def _too_many_kpis(ws: Workspace) -> list[Issue]:
     for metric, origin in _live(ws):
         if metric.kind is Kind.KPI:
             for scope in _scopes(metric):
-                if metric.id not in stars.get(scope, []) and metric.id != ws.config.north_star:
+                if metric.id not in stars.get(scope, [])[:1] and metric.id != ws.config.north_star:
                     by_scope.setdefault(scope, []).append((metric, origin))
     issues = []
     for scope, kpis in sorted(by_scope.items()):
@@ -132,7 +132,9 @@ def _kr_metrics(ws: Workspace, spec: ObjectiveSpec) -> Iterator[tuple[Metric, Or
 def _vanity_goals(ws: Workspace, spec: ObjectiveSpec) -> list[Issue]:
     hint = "A running total only goes up; steer by the count per period, or a rate."
     issues = [
-        origin.issue(("kind",), f"KPI '{m.id}' is a vanity metric (a running total or tagged vanity)", hint, code="focus_vanity")
+        origin.issue(
+            ("kind",), f"KPI '{m.id}' is a vanity metric (a running total or tagged vanity)", hint, code="focus_vanity"
+        )
         for m, origin in _live(ws)
         if m.kind is Kind.KPI and is_vanity(m)
     ]
@@ -144,9 +146,14 @@ def _vanity_goals(ws: Workspace, spec: ObjectiveSpec) -> list[Issue]:
 
 
 def _output_goals(ws: Workspace, spec: ObjectiveSpec) -> list[Issue]:
-    hint = "Counts of output (tickets closed, items shipped) are easy to raise without changing an outcome; set the goal on the outcome it should move."
+    hint = (
+        "Counts of output (tickets closed, items shipped) are easy to raise without changing an outcome; "
+        "set the goal on the outcome it should move."
+    )
     issues = [
-        origin.issue(("target",), f"target on '{m.id}', an output count that invites gaming", hint, code="focus_output_goal")
+        origin.issue(
+            ("target",), f"target on '{m.id}', an output count that invites gaming", hint, code="focus_output_goal"
+        )
         for m, origin in _live(ws)
         if m.target is not None and is_output_count(m)
     ]
