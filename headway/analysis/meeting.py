@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from headway.analysis.agreement import kendalls_w, pairs, per_kpi
 from headway.spec.meetings import ActionStatus, load_meetings, quarter_bounds
@@ -95,6 +96,11 @@ def meeting_report(ws: Workspace, period: str, *, store: StateStore | None, toda
         "overdue_actions": sum(a["overdue"] for a in actions),
         "changes": found.changes,
     }
+
+
+def today(ws: Workspace) -> dt.date:
+    """Today on the workspace's wall clock: what `overdue` is judged against."""
+    return dt.datetime.now(ZoneInfo(ws.config.timezone)).date()
 
 
 def quarter_of(day: dt.date) -> str:
