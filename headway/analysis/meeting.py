@@ -56,7 +56,8 @@ def gather(ws: Workspace, store: StateStore | None, period: str | None) -> Entri
         for key, read in readers.items():
             for record in read(store, period):
                 row = stored.record_json(record)
-                out[key].append({**row, "source": row.pop("via")})
+                row["source"] = row.pop("via")
+                out[key].append(row)
     return Entries(**out)
 
 

@@ -118,7 +118,7 @@ def show_initiative(
     if m is None:
         console.print("not measured: " + ("not launched" if row["launch"] is None else row["status"]), highlight=False)
         return
-    console.print(f"launched {m['launched']} ({row['launch_from']}) · {m['method']} · {m['verdict']}: {m['reading']}",
+    console.print(f"launched {m['launched']} ({row['launch_from']}) · {m['method']} · {m['reading']}",
                   highlight=False)  # fmt: skip
     for k in m["kpis"]:
         for w in k["windows"]:
@@ -126,7 +126,7 @@ def show_initiative(
                 text = f"{_pct(w['change_pct'])} ({_pct(w['ci_low_pct'])}..{_pct(w['ci_high_pct'])})"
                 text += f" = {w['change']:+.4g} ({w['ci_low']:+.4g}..{w['ci_high']:+.4g})"
             else:
-                text = w.get("reason", "")
+                text = w.get("reason", "window not over yet")
             console.print(f"  {k['metric']} first {w['window']} {w['from']}..{w['to']}: {text} · {w['verdict']}",
                           highlight=False)  # fmt: skip
 

@@ -83,7 +83,8 @@ def _check_metrics(state: ServerState, ids: list[str], field: str) -> None:
 
 def _row(record: Any) -> dict[str, Any]:
     row = record_json(record)
-    return {**row, "source": row.pop("via")}
+    row["source"] = row.pop("via")
+    return row
 
 
 @router.get("")
