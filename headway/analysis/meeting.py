@@ -105,4 +105,4 @@ def today(ws: Workspace) -> dt.date:
 
 
 def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
