@@ -139,3 +139,57 @@ def test_overview_panel_lists_open_action_items(browser: Any, server: Server) ->
         assert visit.problems == []
     finally:
         visit.close()
+
+
+def test_a_ranking_changed_in_the_ui_needs_a_reason(browser: Any, server: Server) -> None:
+    visit = Visit(browser, server.url + "/meeting?period=2026Q4", DESKTOP)
+    try:
+        visit.page.wait_for_selector("#ranks tbody tr")
+        visit.page.click("#rank-box summary")
+        visit.page.fill("#new-ranking [name=stakeholder]", "marketing")
+        visit.page.fill("#new-ranking [name=kpis]", "csat, paying_accounts, nps")
+        visit.page.click("#new-ranking button[type=submit]")
+        visit.page.wait_for_selector("#error:not([hidden])")
+        assert "needs a reason" in visit.page.locator("#error").inner_text()
+        visit.page.fill("#new-ranking [name=reason]", "Churn calls showed support quality matters most")
+        visit.page.click("#new-ranking button[type=submit]")
+        visit.page.wait_for_selector("#changes li:has-text('Churn calls showed')")
+        body = httpx.get(f"{server.url}/api/v1/meeting", params={"period": "2026Q4"}, timeout=30).json()
+        marketing = next(r for r in body["rankings"] if r["stakeholder"] == "marketing")
+        assert (marketing["kpis"], marketing["source"]) == (["csat", "paying_accounts", "nps"], "ui")
+        change = next(c for c in body["changes"] if c["reason"].startswith("Churn calls"))
+        assert change["kind"] == "priority_change" and change["who"] == "marketing"
+        expected = ("422: " + server.url + "/api/v1/meeting/rankings", "status of 422")
+        assert [p for p in visit.problems if not any(e in p for e in expected)] == []
+    finally:
+        visit.close()
+
+
+def test_an_initiative_added_in_the_ui_is_ranked(browser: Any, server: Server) -> None:
+    visit = Visit(browser, server.url + "/initiatives", DESKTOP)
+    try:
+        visit.page.wait_for_selector("#ranked tbody tr", timeout=120_000)
+        visit.page.click("#add-initiative summary")
+        for name, value in {
+            "id": "churn_survey",
+            "name": "Exit survey für Kündiger",
+            "owner": "Zoë",
+            "metric": "paying_accounts",
+            "low": "0.01",
+            "high": "0.03",
+            "effort": "2",
+        }.items():
+            visit.page.fill(f"#new-initiative [name={name}]", value)
+        visit.page.click("#new-initiative button[type=submit]")
+        visit.page.wait_for_selector("tr[data-initiative='churn_survey']", timeout=120_000)
+        one = httpx.get(f"{server.url}/api/v1/initiatives/churn_survey", timeout=120).json()
+        assert (one["source"], one["name"], one["expects"][0]["metric"]) == (
+            "ui",
+            "Exit survey für Kündiger",
+            "paying_accounts",
+        )
+        shown = visit.page.locator("tr[data-initiative='churn_survey'] td.score").inner_text()
+        assert shown == f"{one['score']:.3f}"
+        assert visit.problems == []
+    finally:
+        visit.close()
