@@ -269,3 +269,22 @@ def test_verdicts(low: float, high: float, ci: tuple[float, float, float], expec
 
     found = Estimate(ci[1], ci[0], ci[2], 0.01, 100.0, 30, 30, 3)
     assert verdict(found, Expected(metric="m", low=low, high=high, change="absolute")) == expected
+
+
+def test_a_stored_initiative_naming_a_removed_metric_reads_no_data(synth: tuple[Path, dict[str, list[Any]]]) -> None:
+    """Initiatives created in the UI are checked when posted; if the metric is later removed, no error, no number."""
+    root, _ = synth
+    gone = Initiative.model_construct(
+        **{
+            **initiative("gone", "score", LAUNCH, None).__dict__,
+            "expects": [Expected(metric="retired", low=1, high=2, change="absolute")],
+        }
+    )
+    engine = Engine(load_workspace(root))
+    try:
+        row = report(engine, gone)["gone"]
+    finally:
+        engine.close()
+    windows = row["measured"]["kpis"][0]["windows"]
+    assert [(w["verdict"], w["reason"]) for w in windows] == [("no_data", "unknown_metric")] * 2
+    assert row["measured"]["verdict"] == "no_data" and row["moves_no_kpi"]

@@ -365,6 +365,9 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
                                                                        ("mrr", "negative"))],
     *[("/review/{period}", None, mode) for mode in ("positive", "negative")],
+    *[(path, None, mode) for path in ("/initiatives", "/initiatives/{initiative_id}", "/meeting", "/meeting/actions",
+                                      "/meeting/actions/{action_id}", "/meeting/rankings", "/meeting/decisions",
+                                      "/meeting/changes") for mode in ("positive", "negative")],
 ]  # fmt: skip
 
 

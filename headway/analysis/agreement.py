@@ -17,8 +17,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scipy import stats
-
 # Schmidt (1997): reading W in words
 READINGS = ((0.9, "unusually strong"), (0.7, "strong"), (0.5, "moderate"), (0.3, "weak"), (0.1, "very weak"))
 
@@ -44,6 +42,8 @@ def kendalls_w(rankings: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     ties = sum(t**3 - t for order in rankings.values() if (t := n - len(set(order) & set(items))) > 1)
     w = 12 * s / (m * m * (n**3 - n) - m * ties)
     chi2 = m * (n - 1) * w
+    from scipy import stats  # loaded on use: listing action items needs no SciPy
+
     p = float(stats.chi2.sf(chi2, n - 1))
     reading = next((word for floor, word in READINGS if w >= floor), "none")
     return {"w": w, "chi2": chi2, "df": n - 1, "p_value": p, "raters": m, "items": n, "reading": reading}
@@ -76,6 +76,8 @@ def pairs(rankings: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
     """Kendall's tau-b between every two stakeholders over all ranked KPIs (left-out ones tied last)."""
     items = sorted({k for order in rankings.values() for k in order})
     full = {who: full_ranks(order, items) for who, order in rankings.items()}
+    from scipy import stats
+
     out = []
     for a, b in itertools.combinations(rankings, 2):
         tau = stats.kendalltau([full[a][i] for i in items], [full[b][i] for i in items]).statistic

@@ -139,7 +139,7 @@ def measure(
     asks = _asks(item, launch, engine)
     kpis = []
     for e in item.expects:
-        through = engine.data_through(e.metric)
+        through = _through(engine, e.metric)
         treated, control = _series(fetched, asks, e.metric)
         windows = []
         for name, days in WINDOWS:
@@ -167,6 +167,11 @@ def measure(
             "leading": leading, "verdict": outcome, "reading": _reading(item, kpis, leading, outcome)}  # fmt: skip
 
 
+def _through(engine: Engine, metric_id: str) -> dt.date | None:
+    """The metric's last complete day; None for a metric the spec no longer has (a stored initiative may name one)."""
+    return engine.data_through(metric_id) if metric_id in engine.workspace.metrics else None
+
+
 def _overall(kpis: list[dict[str, Any]]) -> str:
     """The initiative's verdict: each KPI's latest complete window; the goal is met only when every KPI's is."""
     if not kpis:
@@ -174,7 +179,8 @@ def _overall(kpis: list[dict[str, Any]]) -> str:
     latest = []
     for k in kpis:
         done = [w for w in k["windows"] if w["complete"]]
-        latest.append(done[-1]["verdict"] if done else "too_early")
+        unreadable = all(w["verdict"] == "no_data" for w in k["windows"])
+        latest.append(done[-1]["verdict"] if done else "no_data" if unreadable else "too_early")
     if "too_early" in latest:
         return "too_early"
     for word in ("goal_met", "short_of_goal", "no_detectable_change", "wrong_way", "no_data"):
@@ -188,7 +194,7 @@ def _leading(
 ) -> list[dict[str, Any]]:
     out = []
     for metric in item.leading:
-        through = engine.data_through(metric)
+        through = _through(engine, metric)
         days = (through - launch).days + 1 if through else 0
         row: dict[str, Any] = {"metric": metric, "days": max(days, 0)}
         treated, control = _series(fetched, asks, metric)

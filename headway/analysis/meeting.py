@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from headway.analysis.agreement import kendalls_w, pairs, per_kpi
 from headway.spec.meetings import ActionStatus, load_meetings, quarter_bounds
@@ -55,7 +56,8 @@ def gather(ws: Workspace, store: StateStore | None, period: str | None) -> Entri
         for key, read in readers.items():
             for record in read(store, period):
                 row = stored.record_json(record)
-                out[key].append({**row, "source": row.pop("via")})
+                row["source"] = row.pop("via")
+                out[key].append(row)
     return Entries(**out)
 
 
@@ -97,5 +99,10 @@ def meeting_report(ws: Workspace, period: str, *, store: StateStore | None, toda
     }
 
 
+def today(ws: Workspace) -> dt.date:
+    """Today on the workspace's wall clock: what `overdue` is judged against."""
+    return dt.datetime.now(ZoneInfo(ws.config.timezone)).date()
+
+
 def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"

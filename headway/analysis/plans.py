@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from headway.analysis.initiatives import Listed, initiatives_report, launches_from
+from headway.analysis.meeting import today as today
 from headway.engine import Actor, Engine
 from headway.spec.annotations import load_annotations
 from headway.spec.initiatives import Initiative, load_initiatives
@@ -39,8 +39,3 @@ def report(engine: Engine, store: StateStore | None, *, actor: Actor) -> dict[st
     """`initiatives_report` over every initiative of the workspace: the JSON twin of /initiatives."""
     ws = engine.workspace
     return initiatives_report(engine, listed_initiatives(ws, store), launch_days(ws, store), actor=actor)
-
-
-def today(ws: Workspace) -> dt.date:
-    """Today on the workspace's wall clock: what `overdue` is judged against."""
-    return dt.datetime.now(ZoneInfo(ws.config.timezone)).date()

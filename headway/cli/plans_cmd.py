@@ -118,7 +118,7 @@ def show_initiative(
     if m is None:
         console.print("not measured: " + ("not launched" if row["launch"] is None else row["status"]), highlight=False)
         return
-    console.print(f"launched {m['launched']} ({row['launch_from']}) · {m['method']} · {m['verdict']}: {m['reading']}",
+    console.print(f"launched {m['launched']} ({row['launch_from']}) · {m['method']} · {m['reading']}",
                   highlight=False)  # fmt: skip
     for k in m["kpis"]:
         for w in k["windows"]:
@@ -126,19 +126,19 @@ def show_initiative(
                 text = f"{_pct(w['change_pct'])} ({_pct(w['ci_low_pct'])}..{_pct(w['ci_high_pct'])})"
                 text += f" = {w['change']:+.4g} ({w['ci_low']:+.4g}..{w['ci_high']:+.4g})"
             else:
-                text = w.get("reason", "")
+                text = w.get("reason", "window not over yet")
             console.print(f"  {k['metric']} first {w['window']} {w['from']}..{w['to']}: {text} · {w['verdict']}",
                           highlight=False)  # fmt: skip
 
 
 def _actions(workspace: Path, period: str | None) -> tuple[list[dict[str, Any]], dt.date]:
-    from headway.analysis import plans
     from headway.analysis.meeting import gather, with_overdue
+    from headway.analysis.meeting import today as today_of
 
     ws = open_workspace(workspace)
     store = _store(ws)
     try:
-        today = plans.today(ws)
+        today = today_of(ws)
         return with_overdue(gather(ws, store, period).actions, today), today
     finally:
         store.dispose()
@@ -216,14 +216,14 @@ def done_action(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Mark a stored action item done (YAML ones change in their file)."""
-    from headway.analysis import plans
+    from headway.analysis.meeting import today
     from headway.spec.meetings import ActionStatus
     from headway.store.meeting import set_action_status
 
     ws = open_workspace(workspace)
     store = _store(ws)
     try:
-        record = set_action_status(store, action, ActionStatus.DONE, plans.today(ws))
+        record = set_action_status(store, action, ActionStatus.DONE, today(ws))
     finally:
         store.dispose()
     if record is None:
@@ -238,8 +238,8 @@ def meeting(
 ) -> None:
     """A quarter's alignment meeting: priorities by stakeholder, agreement (Kendall's W), open actions, changes."""
     _format(output)
-    from headway.analysis import plans
     from headway.analysis.meeting import meeting_report, quarter_of
+    from headway.analysis.meeting import today as today_of
     from headway.spec.meetings import QUARTER
 
     if period is not None and not QUARTER.match(period):
@@ -247,7 +247,7 @@ def meeting(
     ws = open_workspace(workspace)
     store = _store(ws)
     try:
-        today = plans.today(ws)
+        today = today_of(ws)
         body = meeting_report(ws, period or quarter_of(today), store=store, today=today)
     finally:
         store.dispose()

@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, ConfigDict
 from headway.analysis import plans
 from headway.analysis.meeting import gather, meeting_report, quarter_of, with_overdue
 from headway.errors import HeadwayError
-from headway.serve.errors import ERROR_RESPONSES
+from headway.serve.errors import ERROR_RESPONSES, ErrorBody
 from headway.serve.initiatives_api import store_of
 from headway.serve.state import ServerState, get_state
 from headway.spec.annotations import iso_day
@@ -37,7 +37,8 @@ from headway.spec.models import Model
 from headway.store import meeting as stored
 from headway.store.meeting import record_json
 
-router = APIRouter(prefix="/api/v1/meeting", tags=["api"], responses=ERROR_RESPONSES)
+CONFLICT = {"model": ErrorBody, "description": "The id is taken."}
+router = APIRouter(prefix="/api/v1/meeting", tags=["api"], responses={**ERROR_RESPONSES, 409: CONFLICT})
 State = Annotated[ServerState, Depends(get_state)]
 PeriodQuery = Annotated[str | None, Query(pattern=QUARTER.pattern, description="A quarter such as 2026Q4.")]
 Via = Literal["api", "ui"]
@@ -83,7 +84,8 @@ def _check_metrics(state: ServerState, ids: list[str], field: str) -> None:
 
 def _row(record: Any) -> dict[str, Any]:
     row = record_json(record)
-    return {**row, "source": row.pop("via")}
+    row["source"] = row.pop("via")
+    return row
 
 
 @router.get("")

@@ -22,7 +22,7 @@ from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Ident, Metric, Model
 
 FOLDER = "meetings"
-QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+QUARTER = re.compile(r"^([1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])Q([1-4])$")  # years 0001 to 9999
 Quarter = Annotated[str, StringConstraints(pattern=QUARTER.pattern)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Ids = Annotated[list[Ident], Field(max_length=50)]
@@ -35,8 +35,8 @@ def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
         raise ValueError(f"expected a quarter such as 2026Q4, got {period!r}")
     year, q = int(found[1]), int(found[2])
     start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-    return start, end - dt.timedelta(days=1)
+    end = dt.date(year, 12, 31) if q == 4 else dt.date(year, 3 * q + 1, 1) - dt.timedelta(days=1)
+    return start, end
 
 
 class ActionStatus(StrEnum):

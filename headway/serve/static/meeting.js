@@ -85,6 +85,27 @@
     history.replaceState(null, "", "?" + params.toString());
     load();
   });
+  const ids = (text) => String(text || "").split(",").map((s) => s.trim()).filter(Boolean);
+  function postForm(id, url, build) {
+    document.getElementById(id).addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const body = build(new FormData(ev.target));
+      body.period = document.getElementById("period").textContent;
+      body.via = "ui";
+      call(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+        .then(() => { ev.target.reset(); return load(); })
+        .catch((e) => showError(e.message));
+    });
+  }
+  postForm("new-ranking", "/api/v1/meeting/rankings", (f) => {
+    const body = { stakeholder: f.get("stakeholder"), kpis: ids(f.get("kpis")) };
+    if (f.get("person")) body.person = f.get("person");
+    if (f.get("reason")) body.reason = f.get("reason");
+    return body;
+  });
+  postForm("new-change", "/api/v1/meeting/changes", (f) => ({
+    kind: f.get("kind"), who: f.get("who"), day: f.get("day"), reason: f.get("reason"), metrics: ids(f.get("metrics")),
+  }));
   document.getElementById("new-action").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);

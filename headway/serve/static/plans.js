@@ -46,14 +46,32 @@
     document.getElementById("status").textContent = body.initiatives.length + " initiative(s)";
   }
 
-  fetch("/api/v1/initiatives").then(async (r) => {
-    const body = await r.json();
-    if (!r.ok) throw new Error(body.error + (body.hint ? " " + body.hint : ""));
-    draw(body);
-  }).catch((e) => {
+  function fail(e) {
     const box = document.getElementById("error");
     box.hidden = false;
     box.textContent = String(e.message || e);
     document.getElementById("status").textContent = "";
+  }
+
+  async function call(url, init) {
+    const r = await fetch(url, init);
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error + (body.hint ? " " + body.hint : ""));
+    return body;
+  }
+
+  function load() { return call("/api/v1/initiatives").then(draw).catch(fail); }
+
+  document.getElementById("new-initiative").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = new FormData(ev.target);
+    const body = { id: f.get("id"), name: f.get("name"), owner: f.get("owner"), status: f.get("status"),
+      confidence: Number(f.get("confidence")), effort: Number(f.get("effort")), via: "ui", expects: [] };
+    if (f.get("metric")) body.expects.push({ metric: f.get("metric"), low: Number(f.get("low")), high: Number(f.get("high")), change: f.get("change") });
+    if (f.get("launched")) body.launched = f.get("launched");
+    call("/api/v1/initiatives", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(() => { document.getElementById("error").hidden = true; ev.target.reset(); return load(); })
+      .catch(fail);
   });
+  load();
 })();
