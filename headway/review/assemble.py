@@ -1,8 +1,9 @@
 """The pack: every section in meeting order, each built alone so one failure leaves the rest standing.
 
-A section is `{"id", "title", "status", ...}`; status `ok`, `absent` (the workspace or this
-build has nothing to show, and `message` says why), or `error` (it failed: the error's code and
-message). Sections that need the state database are absent without one.
+A section is `{"id", "title", "status", ...}`; status `ok`, `absent` (the workspace has
+nothing to show, and `message` says why), or `error` (it failed: the error's code and
+message). Without a state database the pack holds only what the spec files and the data give
+(no fired alerts, stored notes, check-ins or items added in the UI), and the guardrails section says so.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("actions", "Open action items"),
     ("annotations", "Annotations of the quarter"),
 )
-NOT_BUILT: dict[str, str] = {}  # section id -> why this build cannot show it (none since OKRs and meetings merged)
 Builder = Callable[["Context"], dict[str, Any]]
 
 
@@ -122,11 +122,8 @@ def review_pack(
 
 
 def _build(section_id: str, ctx: Context) -> dict[str, Any]:
-    builder = BUILDERS.get(section_id)
-    if builder is None:
-        return {"status": "absent", "reason": "not_built", "message": NOT_BUILT[section_id]}
     try:
-        return builder(ctx)
+        return BUILDERS[section_id](ctx)
     except HeadwayError as error:
         return {"status": "error", "reason": error.code, "message": error.message, "hint": error.hint}
 
