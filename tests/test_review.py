@@ -483,3 +483,22 @@ def test_the_balance_counts_finished_work_by_type(packs: dict[str, dict[str, Any
     assert [(r["type"], r["value"]) for r in shown["rows"]] == rows
     assert [r["share"] for r in shown["rows"]] == pytest.approx([n / total for _, n in rows], rel=1e-12)
     assert shown["label"].startswith("Throughput by type (no investment_fte")
+
+
+def test_a_section_that_fails_fails_alone(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from headway.engine import QueryError
+    from headway.review import assemble
+
+    def broken(_: Any) -> dict[str, Any]:
+        raise QueryError("the tree is broken", "Fix the tree.", code="broken_tree")
+
+    monkeypatch.setitem(assemble.BUILDERS, "tree", broken)
+    engine = Engine(load_workspace(demo))
+    try:
+        pack = review_pack(engine, "2026Q3", actor=Actor.owner())
+    finally:
+        engine.close()
+    tree = section(pack, "tree")
+    assert (tree["status"], tree["reason"], tree["message"]) == ("error", "broken_tree", "the tree is broken")
+    assert {s["status"] for s in pack["sections"] if s["id"] != "tree"} == {"ok"}
+    assert "This section failed: the tree is broken" in render_html(pack)
