@@ -19,7 +19,7 @@ def review(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print a PDF with headless Chromium.")] = True,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Write the quarterly review pack: north star and KPIs with pace, metric tree, guardrails, delivery, notes."""
+    """Write the quarterly review pack (offline HTML and PDF): KPIs with pace, OKRs, tree, guardrails, meeting."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from headway.engine import Actor, Engine
