@@ -172,6 +172,7 @@ def test_unknown_key_result_is_400_with_a_suggestion(server: Server) -> None:
 
 
 def test_pages_have_json_twins(server: Server) -> None:
+    assert 'href="/objectives"' in httpx.get(f"{server.url}/", timeout=120).text  # reachable from the overview
     page = httpx.get(f"{server.url}/objectives", timeout=60)
     assert page.status_code == 200 and "/api/v1/objectives" in page.text
     detail = httpx.get(f"{server.url}/objectives/q3_revenue_per_account", timeout=60)
