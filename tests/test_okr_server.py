@@ -195,6 +195,8 @@ def test_cli_list_show_and_checkin(demo: Path) -> None:
         "okr", "checkin", "q3_faster_flow", "--kr", "cycle_time", "-c", "3", "--comment", "naïve", "-w", str(demo)
     )
     assert made.returncode == 0 and json.loads(made.stdout)["comment"] == "naïve"
+    again = headway("okr", "show", "q3_faster_flow", "-w", str(demo))
+    assert "confidence 3: naïve" in again.stdout
 
 
 @pytest.mark.parametrize(
