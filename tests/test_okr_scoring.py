@@ -248,7 +248,7 @@ def test_baseline_is_frozen_once_the_quarter_started(workspace: Path, store: Sta
 
 def test_baseline_is_not_frozen_before_the_quarter(workspace: Path, store: StateStore) -> None:
     early = kr(report(workspace, store, today=dt.date(2026, 6, 25)), "committed")
-    assert early["baseline"]["source"] == "data" or early["baseline"]["source"] == "provisional"
+    assert early["baseline"] == {"value": 150.0, "period": "2026-06-01", "reason": None, "source": "provisional"}
     assert early["reason"] == "no_complete_period"  # nothing of the quarter has happened yet
     write_orders(workspace, [(d, a * 10 if d.startswith("2026-06") else a, x) for d, a, x in ORDERS])
     later = kr(report(workspace, store), "committed")
@@ -311,3 +311,26 @@ def test_spark_scores_the_same_key_results(workspace: Path, spark: Any) -> None:
     assert kr(found, "faster")["score"] == pytest.approx(0.25)
     assert kr(found, "seasonal")["expected_share"] == pytest.approx(0.9)
     assert kr(found, "visits")["reason"] == "no_baseline:no_data"
+
+
+def test_a_restricted_metric_is_refused_to_a_viewer_with_a_reason(tmp_path: Path) -> None:
+    root = build(tmp_path / "ws", OBJECTIVES.replace("objective: Grow revenue", "objective: Grow pay"))
+    metrics = METRICS + (
+        "  - id: salaries\n    kind: health\n    direction: decrease\n    source: orders\n"
+        "    measure: {agg: sum, expr: amount}\n    grain: month\n    sensitivity: restricted\n"
+    )
+    (root / "metrics" / "m.yml").write_text(metrics, encoding="utf-8")
+    (root / "objectives" / "q3.yml").write_text(
+        "objectives:\n  - id: pay\n    period: 2026Q3\n    objective: Pay\n"
+        "    key_results: [{id: pay, metric: salaries, target: 100}]\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_workspace(root))
+    try:
+        viewer = okr_report(engine, "2026Q3", actor=Actor.viewer(), today=TODAY)
+        owner = okr_report(engine, "2026Q3", actor=Actor.owner(), today=TODAY)
+    finally:
+        engine.close()
+    assert kr(viewer, "pay")["score"] is None and kr(viewer, "pay")["reason"] == "forbidden"
+    assert kr(viewer, "pay")["current"]["value"] is None  # no number leaks to the viewer
+    assert kr(owner, "pay")["baseline"]["value"] == 150  # the owner sees June's sum

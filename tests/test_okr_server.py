@@ -172,6 +172,7 @@ def test_unknown_key_result_is_400_with_a_suggestion(server: Server) -> None:
 
 
 def test_pages_have_json_twins(server: Server) -> None:
+    assert 'href="/objectives"' in httpx.get(f"{server.url}/", timeout=120).text  # reachable from the overview
     page = httpx.get(f"{server.url}/objectives", timeout=60)
     assert page.status_code == 200 and "/api/v1/objectives" in page.text
     detail = httpx.get(f"{server.url}/objectives/q3_revenue_per_account", timeout=60)
@@ -194,6 +195,8 @@ def test_cli_list_show_and_checkin(demo: Path) -> None:
         "okr", "checkin", "q3_faster_flow", "--kr", "cycle_time", "-c", "3", "--comment", "naïve", "-w", str(demo)
     )
     assert made.returncode == 0 and json.loads(made.stdout)["comment"] == "naïve"
+    again = headway("okr", "show", "q3_faster_flow", "-w", str(demo))
+    assert "confidence 3: naïve" in again.stdout
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,7 @@ def _key_result(
     now = current(found, span, today)
     out = {**base, "grain": span.grain.value, "baseline": start.to_json(), "current": now.to_json()}
     if start.value is None or now.value is None or now.period is None:
-        reason = ("no_baseline:" + (start.reason or "no_data")) if start.value is None else (now.reason or "no_data")
+        reason = found.error or _missing(start, now)
         return {**out, "score": None, "status": None, "expected_now": None, "reason": reason}
     sign = 1 if base["direction"] == Direction.INCREASE.value else -1
     as_of = min(span.last_day(now.period), last)
@@ -135,6 +135,13 @@ def _key_result(
         "improving": sign * (now.value - start.value) > 0,
         "change": now.value - start.value,
     }
+
+
+def _missing(start: Reading, now: Reading) -> str:
+    """Why a key result has no score: its baseline, or its current value, is missing (and why)."""
+    if start.value is None:
+        return "no_baseline:" + (start.reason or "no_data")
+    return now.reason or "no_data"
 
 
 def _base(objective: Objective, kr: KeyResult, kr_id: str, engine: Engine) -> dict[str, Any]:

@@ -200,6 +200,11 @@ def _print_objective(o: dict[str, Any]) -> None:
     for g in o["guardrails"]:
         state = "no data" if g["degraded"] is None else ("DEGRADED" if g["degraded"] else "holding")
         out.print(f"guardrail {g['metric']}: {state}", highlight=False)
+    for kr in o["key_results"]:
+        for c in kr["checkins"]["history"][-3:]:  # the latest three; --format json has them all
+            words = " · ".join(w for w in (c["comment"], c["blockers"] and f"blockers: {c['blockers']}") if w)
+            line = f"check-in {kr['id']} {c['at'][:10]} {c['author']} confidence {c['confidence']}"
+            out.print(escape(line + (f": {words}" if words else "")), highlight=False)
     for f in o["flags"]:
         out.print(f"[bold red]push and protect:[/] {escape(f['message'])}", highlight=False)
 
