@@ -288,3 +288,26 @@ def test_a_stored_initiative_naming_a_removed_metric_reads_no_data(synth: tuple[
     windows = row["measured"]["kpis"][0]["windows"]
     assert [(w["verdict"], w["reason"]) for w in windows] == [("no_data", "unknown_metric")] * 2
     assert row["measured"]["verdict"] == "no_data" and row["moves_no_kpi"]
+
+
+@pytest.mark.parametrize(
+    ("phi", "days", "low", "high"),
+    [(0.0, 30, 0.92, 0.97), (0.0, 91, 0.92, 0.97), (0.3, 30, 0.86, 0.95), (0.3, 91, 0.89, 0.96)],
+    ids=["iid-month", "iid-quarter", "ar-month", "ar-quarter"],
+)
+def test_interval_coverage_in_simulation(phi: float, days: int, low: float, high: float) -> None:
+    """How often the 95% interval covers a true change of +0.5 with AR(1) noise (seeded, 400 runs each).
+
+    Newey-West is a large-sample correction: with day-to-day correlation 0.3 and 30 days a side it
+    covers about 90% (docs/spec.md says so); with independent days about 94%.
+    """
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(400):
+        shocks, noise = rng.normal(size=2 * days), np.zeros(2 * days)
+        for i in range(2 * days):
+            noise[i] = (phi * noise[i - 1] if i else 0.0) + shocks[i]
+        found = before_after(list(noise[:days] + 10), list(noise[days:] + 10.5), baseline=10.0)
+        assert found is not None
+        hits += found.low <= 0.5 <= found.high
+    assert low <= hits / 400 <= high
