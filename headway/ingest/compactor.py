@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -81,6 +80,11 @@ class Compactor:
         with (self.folder / "compact.lock").open("a") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             yield
+
+    def recover(self) -> None:
+        """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work)."""
+        with self._exclusive():
+            self.lake.clean()
 
     def run_pass(self, only: set[int] | None = None) -> PassResult:
         """Compact closed segments (all, or `only` these) and count what they held."""
@@ -195,10 +199,12 @@ class Compactor:
         before = json.dumps(known, sort_keys=True)
         for column in ("properties", "context"):
             fields = known.setdefault(column, {})
+            seen: dict[tuple[str, str], None] = {}  # each (key, type) once, in order: rows mostly repeat them
             for row in rows:
-                for key, value in row.get(f"{column}_types", {}).items():
-                    if IDENT_RE.match(key) and len(fields) < 1000:
-                        fields[key] = value if fields.get(key, value) == value else "string"
+                seen.update(dict.fromkeys(row.get(f"{column}_types", {}).items()))
+            for key, value in seen:
+                if IDENT_RE.match(key) and len(fields) < 1000:
+                    fields[key] = value if fields.get(key, value) == value else "string"
         if json.dumps(known, sort_keys=True) != before:
             temp = path.with_name(f".{path.name}.tmp")
             temp.parent.mkdir(parents=True, exist_ok=True)
@@ -255,31 +261,3 @@ def to_table(rows: list[dict[str, Any]]) -> pa.Table:
     columns["properties"] = _string_map([row["properties"] for row in rows])
     columns["context"] = _string_map([row["context"] for row in rows])
     return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
-
-
-class Background:
-    """The compactor thread of `headway serve`: a pass every `visible_within_s` seconds."""
-
-    def __init__(self, compactor: Compactor, interval: float):
-        self.compactor = compactor
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="headway-compactor", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        import logging
-
-        while not self._stop.wait(self.interval):
-            try:
-                self.compactor.run_pass()
-            except Exception:  # keep serving; the next pass retries the same segments
-                logging.getLogger("headway.ingest").exception("compaction failed")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=60)
-        self.compactor.run_pass()
