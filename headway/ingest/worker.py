@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -47,7 +48,10 @@ class CompactorProcess:
 
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "headway.ingest.worker", str(self.root), self.settings.model_dump_json()]
-        self._child = subprocess.Popen(command, stdin=subprocess.PIPE, close_fds=True)
+        # the child imports this very copy of headway (not another one installed in the environment)
+        paths = [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+        self._child = subprocess.Popen(command, stdin=subprocess.PIPE, close_fds=True, env=env)
 
     def _tick(self) -> None:
         while not self._stop.wait(self.interval):

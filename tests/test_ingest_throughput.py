@@ -1,0 +1,182 @@
+"""The mechanisms behind ingestion throughput, each checked for the durability it must keep:
+
+- group commit: concurrent writers share fsyncs, and each is released only once its own bytes are
+  on disk; a failed fsync never becomes a 200;
+- the compactor as a child process: SIGKILL it mid-pass, repeatedly, while clients send (some of
+  them the same ids at once): every acknowledged id is in the lake exactly once;
+- size-tiered merging: large files are kept as they are (same inode), small ones merged.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from fixtures import Server
+from fixtures.ingest import ServerProcess, create_key, ingest_db, lake_ids, make_workspace, wait_until
+
+from headway.ingest.lake import SCHEMA, Lake, size_tier
+from headway.ingest.log import EventLog
+from headway.serve import create_app
+
+
+def test_group_commit_releases_each_writer_only_after_its_own_bytes_are_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbers = iter(range(1, 100))
+    log = EventLog(tmp_path / "log", lambda: next(numbers))
+    synced: list[int] = []  # the file size at each fsync: everything below it is durable
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        time.sleep(0.01)  # a disk: writers pile up meanwhile
+        real_fsync(fd)
+        synced.append(os.fstat(fd).st_size)
+
+    monkeypatch.setattr("headway.ingest.log.os.fsync", slow_fsync)
+    released: dict[bytes, int] = {}  # payload -> durable size when its writer was released
+    lock = threading.Lock()
+
+    def writer(n: int) -> None:
+        for i in range(10):
+            payload = f"writer {n:02d} line {i:02d} ünïcode\n".encode()
+            log.submit(payload).result(timeout=30)
+            with lock:
+                released[payload] = synced[-1] if synced else 0
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    log.close()
+    data = next((tmp_path / "log").glob("seg-*.log")).read_bytes()
+    assert len(released) == 160 and data.count(b"\n") == 160
+    for payload, durable in released.items():
+        end = data.index(payload) + len(payload)
+        assert end <= durable, f"{payload!r} was released before its bytes were fsync'd"
+    assert len(synced) < 160 / 2, f"{len(synced)} fsyncs for 160 writes: no grouping"
+
+
+def test_a_failed_fsync_is_never_acknowledged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    key = create_key(ws)
+    app = create_app(ws, warm=False)
+    event = {"type": "track", "userId": "u", "event": "E", "messageId": "not-durable"}
+    with Server(app) as server:
+        log: EventLog = app.state.ingestor.log
+
+        def append_then_fail(data: bytes) -> None:  # the bytes reach the file, the fsync fails
+            log._handle.write(data)
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(log, "write", append_then_fail)
+        response = httpx.post(f"{server.url}/v1/track", json=event, auth=(key, ""), timeout=30)
+        assert response.status_code == 500, response.text
+        assert set(response.json()) >= {"error", "code"}
+        monkeypatch.undo()
+        again = httpx.post(f"{server.url}/v1/track", json=event, auth=(key, ""), timeout=30)
+        assert again.status_code == 200 and again.json() == {"success": True, "accepted": 1}
+    # the retried copy and the unacknowledged one that landed are one event
+    assert Counter(lake_ids(ws)) == {"not-durable": 1}
+
+
+def _compactor_children(pid: int) -> list[int]:
+    children: list[int] = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(c) for c in path.read_text().split()]
+    return children
+
+
+def test_killing_the_compactor_child_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", {"visible_within_s": 0.1, "merge_files": 3})
+    key = create_key(ws)
+    acked: list[str] = []
+    sent: set[str] = set()
+    stop = threading.Event()
+
+    def client(name: str) -> None:
+        number = 0
+        with httpx.Client(timeout=10) as http:
+            while not stop.is_set():
+                # pairs of clients send the same ids at the same moment: dedupe under concurrency
+                ids = [f"{name}-{number}-{i}-é" for i in range(50)]
+                number += 1
+                sent.update(ids)
+                body = {"batch": [{"type": "track", "event": "Load", "userId": "ü", "messageId": m} for m in ids]}
+                for _ in range(50):
+                    response = http.post(f"{server.url}/v1/batch", json=body, auth=(key, ""))
+                    if response.status_code == 200:
+                        acked.extend(ids)
+                        break
+                    assert response.status_code == 429, response.text
+                    time.sleep(0.05)
+
+    with ServerProcess(ws, tmp_path / "server.log") as server:
+        assert server.process is not None
+        threads = [threading.Thread(target=client, args=(f"c{i % 3}",), daemon=True) for i in range(6)]
+        for thread in threads:
+            thread.start()
+        kills = 0
+        try:
+            for _ in range(5):
+                time.sleep(0.6)
+                children = wait_until(lambda: _compactor_children(server.process.pid), timeout=10)  # type: ignore[union-attr]
+                assert children, "no compactor child process"
+                for child in children:
+                    os.kill(child, signal.SIGKILL)
+                    kills += 1
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=60)
+        # the server replaces its compactor: everything acknowledged becomes visible without a restart
+        unique = set(acked)
+        assert wait_until(lambda: set(lake_ids(ws)) >= unique, timeout=30), "acknowledged events never published"
+    stored = Counter(lake_ids(ws))
+    assert kills >= 5 and len(unique) > 500
+    assert [m for m, c in stored.items() if c > 1] == [], "duplicates in the lake"
+    assert set(stored) <= sent
+    with ingest_db(ws) as con:
+        (accepted,) = con.execute("SELECT sum(value) FROM stats WHERE metric = 'accepted'").fetchone()
+        (duplicates,) = con.execute("SELECT coalesce(sum(value), 0) FROM stats WHERE metric = 'duplicates'").fetchone()
+    assert accepted == len(stored)
+    assert accepted + duplicates >= len(acked)  # every acknowledged copy was counted: kept or dropped
+
+
+def _table(n: int, prefix: str) -> pa.Table:
+    rows: dict[str, Any] = {name: [None] * n for name in SCHEMA.names}
+    rows["message_id"] = [f"{prefix}-{i:06d}-{os.urandom(8).hex()}" for i in range(n)]
+    rows["timestamp"] = [1_793_000_000_000_000 + i for i in range(n)]
+    rows["properties"] = rows["context"] = [[] for _ in range(n)]
+    return pa.table(rows, schema=SCHEMA)
+
+
+def test_size_tiered_merge_keeps_large_files_and_merges_small_ones(tmp_path: Path) -> None:
+    assert [size_tier(s, 4, 1000) for s in (0, 999, 1000, 3999, 4000, 16_000)] == [0, 0, 1, 1, 2, 3]
+    lake = Lake(tmp_path)
+    day = "2026-11-02"
+    lake.add(day, "big.parquet", _table(20_000, "big"))
+    big = lake.files(day)[0]
+    big_size, big_inode = big.stat().st_size, big.stat().st_ino
+    assert big_size > 100_000
+    merges = 0
+    for i in range(9):
+        lake.add(day, f"small-{i}.parquet", _table(3, f"s{i}"))
+        merges += lake.merge(day, threshold=4, small_bytes=50_000)
+    files = lake.files(day)
+    kept = [f for f in files if f.stat().st_ino == big_inode]
+    assert merges >= 2 and len(kept) == 1, "the large file was rewritten"
+    assert len(files) <= 4
+    ids = Counter(m for f in files for m in pq.read_table(f, columns=["message_id"]).column(0).to_pylist())
+    assert sum(ids.values()) == 20_000 + 27 and max(ids.values()) == 1
+    assert len(list((lake.versions / day).iterdir())) == 1  # old versions are gone
