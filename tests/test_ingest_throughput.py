@@ -272,3 +272,30 @@ def test_a_torn_tail_takes_the_line_by_line_path(tmp_path: Path) -> None:
     path.write_bytes(encode({"k": "q", "reason": "r"}) + b"garbage\n")
     assert read(con, path) is None
     con.close()
+
+
+def test_ctrl_c_publishes_what_was_acknowledged_without_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+
+    from fixtures import free_port, wait_for_port
+    from fixtures.ingest import HEADWAY
+
+    ws = make_workspace(tmp_path / "ws", {"visible_within_s": 600})  # no pass before the last one
+    key = create_key(ws)
+    port = free_port()
+    with (tmp_path / "server.log").open("wb") as out:
+        server = subprocess.Popen(
+            [str(HEADWAY), "serve", "-w", str(ws), "--port", str(port)], stdout=out, stderr=out, start_new_session=True
+        )
+    try:
+        wait_for_port(port, timeout=30)
+        event = {"type": "track", "userId": "ü", "event": "E", "messageId": "before-ctrl-c"}
+        response = httpx.post(f"http://127.0.0.1:{port}/v1/track", json=event, auth=(key, ""), timeout=30)
+        assert response.status_code == 200
+        os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
+        assert server.wait(timeout=120) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert "Traceback" not in (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert lake_ids(ws) == ["before-ctrl-c"]

@@ -51,7 +51,9 @@ class CompactorProcess:
         # the child imports this very copy of headway (not another one installed in the environment)
         paths = [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-        self._child = subprocess.Popen(command, stdin=subprocess.PIPE, close_fds=True, env=env)
+        # its own session: Ctrl-C in a terminal stops the server, which then stops the child through
+        # the pipe after a last pass, instead of killing the child mid-pass
+        self._child = subprocess.Popen(command, stdin=subprocess.PIPE, close_fds=True, env=env, start_new_session=True)
 
     def _tick(self) -> None:
         while not self._stop.wait(self.interval):
@@ -81,12 +83,13 @@ class CompactorProcess:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=timeout)
-        child = self._child
-        if child is None:
+        if self._child is None:
             return
         try:
             self.ask(LAST)
         finally:
+            child = self._child  # ask() replaces a child that had died
+            assert child is not None
             if child.stdin is not None:
                 child.stdin.close()
             try:
