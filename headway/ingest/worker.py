@@ -90,8 +90,11 @@ class CompactorProcess:
         finally:
             child = self._child  # ask() replaces a child that had died
             assert child is not None
-            if child.stdin is not None:
-                child.stdin.close()
+            try:
+                if child.stdin is not None:
+                    child.stdin.close()
+            except BrokenPipeError:  # it died with the command unread: nothing left to tell it
+                pass
             try:
                 child.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
