@@ -161,7 +161,9 @@ def _metric_panel(
                 rows.append(_row(a, row, panel))
     asked = {a.metric for a, _ in answered}
     no_data = [m for m in panel.metrics if m not in asked]
-    dims = {m: available_dimensions(engine.workspace.metrics, m) for m in panel.metrics if m in engine.workspace.metrics}
+    dims = {
+        m: available_dimensions(engine.workspace.metrics, m) for m in panel.metrics if m in engine.workspace.metrics
+    }
     unfiltered = [m for m in dims if any(d not in dims[m] for d in board.filters)]
     out: dict[str, Any] = {
         "index": p,
@@ -178,7 +180,9 @@ def _metric_panel(
         "not_filtered": unfiltered,
     }
     if panel.type is PanelType.KPI:
-        out["cards"] = [_card(m, [r for r in rows if r["metric"] == m]) for m in panel.metrics if m in grains]
+        refused = set(restricted) | {e["metric"] for e in problems}
+        shown = [m for m in panel.metrics if m in grains and m not in refused]
+        out["cards"] = [_card(m, [r for r in rows if r["metric"] == m]) for m in shown]
     return out
 
 

@@ -71,8 +71,8 @@ class Dashboard(Model):
     title: Text
     owner: Text | None = None
     description: Annotated[str, StringConstraints(max_length=4000)] | None = None
-    filters: Annotated[dict[Dimension, Annotated[str, StringConstraints(max_length=200)]], Field(max_length=5)] = (
-        Field(default_factory=dict)
+    filters: Annotated[dict[Dimension, Annotated[str, StringConstraints(max_length=200)]], Field(max_length=5)] = Field(
+        default_factory=dict
     )
     panels: Annotated[list[Panel], Field(min_length=1, max_length=40)]
 
@@ -152,4 +152,3 @@ def _by_issues(panel: Panel, origin: Origin, p: int, metrics: Mapping[str, Metri
             message = f"metric '{metric_id}' cannot be broken down by '{panel.by}'"
             out.append(origin.issue(("panels", p, "by"), message, hint, "unknown_dimension"))
     return out
-
