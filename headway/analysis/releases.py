@@ -16,12 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from headway.engine import Engine
+from headway.engine.listing import MAX_ROWS
 from headway.errors import HeadwayError
 from headway.spec.annotations import Annotation, AnnotationKind
 
 SOURCE = "deployments"
 LAKE_PATH = ".headway/lake/delivery/deployments/data.parquet"
-LOOKBACK_DAYS = 3 * 366  # the listing is bounded (1,000 rows): the recent past is what charts show
+EPOCH = dt.date(1970, 1, 1)
 _cache: dict[tuple[Any, ...], list[tuple[str, Annotation]]] = {}
 _lock = threading.Lock()
 
@@ -52,12 +53,15 @@ def _read(engine: Engine, today: dt.date | None) -> list[tuple[str, Annotation]]
     config = ws.config.delivery
     environments = config.production_environments if config else ["production"]
     now = today or dt.datetime.now(ZoneInfo(ws.config.timezone)).date()
-    start, end = now - dt.timedelta(days=LOOKBACK_DAYS), now + dt.timedelta(days=2)
+    end = now + dt.timedelta(days=2)
     rows: list[dict[str, Any]] = []
     try:
         for environment in environments:
             equals = {"environment": environment, "result": "success"}
-            rows += engine.rows(SOURCE, "finished_at", start, end, equals=equals)
+            found = engine.rows(SOURCE, "finished_at", EPOCH, end, equals=equals)
+            if len(found) >= MAX_ROWS:  # the listing is bounded: keep the most recent year whole instead
+                found = engine.rows(SOURCE, "finished_at", now - dt.timedelta(days=366), end, equals=equals)
+            rows += found
     except HeadwayError:  # the table is being rewritten or unreadable: charts go without release marks
         return []
     days: dict[tuple[str, dt.date], list[dict[str, Any]]] = defaultdict(list)
