@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from headway.analysis.alignment import Filter, tree_report
+from headway.analysis.alignment import Filter
+from headway.analysis.tree_cache import cached_tree_report
 from headway.engine import Actor, Compare, Engine, Failure, Query, Result
 from headway.engine.results import json_row
 from headway.errors import HeadwayError
@@ -236,9 +237,9 @@ def _tree_panel(engine: Engine, board: Dashboard, p: int, panel: Panel, actor: A
         dimension, value = next(iter(board.filters.items()))
         where = Filter(dimension, value)
     try:
-        report = tree_report(engine, where, actor=actor)
+        report = cached_tree_report(engine, where, actor=actor)
     except HeadwayError:  # no link shares the filter's dimension: the unfiltered tree, said so
-        report = tree_report(engine, None, actor=actor)
+        report = cached_tree_report(engine, None, actor=actor)
     rows = [
         {
             "from": e["from"],

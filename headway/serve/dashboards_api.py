@@ -149,14 +149,9 @@ def dashboard_page(request: Request, dashboard_id: DashboardId) -> HTMLResponse:
     try:
         board = dashboard(state.engine, dashboard_id)
     except HeadwayError as error:
-        context = {
-            "workspace": state.workspace.config.name,
-            "what": dashboard_id,
-            "hint": error.hint,
-            "noun": "dashboard",
-        }
-        return templates.TemplateResponse(request, "missing.html", context, status_code=404)
-    context = {"workspace": state.workspace.config.name, "board": board}
+        missing = {"workspace": state.workspace.config.name, "what": dashboard_id, "hint": error.hint}
+        return templates.TemplateResponse(request, "missing.html", {**missing, "noun": "dashboard"}, status_code=404)
+    context: dict[str, Any] = {"workspace": state.workspace.config.name, "board": board}
     return templates.TemplateResponse(request, "dashboard.html", context)
 
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from headway.analysis.alignment import Filter, tree_report
+from headway.analysis.alignment import Filter
+from headway.analysis.tree_cache import cached_tree_report
 from headway.engine import QueryError
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
@@ -28,4 +29,4 @@ def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, 
     if (dimension is None) != (value is None):
         raise QueryError("dimension and value go together", "Give both, e.g. ?dimension=plan&value=pro.")
     where = Filter(dimension, value) if dimension is not None and value is not None else None
-    return tree_report(state.engine, where, actor=actor)
+    return cached_tree_report(state.engine, where, actor=actor)
