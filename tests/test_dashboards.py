@@ -11,6 +11,8 @@ import io
 import json
 import os
 import re
+import shutil
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -256,3 +258,24 @@ def test_a_range_before_any_data_gives_no_rows_not_zeros(server: Server, demo: P
         (demo / "dashboards" / "early.yml").unlink()
     assert panels[0]["rows"] == [] and panels[0]["errors"] == []
     assert panels[2]["cards"][0]["value"] is None and panels[2]["cards"][0]["reason"] == "no_complete_period"
+
+
+def test_cli_writes_a_panel_as_png_through_kaleido(demo: Path, tmp_path: Path) -> None:
+    """Kaleido drives the system Chromium; the file is a PNG of the size asked (read from its IHDR header)."""
+    if shutil.which("chromium") is None:
+        pytest.fail("PNG export needs /usr/bin/chromium: run `make test` or `apt-get install -y chromium`")
+    for panel in ("1", "2"):  # a line chart, a table
+        out = tmp_path / f"panel-{panel}.png"
+        done = subprocess.run(
+            [HEADWAY, "dashboard", "export", "checks", "--panel", panel, "--out", str(out), "-w", str(demo)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        head = out.read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+        assert struct.unpack(">II", head[16:24]) == (1000, 420)
+    done = subprocess.run(
+        [HEADWAY, "dashboard", "export", "checks", "--out", str(tmp_path / "all.png"), "-w", str(demo)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2 and "--panel" in done.stderr

@@ -31,31 +31,44 @@ def list_(workspace: WorkspaceOption = Path(".")) -> None:
 
 def export(
     dashboard_id: Annotated[str, typer.Argument(help="The dashboard's id (see `headway dashboard list`).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write: FILE.html, or FILE.csv with --panel.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The file to write: FILE.html, or FILE.csv or FILE.png with --panel.")
+    ],
     panel: Annotated[
-        int | None, typer.Option("--panel", min=0, help="Write this panel's rows as CSV instead (0 is the first).")
+        int | None, typer.Option("--panel", min=0, help="Write this panel alone, as CSV or PNG (0 is the first).")
     ] = None,
     as_: AsOption = ActorChoice.OWNER,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Write the whole dashboard as one HTML file that opens offline (data and charts inlined), or one panel as CSV."""
+    """Write the whole dashboard as one HTML file that opens offline (data and charts inlined), or one panel as CSV
+    or PNG (PNG through Kaleido and the installed Chromium)."""
     from headway.engine import Engine
     from headway.serve.dashboards_api import dashboard_html_view, panel_csv_text, spec_notes
 
+    png = out.suffix.lower() == ".png"
+    kind = "PNG" if png else "CSV"
+    if png and panel is None:
+        fail("a PNG is one panel", Exit.USAGE, "Add --panel N, or write FILE.html for the whole dashboard.")
     engine = Engine(open_workspace(workspace))
     with reporting(engine):
         view = dashboard_html_view(engine, dashboard_id, actor_of(as_), spec_notes(engine))
         if panel is None:
             from headway.serve.dashboard_export import static_html
 
-            text = static_html(view)
+            data = static_html(view).encode()
+        elif png:
+            from headway.serve.dashboard_png import panel_png
+
+            data = panel_png(view["panels"][panel]) if panel < len(view["panels"]) else b""
+            if not data:
+                panel_csv_text(view, panel)  # raises: no such panel, with the range
         else:
-            text = panel_csv_text(view, panel)
+            data = panel_csv_text(view, panel).encode()
     try:
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(data)
     except OSError as error:
         fail(f"cannot write {out}: {error.strerror}", Exit.FAILED, "Pick a folder you can write to.")
-    what = f"panel {panel} of {dashboard_id} as CSV" if panel is not None else f"{dashboard_id} as offline HTML"
+    what = f"{dashboard_id} as offline HTML" if panel is None else f"panel {panel} of {dashboard_id} as {kind}"
     console.print(f"wrote {what} to {out} ({out.stat().st_size:,} bytes)", highlight=False)
 
 
