@@ -168,6 +168,11 @@ def main() -> int:
         table("server memory after 12 large answers (cache bound 16 MB)", [results["memory"]])
         results["http_cards"] = overview_load(HEADWAY, DEMO, path="/api/v1/cards")
         table("HTTP load: hey, 20 clients, GET /api/v1/cards (the overview's cards, warm)", [results["http_cards"]])
+        results["http_dashboard"] = overview_load(HEADWAY, DEMO, path="/api/v1/dashboards/exec")
+        table(
+            "HTTP load: hey, 20 clients, GET /api/v1/dashboards/exec (a demo dashboard, warm)",
+            [results["http_dashboard"]],
+        )
     results["tree"] = tree(DEMO)
     table("the metric tree with every link's evidence, fresh engine (goal < 1 s cold)", [results["tree"]])
     results["cards"] = cards(DEMO)

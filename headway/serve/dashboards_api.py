@@ -10,6 +10,7 @@ import csv
 import io
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
@@ -45,11 +46,13 @@ def list_dashboards(state: State) -> dict[str, Any]:
                            for b in dashboards(state.engine).values()]}  # fmt: skip
 
 
-@router.get("/dashboards/{dashboard_id}")
-def get_dashboard(dashboard_id: DashboardId, state: State, actor: CurrentActor) -> dict[str, Any]:
+@router.get("/dashboards/{dashboard_id}", response_model=None)
+def get_dashboard(dashboard_id: DashboardId, state: State, actor: CurrentActor) -> Response:
     """The dashboard's panels with their rows, as the viewer may see them (restricted panels say so)."""
     view = dashboard_view(state.engine, dashboard_id, actor=actor)
-    return with_links(attach_notes(state.engine, view, server_notes(state)))
+    body = with_links(attach_notes(state.engine, view, server_notes(state)))
+    # the rows are JSON-ready already: orjson writes them in a tenth of the time FastAPI's encoder takes
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.get("/dashboards/{dashboard_id}/panels/{index}.csv", response_class=Response)
