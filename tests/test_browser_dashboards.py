@@ -123,3 +123,21 @@ def test_the_exported_file_renders_with_the_network_off(browser: Any, server: Se
     assert len(saved.read_text(encoding="utf-8").splitlines()) == len(served.splitlines())
     context.close()
     assert asked == [] and errors == []
+
+
+def test_clicking_a_series_drills_down_to_its_metric_page(browser: Any, server: Server) -> None:
+    errors: list[str] = []
+    page = open_page(browser, f"{server.url}/dashboards/exec", 1440, errors)
+    values = page.evaluate("document.querySelector('#panel-1 .js-plotly-plot').data.map(t => t.meta.value)")
+    index = values.index("pro")
+    point = page.locator(f"#panel-1 .scatterlayer .trace:nth-child({index + 1}) .points path").nth(3)
+    box = point.bounding_box()
+    assert box is not None
+    with page.expect_navigation():  # a real mouse click where the point is drawn
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.url.startswith(f"{server.url}/metrics/paid_mrr?grain=month&from=")
+    assert "filter=plan%3Dpro" in page.url
+    page.wait_for_selector(".chip[data-filter='plan']")
+    assert page.locator(".chip").inner_text().startswith("plan = pro")
+    page.context.close()
+    assert errors == []

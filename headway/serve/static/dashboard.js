@@ -27,7 +27,10 @@
     render(data);
   }
 
+  let dashboardFilters = {};
+
   function render(data) {
+    dashboardFilters = data.filters || {};
     const filters = document.getElementById("filters");
     filters.replaceChildren();
     for (const [dim, value] of Object.entries(data.filters || {})) filters.append(el("span", { class: "chip" }, dim + " = " + value));
@@ -99,6 +102,7 @@
     const traces = [];
     for (const [name, rows] of groups) {
       traces.push({ x: rows.map((r) => r.period), y: rows.map((r) => r.value), name: esc(name), mode: "lines+markers",
+        meta: { metric: rows[0].metric, value: panel.by ? rows[0][panel.by] : null },
         marker: { symbol: rows.map((r) => (r.complete ? "circle" : "circle-open")) } });
       if (panel.compare) traces.push({ x: rows.map((r) => r.period), y: rows.map((r) => r.compare_value), name: esc(name) + (panel.compare === "year_ago" ? " a year before" : " previous period"), mode: "lines", line: { dash: "dot", color: "#8c959f" } });
     }
@@ -114,12 +118,24 @@
     const periods = panel.rows.map((r) => r.period).sort();
     const xaxis = { type: "date" };
     if (periods.length > 1) xaxis.range = [periods[0], periods[periods.length - 1]];
-    const layout = { margin: { t: 10, r: 10, b: 40, l: 60 }, legend: { orientation: "h", y: -0.2 }, shapes, annotations, xaxis,
+    const layout = { margin: { t: 10, r: 10, b: 40, l: 60 }, legend: { orientation: "h", y: -0.2 }, shapes, annotations, xaxis, hovermode: "closest",
       yaxis: { title: { text: unit || "" }, tickformat: unit === "share" || unit === "ratio" ? ".0%" : "" }, height: 320 };
     const chart = el("div", { class: "chart" });
     node.append(chart);
     if (!panel.rows.length) { chart.append(el("p", { class: "meta" }, "Nothing to draw.")); return; }
     Plotly.newPlot(chart, traces, layout, { displaylogo: false, responsive: true });
+    if (!offline) chart.on("plotly_click", (ev) => { if (ev.points.length) location.href = drillUrl(panel, ev.points[0].data.meta, periods); });
+  }
+
+  // a series clicked: its metric's page at the panel's grain and range, sliced to the series' value and the filters
+  function drillUrl(panel, meta, periods) {
+    const p = new URLSearchParams();
+    const m = metricOf(panel, meta.metric);
+    if (m.grain) p.set("grain", m.grain);
+    if (periods.length) { p.set("from", periods[0]); p.set("to", periods[periods.length - 1]); }
+    if (panel.by && meta.value !== null && meta.value !== undefined) p.append("filter", panel.by + "=" + meta.value);
+    for (const [dim, value] of Object.entries(dashboardFilters)) if (!(panel.not_filtered || []).includes(meta.metric)) p.append("filter", dim + "=" + value);
+    return "/metrics/" + encodeURIComponent(meta.metric) + "?" + p.toString();
   }
 
   function cell(col, v, unit) {
