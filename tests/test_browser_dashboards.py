@@ -141,3 +141,26 @@ def test_clicking_a_series_drills_down_to_its_metric_page(browser: Any, server: 
     assert page.locator(".chip").inner_text().startswith("plan = pro")
     page.context.close()
     assert errors == []
+
+
+def test_filters_live_in_the_url_and_rerender_without_a_reload(browser: Any, server: Server) -> None:
+    errors: list[str] = []
+    page = open_page(browser, f"{server.url}/dashboards/product_pro", 1440, errors)
+    page.evaluate("window.marker = 'same page'")  # gone if the browser reloads the document
+    assert page.locator(".chip").inner_text().startswith("account.plan = pro")
+    page.locator(".chip[data-filter='account.plan'] button").click()
+    page.locator(".chip").wait_for(state="detached")
+    assert page.url.endswith("/dashboards/product_pro?filter=")
+    page.locator(".add-filter select").select_option("account.plan")
+    page.locator(".add-filter input").fill("starter")
+    page.locator(".add-filter button").click()
+    page.wait_for_selector(".chip[data-filter='account.plan']")
+    assert "filter=account.plan%3Dstarter" in page.url
+    page.wait_for_function("document.getElementById('status').textContent === ''")
+    api = httpx.get(f"{server.url}/api/v1/dashboards/product_pro", params={"filter": "account.plan=starter"}).json()
+    card = api["panels"][0]["cards"][0]
+    shown = page.locator(f'.panel-kpi .card[data-metric="{card["metric"]}"] .value').inner_text()
+    assert shown == format_value(card["value"], api["panels"][0]["metrics"][0]["unit"])
+    assert page.evaluate("window.marker") == "same page"
+    page.context.close()
+    assert errors == []

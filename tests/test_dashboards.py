@@ -279,3 +279,31 @@ def test_cli_writes_a_panel_as_png_through_kaleido(demo: Path, tmp_path: Path) -
         capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 2 and "--panel" in done.stderr
+
+
+def test_filters_from_the_url_replace_the_dashboards_own(server: Server, con: duckdb.DuckDBPyConnection) -> None:
+    url = f"{server.url}/api/v1/dashboards/checks"
+    enterprise = httpx.get(url, params={"filter": "account.plan=enterprise"}, timeout=120).json()
+    assert enterprise["filters"] == {"account.plan": "enterprise"}
+    hand = {
+        (r[0], r[1]): (r[2], r[3])
+        for r in con.execute(
+            "select strftime(date_trunc('month', s.responded_at), '%Y-%m-%d'), a.segment, avg(s.score), count(*) "
+            "from surveys s join accounts a on a.account_id = s.account_id "
+            "where s.survey = 'csat' and a.plan = 'enterprise' "
+            "and s.responded_at >= timestamp '2026-03-01' and s.responded_at < timestamp '2026-09-01' group by all"
+        ).fetchall()
+    }
+    got = {(r["period"], r["account.segment"]): (r["value"], r["n"]) for r in enterprise["panels"][0]["rows"]}
+    assert {k for k, v in got.items() if v[0] is not None} == set(hand)
+    for key, (value, n) in hand.items():
+        assert got[key][0] == pytest.approx(value, rel=1e-12) and got[key][1] == n
+    csv_text = httpx.get(f"{url}/panels/0.csv", params={"filter": "account.plan=enterprise"}, timeout=60).text
+    assert len(csv_text.splitlines()) == len(enterprise["panels"][0]["rows"]) + 1
+    cleared = httpx.get(url, params={"filter": ""}, timeout=120).json()
+    assert cleared["filters"] == {} and cleared["panels"][1]["not_filtered"] == []
+    assert "account.plan" in cleared["dimensions"] and "service" in cleared["dimensions"]
+    for value, code in (("acount.plan=pro", "unknown_dimension"), ("account.plan", "bad_filter")):
+        resp = httpx.get(url, params={"filter": value}, timeout=30)
+        assert (resp.status_code, resp.json()["code"]) == (400, code)
+    assert "Did you mean 'account.plan'?" in httpx.get(url, params={"filter": "acount.plan=pro"}).json()["hint"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from headway.analysis.alignment import Filter
 from headway.analysis.tree_cache import cached_tree_report
-from headway.engine import Actor, Compare, Engine, Failure, Query, Result
+from headway.engine import Actor, Compare, Engine, Failure, Query, QueryError, Result
 from headway.engine.results import json_row
 from headway.errors import HeadwayError
 from headway.spec.dashboards import Dashboard, Panel, PanelType, load_dashboards
@@ -67,11 +67,19 @@ class Asked:
     keep: dict[str, str]  # filter dimension -> value, for the dimensions this metric has
 
 
-def dashboard_view(engine: Engine, dashboard_id: str, *, actor: Actor) -> dict[str, Any]:
-    """The dashboard as JSON: its fields and each panel's rows, kept per spec, data version and policy."""
+def dashboard_view(
+    engine: Engine, dashboard_id: str, filters: dict[str, str] | None = None, *, actor: Actor
+) -> dict[str, Any]:
+    """The dashboard as JSON: its fields and each panel's rows, kept per spec, data version and policy.
+
+    `filters` replaces the dashboard's own (a page's URL state); `{}` shows it unfiltered.
+    """
     board = dashboard(engine, dashboard_id)
+    if filters is not None:
+        board = board.model_copy(update={"filters": _checked(engine, board, filters)})
     ws = engine.workspace
-    key = (id(engine), ws.spec_hash, engine.data_versions(), actor.policy_key, dashboard_id)
+    chosen = tuple(sorted(board.filters.items()))
+    key = (id(engine), ws.spec_hash, engine.data_versions(), actor.policy_key, dashboard_id, chosen)
     with _lock:
         found = _views.get(key)
     if found is None:
@@ -81,6 +89,26 @@ def dashboard_view(engine: Engine, dashboard_id: str, *, actor: Actor) -> dict[s
                 _views.clear()
             _views[key] = found
     return found
+
+
+def dimensions_of(engine: Engine, board: Dashboard) -> list[str]:
+    """What the dashboard can be filtered by: every dimension of one of its panels' metrics."""
+    metrics = engine.workspace.metrics
+    ids = {m for panel in board.panels for m in panel.metrics if m in metrics}
+    return sorted({d for m in ids for d in available_dimensions(metrics, m)})
+
+
+def _checked(engine: Engine, board: Dashboard, filters: dict[str, str]) -> dict[str, str]:
+    offered = dimensions_of(engine, board)
+    for dimension in filters:
+        if dimension not in offered:
+            from headway.spec.issues import choices_hint
+
+            hint = choices_hint(dimension, offered, "a dimension of the panels") or "No panel metric has dimensions."
+            raise QueryError(
+                f"no panel of '{board.id}' can be filtered by '{dimension}'", hint, code="unknown_dimension"
+            )
+    return dict(filters)
 
 
 def _build(engine: Engine, board: Dashboard, actor: Actor) -> dict[str, Any]:
@@ -101,6 +129,7 @@ def _build(engine: Engine, board: Dashboard, actor: Actor) -> dict[str, Any]:
         "owner": board.owner,
         "description": board.description,
         "filters": dict(board.filters),
+        "dimensions": dimensions_of(engine, board),
         "workspace": engine.workspace.config.name,
         "panels": panels,
     }

@@ -11,13 +11,13 @@ import io
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
 from headway.analysis.dashboard_view import dashboard, dashboard_view, dashboards
 from headway.analysis.releases import release_notes
-from headway.engine import Actor, Engine
+from headway.engine import Actor, Engine, QueryError
 from headway.errors import HeadwayError
 from headway.serve import annotations_api
 from headway.serve.annotations_api import Note
@@ -34,6 +34,24 @@ DashboardId = Annotated[str, PathParam(max_length=128, pattern=r"^[A-Za-z_][A-Za
 PanelIndex = Annotated[int, PathParam(ge=0, le=99)]
 
 
+FilterParam = Annotated[list[Annotated[str, Query(max_length=400)]] | None, Query(max_length=5)]
+
+
+def parse_filters(given: list[str] | None) -> dict[str, str] | None:
+    """`["plan=pro"]` as {"plan": "pro"}; None (not given) keeps the dashboard's own; `[""]` clears them."""
+    if given is None:
+        return None
+    out = {}
+    for text in given:
+        if not text:
+            continue
+        dimension, sep, value = text.partition("=")
+        if not sep or not dimension or not value:
+            raise QueryError(f"filter '{text}' is not DIM=VALUE", "For example ?filter=plan=pro.", code="bad_filter")
+        out[dimension] = value
+    return out
+
+
 class UnknownPanel(HeadwayError):
     code = "unknown_panel"
     status = 404
@@ -47,18 +65,24 @@ def list_dashboards(state: State) -> dict[str, Any]:
 
 
 @router.get("/dashboards/{dashboard_id}", response_model=None)
-def get_dashboard(dashboard_id: DashboardId, state: State, actor: CurrentActor) -> Response:
-    """The dashboard's panels with their rows, as the viewer may see them (restricted panels say so)."""
-    view = dashboard_view(state.engine, dashboard_id, actor=actor)
+def get_dashboard(dashboard_id: DashboardId, state: State, actor: CurrentActor, filter: FilterParam = None) -> Response:
+    """The dashboard's panels with their rows, as the viewer may see them (restricted panels say so).
+
+    `filter=DIM=VALUE` (repeatable) replaces the dashboard's own filters; a single empty `filter=`
+    shows it unfiltered.
+    """
+    view = dashboard_view(state.engine, dashboard_id, parse_filters(filter), actor=actor)
     body = with_links(attach_notes(state.engine, view, server_notes(state)))
     # the rows are JSON-ready already: orjson writes them in a tenth of the time FastAPI's encoder takes
     return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.get("/dashboards/{dashboard_id}/panels/{index}.csv", response_class=Response)
-def panel_csv(dashboard_id: DashboardId, index: PanelIndex, state: State, actor: CurrentActor) -> Response:
-    """One panel's rows as CSV: the same rows as the JSON twin, from the same engine answers."""
-    view = dashboard_view(state.engine, dashboard_id, actor=actor)
+def panel_csv(
+    dashboard_id: DashboardId, index: PanelIndex, state: State, actor: CurrentActor, filter: FilterParam = None
+) -> Response:
+    """One panel's rows as CSV: the same rows as the JSON twin (same `filter`), from the same engine answers."""
+    view = dashboard_view(state.engine, dashboard_id, parse_filters(filter), actor=actor)
     text = panel_csv_text(view, index)
     name = f"{dashboard_id}-panel-{index}.csv"
     return Response(
@@ -159,16 +183,21 @@ def dashboard_page(request: Request, dashboard_id: DashboardId) -> HTMLResponse:
 
 
 @pages.get("/dashboards/{dashboard_id}/export.html")
-def dashboard_export(request: Request, dashboard_id: DashboardId, actor: CurrentActor) -> Response:
+def dashboard_export(
+    request: Request, dashboard_id: DashboardId, actor: CurrentActor, filter: FilterParam = None
+) -> Response:
     """The whole dashboard as one offline HTML file: data, Plotly and the page script inlined."""
     from headway.serve.dashboard_export import static_html
 
     state = get_state(request)
-    html = static_html(dashboard_html_view(state.engine, dashboard_id, actor, server_notes(state)))
+    view = dashboard_html_view(state.engine, dashboard_id, actor, server_notes(state), parse_filters(filter))
+    html = static_html(view)
     headers = {"Content-Disposition": f'attachment; filename="{dashboard_id}.html"'}
     return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
 
-def dashboard_html_view(engine: Engine, dashboard_id: str, actor: Actor, notes: list[Note]) -> dict[str, Any]:
+def dashboard_html_view(
+    engine: Engine, dashboard_id: str, actor: Actor, notes: list[Note], filters: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The JSON the static export inlines: the twin's data with its notes, without server links."""
-    return attach_notes(engine, dashboard_view(engine, dashboard_id, actor=actor), notes)
+    return attach_notes(engine, dashboard_view(engine, dashboard_id, filters, actor=actor), notes)

@@ -14,7 +14,10 @@
     if (inline) {
       data = JSON.parse(inline.textContent);
     } else {
-      const resp = await fetch("/api/v1/dashboards/" + encodeURIComponent(id));
+      const url = "/api/v1/dashboards/" + encodeURIComponent(id) + window.location.search;
+      document.getElementById("json-link").href = url;
+      document.getElementById("export-link").href = "/dashboards/" + encodeURIComponent(id) + "/export.html" + window.location.search;
+      const resp = await fetch(url);
       data = await resp.json();
       if (!resp.ok) {
         const error = document.getElementById("error");
@@ -29,11 +32,44 @@
 
   let dashboardFilters = {};
 
+  // the filters live in the URL (?filter=DIM=VALUE, repeatable; a lone empty filter= means none)
+  function setFilters(pairs) {
+    const p = new URLSearchParams();
+    if (!pairs.length) p.append("filter", "");
+    for (const [dim, value] of pairs) p.append("filter", dim + "=" + value);
+    history.pushState(null, "", "?" + p.toString());
+    load();
+  }
+
+  function filterBar(data) {
+    const bar = document.getElementById("filters");
+    bar.replaceChildren();
+    const pairs = Object.entries(data.filters || {});
+    for (const [dim, value] of pairs) {
+      const chip = el("span", { class: "chip", "data-filter": dim }, dim + " = " + value);
+      if (!offline) {
+        const drop = el("button", { type: "button", "aria-label": "remove " + dim }, "×");
+        drop.addEventListener("click", () => setFilters(pairs.filter(([d]) => d !== dim)));
+        chip.append(drop);
+      }
+      bar.append(chip);
+    }
+    if (offline || !(data.dimensions || []).length) return;
+    const form = el("form", { class: "add-filter" });
+    const pick = el("select", { name: "dimension", "aria-label": "dimension" });
+    for (const d of data.dimensions) pick.append(el("option", { value: d }, d));
+    const value = el("input", { name: "value", placeholder: "value", maxlength: "200", required: "", "aria-label": "value" });
+    form.append(pick, " = ", value, " ", el("button", { type: "submit" }, "filter"));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      setFilters(pairs.filter(([d]) => d !== pick.value).concat([[pick.value, value.value.trim()]]));
+    });
+    bar.append(form);
+  }
+
   function render(data) {
     dashboardFilters = data.filters || {};
-    const filters = document.getElementById("filters");
-    filters.replaceChildren();
-    for (const [dim, value] of Object.entries(data.filters || {})) filters.append(el("span", { class: "chip" }, dim + " = " + value));
+    filterBar(data);
     const root = document.getElementById("panels");
     root.replaceChildren();
     data.panels.forEach((panel) => root.append(drawPanel(data, panel)));
@@ -45,7 +81,7 @@
     const head = el("div", { class: "panel-head" });
     head.append(el("h2", {}, panel.title));
     const tools = el("span", { class: "tools" });
-    const csv = el("a", { class: "csv", href: panel.csv || "#", download: data.id + "-panel-" + panel.index + ".csv" }, "CSV");
+    const csv = el("a", { class: "csv", href: (panel.csv || "#") + (panel.csv ? window.location.search : ""), download: data.id + "-panel-" + panel.index + ".csv" }, "CSV");
     if (offline || !panel.csv) csv.addEventListener("click", (ev) => { ev.preventDefault(); saveCsv(data, panel); });
     const png = el("button", { type: "button", class: "png" }, "PNG");
     png.addEventListener("click", () => savePng(data, panel, box));
@@ -208,5 +244,6 @@
       .finally(() => { Plotly.purge(off); off.remove(); });
   }
 
+  window.addEventListener("popstate", load);
   load();
 })();
