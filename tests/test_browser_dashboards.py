@@ -130,6 +130,7 @@ def test_clicking_a_series_drills_down_to_its_metric_page(browser: Any, server: 
     page = open_page(browser, f"{server.url}/dashboards/exec", 1440, errors)
     values = page.evaluate("document.querySelector('#panel-1 .js-plotly-plot').data.map(t => t.meta.value)")
     index = values.index("pro")
+    page.locator("#panel-1").scroll_into_view_if_needed()
     point = page.locator(f"#panel-1 .scatterlayer .trace:nth-child({index + 1}) .points path").nth(3)
     box = point.bounding_box()
     assert box is not None
