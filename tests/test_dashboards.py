@@ -307,3 +307,11 @@ def test_filters_from_the_url_replace_the_dashboards_own(server: Server, con: du
         resp = httpx.get(url, params={"filter": value}, timeout=30)
         assert (resp.status_code, resp.json()["code"]) == (400, code)
     assert "Did you mean 'account.plan'?" in httpx.get(url, params={"filter": "acount.plan=pro"}).json()["hint"]
+
+
+def test_a_filter_on_the_breakdown_dimension_keeps_that_value(server: Server) -> None:
+    url = f"{server.url}/api/v1/dashboards/exec"
+    whole = httpx.get(url, timeout=120).json()["panels"][1]  # paid MRR by plan, no filter
+    pro = httpx.get(url, params={"filter": "plan=pro"}, timeout=120).json()["panels"][1]
+    assert {r["plan"] for r in whole["rows"]} > {"pro"}
+    assert pro["rows"] == [r for r in whole["rows"] if r["plan"] == "pro"]

@@ -142,8 +142,8 @@ def _asks(engine: Engine, board: Dashboard, p: int, panel: Panel) -> list[Asked]
         if metric_id not in ws.metrics:
             continue
         dims = available_dimensions(ws.metrics, metric_id)
-        keep = {d: v for d, v in board.filters.items() if d in dims and d != panel.by}
-        by = tuple(([panel.by] if panel.by else []) + sorted(keep))
+        keep = {d: v for d, v in board.filters.items() if d in dims}  # a filter on the breakdown keeps one value
+        by = tuple(dict.fromkeys(([panel.by] if panel.by else []) + sorted(keep)))
         grain = panel.grain or ws.grain_of(metric_id)
         start, end = _range(engine, metric_id, panel, grain)
         if end is None:  # no data at all: the panel says so without asking
