@@ -67,10 +67,10 @@ def _templates() -> Traversable:
 
 
 def spec_files() -> list[str]:
-    """sources/*.yml, metrics/*.yml, annotations/*.yml and objectives/*.yml as written into a workspace."""
+    """sources/*.yml, metrics/*.yml, annotations/*.yml, dashboards/*.yml and objectives/*.yml as written into a workspace."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations", "objectives")
+        for folder in ("sources", "metrics", "annotations", "dashboards", "objectives")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]
