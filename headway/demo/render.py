@@ -67,7 +67,7 @@ def _templates() -> Traversable:
 
 
 def spec_files() -> list[str]:
-    """sources/*.yml, metrics/*.yml, annotations/*.yml, dashboards/*.yml and objectives/*.yml as written into a workspace."""
+    """The spec files (sources, metrics, annotations, dashboards, objectives) as written into a workspace."""
     return [
         f"{folder}/{item.name}"
         for folder in ("sources", "metrics", "annotations", "dashboards", "objectives")
