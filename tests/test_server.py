@@ -368,6 +368,9 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     *[(path, None, mode) for path in ("/initiatives", "/initiatives/{initiative_id}", "/meeting", "/meeting/actions",
                                       "/meeting/actions/{action_id}", "/meeting/rankings", "/meeting/decisions",
                                       "/meeting/changes") for mode in ("positive", "negative")],
+    ("/dashboards", None, "positive"),
+    *[(path, None, mode) for path in ("/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/panels/{index}.csv")
+      for mode in ("positive", "negative")],
 ]  # fmt: skip
 
 

@@ -67,10 +67,10 @@ def _templates() -> Traversable:
 
 
 def spec_files() -> list[str]:
-    """sources/, metrics/, annotations/, objectives/, initiatives/ and meetings/*.yml as written into a workspace."""
+    """The spec files (sources, metrics, annotations, dashboards, objectives, initiatives, meetings) as written."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations", "objectives", "initiatives", "meetings")
+        for folder in ("sources", "metrics", "annotations", "dashboards", "objectives", "initiatives", "meetings")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]

@@ -21,6 +21,7 @@ from headway.serve.recorder import Recorder, open_store
 from headway.serve.review_api import router as review_router
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
+from headway.serve.warmup import warm_dashboard
 from headway.spec import Workspace, load_workspace
 from headway.store import StateStore
 
@@ -108,3 +109,4 @@ def _warm(server: ServerState, stop: threading.Event) -> None:
         server.overview.summaries(server.actor)
     except Exception:  # warming is an optimisation; a failure shows up on the first real request
         log.exception("warming the overview failed")
+    warm_dashboard(server.engine, server.actor, stop)

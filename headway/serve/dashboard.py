@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from headway.serve import (
     annotations_api,
     cards_api,
+    dashboards_api,
     initiatives_api,
     meeting_api,
     metric_api,
@@ -26,6 +27,8 @@ ROUTERS = (
     initiatives_api.router,
     meeting_api.router,
     pages_meeting.router,
+    dashboards_api.router,
+    dashboards_api.pages,
 )
 
 
