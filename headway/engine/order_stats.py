@@ -1,0 +1,124 @@
+"""Order-statistic bounds for a median or a percentile, from the engine (`Query(stats=True)`).
+
+A distribution-free 95% interval for the q-quantile of n values is [X(l), X(u)], the l-th and
+u-th smallest values, where the ranks come from Binomial(n, q) (the count of values below the
+true quantile). The ranks depend on each period's n, which SQL cannot turn into a binomial
+quantile, so the SQL returns a short window of sorted values around each rank's normal
+approximation (n·q ∓ z·√(n·q·(1-q))), with the window's first rank, and Python picks the exact
+ranks from SciPy's binomial inside it. The normal approximation is within 2 ranks of the exact
+one for every n and q checked (n up to 5·10⁶, q from 0.001 to 0.999); a rank outside the window
+gives no bound rather than a wrong one. Eight numbers per bound leave the engine, never rows.
+
+The sorted values of a group come from one SQLGlot definition (`ARRAY_SORT(ARRAY_AGG(x))` with
+nulls filtered), which DuckDB renders as `LIST_SORT(ARRAY_AGG(...))` and Spark as
+`ARRAY_SORT(COLLECT_LIST(...))`; the window is `ARRAY_SLICE` / `SLICE`. Only stats queries
+compute them.
+"""
+
+from __future__ import annotations
+
+import functools
+from statistics import NormalDist
+from typing import Any
+
+from sqlglot import exp
+
+from headway.engine.sql import alias, as_double, col
+
+LEVEL = 0.95
+Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
+SPREAD = 3  # ranks kept below the approximate rank
+WIDTH = 8  # ranks kept in all: approx - 3 … approx + 4 (the exact rank is within [approx, approx + 2])
+WINDOWS = ("os_low_from", "os_low", "os_high_from", "os_high")
+
+
+def sorted_values(value: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
+    """The group's non-null values in ascending order (one array per period and slice)."""
+    x = as_double(value)
+    keep: exp.Expr = exp.Not(this=exp.Is(this=x.copy(), expression=exp.null()))
+    if condition is not None:
+        keep = exp.and_(condition.copy(), keep, copy=False)
+    collected = exp.Filter(this=exp.ArrayAgg(this=x), expression=exp.Where(this=keep))
+    return exp.ArraySort(this=collected)
+
+
+def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
+    """First rank of the window around n·q ∓ z·√(n·q·(1-q)) (+1 for the upper rank), at least 1."""
+    nq = exp.Mul(this=as_double(n), expression=exp.Literal.number(repr(q)))
+    spread = exp.Mul(
+        this=exp.Literal.number(repr(Z)),
+        expression=exp.Sqrt(this=exp.Mul(this=nq.copy(), expression=exp.Literal.number(repr(1 - q)))),
+    )
+    centre: exp.Expr = exp.Floor(this=(exp.Add if upper else exp.Sub)(this=nq, expression=spread))
+    offset = SPREAD - 1 if upper else SPREAD
+    first = exp.Sub(
+        this=exp.Cast(this=centre, to=exp.DataType(this=exp.DataType.Type.INT)), expression=exp.Literal.number(offset)
+    )
+    return exp.Greatest(this=exp.Literal.number(1), expressions=[exp.paren(first, copy=False)])
+
+
+def window_columns(sorted_col: exp.Expr, n_col: exp.Expr, q: float) -> list[exp.Expr]:
+    """`os_low_from`, `os_low`, `os_high_from`, `os_high`: each bound's first rank and sorted values."""
+    out: list[exp.Expr] = []
+    for name, upper in (("os_low", False), ("os_high", True)):
+        start = _start(n_col.copy(), q, upper)
+        window = exp.ArraySlice(
+            this=sorted_col.copy(), start=start.copy(), end=exp.Literal.number(WIDTH), is_length=True
+        )
+        out += [alias(start, f"{name}_from"), alias(window, name)]
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, int] | None:
+    """1-based ranks (l, u) with P(X(l) ≤ ξq ≤ X(u)) ≥ level, each tail ≤ (1 - level) / 2.
+
+    The number of values below the true quantile ξq is Binomial(n, q), so the coverage is
+    F(u - 1) - F(l - 1) whatever the distribution. None when n is too small for `level`.
+    """
+    if n < 1:
+        return None
+    from scipy import stats  # imported on use: SciPy costs ~0.3 s at start-up
+
+    alpha = (1 - level) / 2
+    dist = stats.binom(n, q)
+    low = int(dist.ppf(alpha))  # smallest k with F(k) ≥ alpha
+    if dist.cdf(low) <= alpha:  # F(l - 1) may equal alpha exactly
+        low += 1
+    high = int(dist.ppf(1 - alpha)) + 1
+    if low < 1 or high > n:
+        return None
+    return low, high
+
+
+def _at(row: dict[str, Any], name: str, rank: int) -> float | None:
+    first, values = row.get(f"{name}_from"), row.get(name)
+    if first is None or values is None or not 0 <= rank - int(first) < len(values):
+        return None
+    return float(values[rank - int(first)])
+
+
+def picked(row: dict[str, Any], q: float, prefix: str = "") -> dict[str, Any]:
+    """The row with its windows replaced by `ci_low_value` and `ci_high_value` (None: no interval exists)."""
+    found = ranks(int(row.get(f"{prefix}n") or 0), q)
+    low = high = None
+    if found is not None:
+        low, high = _at(row, f"{prefix}os_low", found[0]), _at(row, f"{prefix}os_high", found[1])
+    windows = {prefix + name for name in WINDOWS}
+    out = {k: v for k, v in row.items() if k not in windows}
+    return {**out, f"{prefix}ci_low_value": low, f"{prefix}ci_high_value": high}
+
+
+def picked_rows(rows: list[dict[str, Any]], q: float) -> list[dict[str, Any]]:
+    """Every row's windows (and its compared period's) turned into bounds."""
+    out = [picked(row, q) for row in rows]
+    return [picked(row, q, "compare_") if "compare_os_low" in row else row for row in out]
+
+
+def sorted_name(index: int) -> str:
+    return f"a{index}"
+
+
+def result_columns(index: int, home: str, q: float) -> list[exp.Expr]:
+    """The windows of leaf `index`'s value, read from its scan's sorted values and n."""
+    return window_columns(col(sorted_name(index), home), col(f"n{index}", home), q)
