@@ -112,12 +112,9 @@ def test_acknowledge_from_the_overview_and_see_markers(served: tuple[Server, Ale
 
             page.goto(server.url + "/metrics/revenue?grain=day")
             page.wait_for_function("() => document.getElementById('chart').layout !== undefined")
-            page.wait_for_function(
-                "() => (document.getElementById('chart').layout.shapes || []).some(s => (s.name || '').startsWith('alert-'))"
-            )
-            names = page.evaluate(
-                "() => document.getElementById('chart').layout.shapes.map(s => s.name).filter(n => n && n.startsWith('alert-'))"
-            )
+            shapes = "(document.getElementById('chart').layout.shapes || []).map(s => s.name || '')"
+            page.wait_for_function(f"() => {shapes}.some(n => n.startsWith('alert-'))")
+            names = page.evaluate(f"() => {shapes}.filter(n => n.startsWith('alert-'))")
             # fired on the data's last day; acknowledged on the clock's 2026-03-02, after the chart's last period
             assert [n.rsplit("-", 1)[0] for n in names] == ["alert-fired"]
             label = page.evaluate("() => document.getElementById('chart').layout.annotations.map(a => a.text)")

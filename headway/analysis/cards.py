@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from headway.analysis.card_changes import tested, wants_stats
 from headway.analysis.pace import assess, recent_pace
 from headway.engine import Actor, Compare, Engine, Query
 from headway.engine.access import check_access
@@ -44,7 +45,7 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
             return {**base, "reason": "no_data"}
         check_access(ws, actor, metric_id)
         asked = [
-            Query(metric_id, grain, (), window.first, window.last_day, None, compare)
+            Query(metric_id, grain, (), window.first, window.last_day, None, compare, stats=wants_stats(metric))
             for compare in (Compare.PREVIOUS, Compare.YEAR_AGO)
         ]
         rows, year = ([json_row(r) for r in engine.query(q, actor=actor).rows] for q in asked)
@@ -71,9 +72,9 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
         integer=isinstance(latest["value"], int) and not isinstance(latest["value"], bool),
         n=latest["n"],
         previous={"period": latest.get("compare_period"), "value": latest.get("compare_value"),
-                  "change_pct": latest.get("change_pct")},
+                  "change_pct": latest.get("change_pct"), **tested(latest, metric)},
         year_ago={"period": year_row.get("compare_period"), "value": year_row.get("compare_value"),
-                  "change_pct": year_row.get("change_pct")},
+                  "change_pct": year_row.get("change_pct"), **tested(year_row, metric)},
         pace=_pace(metric, latest, done, calendar, grain),
     )  # fmt: skip
     return out
