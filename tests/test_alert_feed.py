@@ -98,6 +98,7 @@ def test_acknowledge_from_the_overview_and_see_markers(served: tuple[Server, Ale
             assert items.count() == 2
             revenue = page.locator("#alerts li.alert", has_text="revenue")
             assert "firing" in revenue.inner_text() and "400" in revenue.inner_text()
+            assert "revenue fell below its band" in revenue.inner_text()
             revenue.get_by_role("button", name="Acknowledge").click()
             assert page.locator("#alert-error").inner_text().startswith("Say who acknowledges")
             page.fill("#ack-by", "Zoë Ōsaka")

@@ -48,7 +48,7 @@ def tested(row: dict[str, Any], metric: Metric, alpha: float = changes.ALPHA) ->
     status = found["change_status"]
     p = found["p_value"]
     if status == "ok" and p is not None:
-        words = f"{'significant' if found['significant'] else 'within noise'} (p = {_p(p)}, {found['change_test']})"
+        words = f"{'significant' if found['significant'] else 'within noise'} (p {_p(p)}, {found['change_test']})"
     else:
         words = WORDS.get(status, status)
     return {
@@ -61,4 +61,4 @@ def tested(row: dict[str, Any], metric: Metric, alpha: float = changes.ALPHA) ->
 
 
 def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"

@@ -15,7 +15,7 @@
     const li = el("li", { class: "alert " + a.state, "data-alert": String(a.id) });
     li.append(el("span", { class: "state" }, a.state));
     const what = el("span", { class: "what" });
-    what.append(el("a", { href: "/metrics/" + encodeURIComponent(a.metric) }, a.metric), " " + (a.direction === "low" ? "fell below" : a.direction === "high" ? "rose above" : "left") + " its band");
+    what.append(el("a", { href: "/metrics/" + encodeURIComponent(a.metric) }, a.metric), " " + (a.direction === "down" ? "fell below" : a.direction === "up" ? "rose above" : "left") + " its band");
     li.append(what);
     const series = Object.entries(a.series || {}).map(([k, v]) => k + " = " + v).join(", ");
     li.append(el("span", { class: "band" }, "rule " + a.rule + (series ? " [" + series + "]" : "") + " · " + a.period + ": " + band(a)));
