@@ -1,0 +1,367 @@
+-- headway: metric p90_order (metrics/metrics.yml:43)
+-- grain=week by=- engine=duckdb spec=47a915ec6332cc5a
+WITH "spine" /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
+  ) AS v
+), "l0" /* metric p90_order (metrics/metrics.yml:43) as v0: percentile over orders, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
+    LIST_SORT(
+      ARRAY_AGG(CAST("t"."amount" AS DOUBLE)) FILTER(WHERE
+        NOT CAST("t"."amount" AS DOUBLE) IS NULL)
+    ) AS "a0",
+    QUANTILE_CONT("t"."amount", 0.9) AS "v0",
+    COUNT("t"."amount") AS "n0"
+  FROM "hw_orders" AS "t"
+  GROUP BY
+    CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE)
+), "result" /* metric p90_order (metrics/metrics.yml:43) */ AS (
+  SELECT
+    "f"."period",
+    "l0"."v0" AS "value",
+    COALESCE("l0"."n0", 0) AS "n",
+    CASE
+      WHEN 1 IS NULL
+      OR (
+        CAST(FLOOR(
+          CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+        ) AS INT) - 3
+      ) IS NULL
+      THEN NULL
+      ELSE GREATEST(
+        1,
+        (
+          CAST(FLOOR(
+            CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+          ) AS INT) - 3
+        )
+      )
+    END AS "os_low_from",
+    ARRAY_SLICE(
+      "l0"."a0",
+      CASE
+        WHEN CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 3
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            )
+          )
+        END < -ARRAY_LENGTH("l0"."a0")
+        THEN ARRAY_LENGTH("l0"."a0") + 1
+        WHEN CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 3
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            )
+          )
+        END < 0
+        THEN ARRAY_LENGTH("l0"."a0") + CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 3
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            )
+          )
+        END + 1
+        ELSE CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 3
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            )
+          )
+        END
+      END,
+      (
+        CASE
+          WHEN CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 3
+              )
+            )
+          END < -ARRAY_LENGTH("l0"."a0")
+          THEN ARRAY_LENGTH("l0"."a0") + 1
+          WHEN CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 3
+              )
+            )
+          END < 0
+          THEN ARRAY_LENGTH("l0"."a0") + CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 3
+              )
+            )
+          END + 1
+          ELSE CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 3
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 3
+              )
+            )
+          END
+        END + CAST(8 AS BIGINT)
+      ) - 1
+    ) AS "os_low",
+    CASE
+      WHEN 1 IS NULL
+      OR (
+        CAST(FLOOR(
+          CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+        ) AS INT) - 2
+      ) IS NULL
+      THEN NULL
+      ELSE GREATEST(
+        1,
+        (
+          CAST(FLOOR(
+            CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+          ) AS INT) - 2
+        )
+      )
+    END AS "os_high_from",
+    ARRAY_SLICE(
+      "l0"."a0",
+      CASE
+        WHEN CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 2
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            )
+          )
+        END < -ARRAY_LENGTH("l0"."a0")
+        THEN ARRAY_LENGTH("l0"."a0") + 1
+        WHEN CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 2
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            )
+          )
+        END < 0
+        THEN ARRAY_LENGTH("l0"."a0") + CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 2
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            )
+          )
+        END + 1
+        ELSE CASE
+          WHEN 1 IS NULL
+          OR (
+            CAST(FLOOR(
+              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+            ) AS INT) - 2
+          ) IS NULL
+          THEN NULL
+          ELSE GREATEST(
+            1,
+            (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            )
+          )
+        END
+      END,
+      (
+        CASE
+          WHEN CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 2
+              )
+            )
+          END < -ARRAY_LENGTH("l0"."a0")
+          THEN ARRAY_LENGTH("l0"."a0") + 1
+          WHEN CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 2
+              )
+            )
+          END < 0
+          THEN ARRAY_LENGTH("l0"."a0") + CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 2
+              )
+            )
+          END + 1
+          ELSE CASE
+            WHEN 1 IS NULL
+            OR (
+              CAST(FLOOR(
+                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+              ) AS INT) - 2
+            ) IS NULL
+            THEN NULL
+            ELSE GREATEST(
+              1,
+              (
+                CAST(FLOOR(
+                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
+                ) AS INT) - 2
+              )
+            )
+          END
+        END + CAST(8 AS BIGINT)
+      ) - 1
+    ) AS "os_high"
+  FROM "spine" AS "f"
+  LEFT JOIN "l0"
+    ON "l0"."period" = "f"."period"
+)
+SELECT
+  "r"."period",
+  "r"."value",
+  "r"."n",
+  "r"."os_low_from",
+  "r"."os_low",
+  "r"."os_high_from",
+  "r"."os_high"
+FROM "result" AS "r"
