@@ -31,14 +31,22 @@ WIDTH = 8  # ranks kept in all: approx - 3 … approx + 4 (the exact rank is wit
 WINDOWS = ("os_low_from", "os_low", "os_high_from", "os_high")
 
 
-def sorted_values(value: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
-    """The group's non-null values in ascending order (one array per period and slice)."""
+def scan_columns(value: exp.Expr, condition: exp.Expr | None, index: int, q: float) -> list[exp.Expr]:
+    """In the scan: a<i>, the group's non-null values in ascending order, and al<i>/ah<i>, the first
+    rank of each bound's window (the window itself is cut in the result, from these columns)."""
     x = as_double(value)
     keep: exp.Expr = exp.Not(this=exp.Is(this=x.copy(), expression=exp.null()))
     if condition is not None:
         keep = exp.and_(condition.copy(), keep, copy=False)
     collected = exp.Filter(this=exp.ArrayAgg(this=x), expression=exp.Where(this=keep))
-    return exp.ArraySort(this=collected)
+    n: exp.Expr = exp.Count(this=value.copy())  # the leaf's n (COUNT skips nulls), filtered when the scan is shared
+    if condition is not None:
+        n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
+    return [
+        alias(exp.ArraySort(this=collected), f"a{index}"),
+        alias(_start(n, q, upper=False), f"al{index}"),
+        alias(_start(n.copy(), q, upper=True), f"ah{index}"),
+    ]
 
 
 def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
@@ -53,18 +61,17 @@ def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
     first = exp.Sub(
         this=exp.Cast(this=centre, to=exp.DataType(this=exp.DataType.Type.INT)), expression=exp.Literal.number(offset)
     )
-    return exp.Greatest(this=exp.Literal.number(1), expressions=[exp.paren(first, copy=False)])
+    return exp.Greatest(this=exp.Literal.number(1), expressions=[exp.paren(first, copy=False)], ignore_nulls=True)
 
 
-def window_columns(sorted_col: exp.Expr, n_col: exp.Expr, q: float) -> list[exp.Expr]:
-    """`os_low_from`, `os_low`, `os_high_from`, `os_high`: each bound's first rank and sorted values."""
+def result_columns(index: int, home: str) -> list[exp.Expr]:
+    """`os_low_from`, `os_low`, `os_high_from`, `os_high`: each bound's first rank and its window of sorted values."""
     out: list[exp.Expr] = []
-    for name, upper in (("os_low", False), ("os_high", True)):
-        start = _start(n_col.copy(), q, upper)
+    for name, start in (("os_low", f"al{index}"), ("os_high", f"ah{index}")):
         window = exp.ArraySlice(
-            this=sorted_col.copy(), start=start.copy(), end=exp.Literal.number(WIDTH), is_length=True
+            this=col(f"a{index}", home), start=col(start, home), end=exp.Literal.number(WIDTH), is_length=True
         )
-        out += [alias(start, f"{name}_from"), alias(window, name)]
+        out += [alias(col(start, home), f"{name}_from"), alias(window, name)]
     return out
 
 
@@ -148,12 +155,3 @@ def picked_rows(rows: list[dict[str, Any]], q: float) -> list[dict[str, Any]]:
             found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q)
             rows = [picked(row, f, prefix) for row, f in zip(rows, found, strict=True)]
     return rows
-
-
-def sorted_name(index: int) -> str:
-    return f"a{index}"
-
-
-def result_columns(index: int, home: str, q: float) -> list[exp.Expr]:
-    """The windows of leaf `index`'s value, read from its scan's sorted values and n."""
-    return window_columns(col(sorted_name(index), home), col(f"n{index}", home), q)

@@ -66,7 +66,7 @@ def leaf_moments(sc: ScanCompiler, leaf: Leaf, condition: exp.Expr | None) -> li
     """s<i> = Σ value and q<i> = Σ value² for a sum or an average."""
     value = sc.value(leaf)
     if wanted(sc.plan) and leaf.agg in QUANTILE_AGGS and leaf.mode in STAT_MODES and value is not None:
-        return [alias(order_stats.sorted_values(value, condition), order_stats.sorted_name(leaf.index))]
+        return order_stats.scan_columns(value, condition, leaf.index, leaf_q(leaf))
     if not wanted(sc.plan) or leaf.agg not in MOMENT_AGGS or leaf.mode not in STAT_MODES or value is None:
         return []
     x = as_double(value)
@@ -124,8 +124,8 @@ def result_columns(plan: Plan, home: dict[int, str]) -> list[exp.Expr]:
         if leaf.agg in MOMENT_AGGS and leaf.mode in STAT_MODES and leaf.value is not None:
             name = home[leaf.index]
             return [alias(col(f"s{leaf.index}", name), "sum"), alias(col(f"q{leaf.index}", name), "sum_sq")]
-        if (q := quantile(plan)) is not None:
-            return order_stats.result_columns(leaf.index, home[leaf.index], q)
+        if quantile(plan) is not None:
+            return order_stats.result_columns(leaf.index, home[leaf.index])
         return []
     pair = ratio_pair(plan)
     if pair is None or home[pair[0].index] != home[pair[1].index]:
@@ -142,6 +142,10 @@ def quantile(plan: Plan) -> float | None:
     leaf = plan.leaves[root.leaf]
     if leaf.agg not in QUANTILE_AGGS or leaf.mode not in STAT_MODES or leaf.value is None:
         return None
+    return leaf_q(leaf)
+
+
+def leaf_q(leaf: Leaf) -> float:
     return 0.5 if leaf.agg is Agg.MEDIAN else float(leaf.metric.measure.p)  # type: ignore[union-attr,arg-type]
 
 

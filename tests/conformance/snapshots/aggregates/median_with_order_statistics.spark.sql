@@ -12,6 +12,22 @@ WITH `spine` /* calendar: every period in range */ AS (
       COLLECT_LIST(CAST(`t`.`amount` AS DOUBLE)) FILTER(WHERE
         NOT CAST(`t`.`amount` AS DOUBLE) IS NULL)
     ) AS `a0`,
+    GREATEST(
+      1,
+      (
+        CAST(FLOOR(
+          CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 - 1.9599639845400536 * SQRT(CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 * 0.5)
+        ) AS INT) - 3
+      )
+    ) AS `al0`,
+    GREATEST(
+      1,
+      (
+        CAST(FLOOR(
+          CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 + 1.9599639845400536 * SQRT(CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 * 0.5)
+        ) AS INT) - 2
+      )
+    ) AS `ah0`,
     PERCENTILE(`t`.`amount`, 0.5) AS `v0`,
     COUNT(`t`.`amount`) AS `n0`
   FROM `hw_orders` AS `t`
@@ -22,46 +38,10 @@ WITH `spine` /* calendar: every period in range */ AS (
     `f`.`period`,
     `l0`.`v0` AS `value`,
     COALESCE(`l0`.`n0`, 0) AS `n`,
-    GREATEST(
-      1,
-      (
-        CAST(FLOOR(
-          CAST(`l0`.`n0` AS DOUBLE) * 0.5 - 1.9599639845400536 * SQRT(CAST(`l0`.`n0` AS DOUBLE) * 0.5 * 0.5)
-        ) AS INT) - 3
-      )
-    ) AS `os_low_from`,
-    SLICE(
-      `l0`.`a0`,
-      GREATEST(
-        1,
-        (
-          CAST(FLOOR(
-            CAST(`l0`.`n0` AS DOUBLE) * 0.5 - 1.9599639845400536 * SQRT(CAST(`l0`.`n0` AS DOUBLE) * 0.5 * 0.5)
-          ) AS INT) - 3
-        )
-      ),
-      8
-    ) AS `os_low`,
-    GREATEST(
-      1,
-      (
-        CAST(FLOOR(
-          CAST(`l0`.`n0` AS DOUBLE) * 0.5 + 1.9599639845400536 * SQRT(CAST(`l0`.`n0` AS DOUBLE) * 0.5 * 0.5)
-        ) AS INT) - 2
-      )
-    ) AS `os_high_from`,
-    SLICE(
-      `l0`.`a0`,
-      GREATEST(
-        1,
-        (
-          CAST(FLOOR(
-            CAST(`l0`.`n0` AS DOUBLE) * 0.5 + 1.9599639845400536 * SQRT(CAST(`l0`.`n0` AS DOUBLE) * 0.5 * 0.5)
-          ) AS INT) - 2
-        )
-      ),
-      8
-    ) AS `os_high`
+    `l0`.`al0` AS `os_low_from`,
+    SLICE(`l0`.`a0`, `l0`.`al0`, 8) AS `os_low`,
+    `l0`.`ah0` AS `os_high_from`,
+    SLICE(`l0`.`a0`, `l0`.`ah0`, 8) AS `os_high`
   FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`

@@ -14,6 +14,22 @@ WITH "spine" /* calendar: every period in range */ AS (
       ARRAY_AGG(CAST("t"."amount" AS DOUBLE)) FILTER(WHERE
         NOT CAST("t"."amount" AS DOUBLE) IS NULL)
     ) AS "a0",
+    GREATEST(
+      1,
+      (
+        CAST(FLOOR(
+          CAST(COUNT("t"."amount") AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST(COUNT("t"."amount") AS DOUBLE) * 0.9 * 0.09999999999999998)
+        ) AS INT) - 3
+      )
+    ) AS "al0",
+    GREATEST(
+      1,
+      (
+        CAST(FLOOR(
+          CAST(COUNT("t"."amount") AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST(COUNT("t"."amount") AS DOUBLE) * 0.9 * 0.09999999999999998)
+        ) AS INT) - 2
+      )
+    ) AS "ah0",
     QUANTILE_CONT("t"."amount", 0.9) AS "v0",
     COUNT("t"."amount") AS "n0"
   FROM "hw_orders" AS "t"
@@ -24,331 +40,43 @@ WITH "spine" /* calendar: every period in range */ AS (
     "f"."period",
     "l0"."v0" AS "value",
     COALESCE("l0"."n0", 0) AS "n",
-    CASE
-      WHEN 1 IS NULL
-      OR (
-        CAST(FLOOR(
-          CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-        ) AS INT) - 3
-      ) IS NULL
-      THEN NULL
-      ELSE GREATEST(
-        1,
-        (
-          CAST(FLOOR(
-            CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-          ) AS INT) - 3
-        )
-      )
-    END AS "os_low_from",
+    "l0"."al0" AS "os_low_from",
     ARRAY_SLICE(
       "l0"."a0",
       CASE
-        WHEN CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 3
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            )
-          )
-        END < -ARRAY_LENGTH("l0"."a0")
+        WHEN "l0"."al0" < -ARRAY_LENGTH("l0"."a0")
         THEN ARRAY_LENGTH("l0"."a0") + 1
-        WHEN CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 3
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            )
-          )
-        END < 0
-        THEN ARRAY_LENGTH("l0"."a0") + CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 3
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            )
-          )
-        END + 1
-        ELSE CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 3
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            )
-          )
-        END
+        WHEN "l0"."al0" < 0
+        THEN ARRAY_LENGTH("l0"."a0") + "l0"."al0" + 1
+        ELSE "l0"."al0"
       END,
       (
         CASE
-          WHEN CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 3
-              )
-            )
-          END < -ARRAY_LENGTH("l0"."a0")
+          WHEN "l0"."al0" < -ARRAY_LENGTH("l0"."a0")
           THEN ARRAY_LENGTH("l0"."a0") + 1
-          WHEN CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 3
-              )
-            )
-          END < 0
-          THEN ARRAY_LENGTH("l0"."a0") + CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 3
-              )
-            )
-          END + 1
-          ELSE CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 3
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 - 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 3
-              )
-            )
-          END
+          WHEN "l0"."al0" < 0
+          THEN ARRAY_LENGTH("l0"."a0") + "l0"."al0" + 1
+          ELSE "l0"."al0"
         END + CAST(8 AS BIGINT)
       ) - 1
     ) AS "os_low",
-    CASE
-      WHEN 1 IS NULL
-      OR (
-        CAST(FLOOR(
-          CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-        ) AS INT) - 2
-      ) IS NULL
-      THEN NULL
-      ELSE GREATEST(
-        1,
-        (
-          CAST(FLOOR(
-            CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-          ) AS INT) - 2
-        )
-      )
-    END AS "os_high_from",
+    "l0"."ah0" AS "os_high_from",
     ARRAY_SLICE(
       "l0"."a0",
       CASE
-        WHEN CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 2
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            )
-          )
-        END < -ARRAY_LENGTH("l0"."a0")
+        WHEN "l0"."ah0" < -ARRAY_LENGTH("l0"."a0")
         THEN ARRAY_LENGTH("l0"."a0") + 1
-        WHEN CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 2
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            )
-          )
-        END < 0
-        THEN ARRAY_LENGTH("l0"."a0") + CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 2
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            )
-          )
-        END + 1
-        ELSE CASE
-          WHEN 1 IS NULL
-          OR (
-            CAST(FLOOR(
-              CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-            ) AS INT) - 2
-          ) IS NULL
-          THEN NULL
-          ELSE GREATEST(
-            1,
-            (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            )
-          )
-        END
+        WHEN "l0"."ah0" < 0
+        THEN ARRAY_LENGTH("l0"."a0") + "l0"."ah0" + 1
+        ELSE "l0"."ah0"
       END,
       (
         CASE
-          WHEN CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 2
-              )
-            )
-          END < -ARRAY_LENGTH("l0"."a0")
+          WHEN "l0"."ah0" < -ARRAY_LENGTH("l0"."a0")
           THEN ARRAY_LENGTH("l0"."a0") + 1
-          WHEN CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 2
-              )
-            )
-          END < 0
-          THEN ARRAY_LENGTH("l0"."a0") + CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 2
-              )
-            )
-          END + 1
-          ELSE CASE
-            WHEN 1 IS NULL
-            OR (
-              CAST(FLOOR(
-                CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-              ) AS INT) - 2
-            ) IS NULL
-            THEN NULL
-            ELSE GREATEST(
-              1,
-              (
-                CAST(FLOOR(
-                  CAST("l0"."n0" AS DOUBLE) * 0.9 + 1.9599639845400536 * SQRT(CAST("l0"."n0" AS DOUBLE) * 0.9 * 0.09999999999999998)
-                ) AS INT) - 2
-              )
-            )
-          END
+          WHEN "l0"."ah0" < 0
+          THEN ARRAY_LENGTH("l0"."a0") + "l0"."ah0" + 1
+          ELSE "l0"."ah0"
         END + CAST(8 AS BIGINT)
       ) - 1
     ) AS "os_high"
