@@ -8,12 +8,18 @@
   const SIGNS = { fired: "⚠ fired", acknowledged: "✋ acknowledged", resolved: "✓ resolved" };
   let markers = null;
 
+  // from the first period drawn to the last day of data (a marker inside the last month is on the chart)
   function inRange(v, m) {
     const periods = v.rows.map((r) => r.period).filter(Boolean).sort();
-    return periods.length && m.period >= periods[0] && m.period <= periods[periods.length - 1] + "~";
+    if (!periods.length) return false;
+    const last = v.data_through && v.data_through > periods[periods.length - 1] ? v.data_through : periods[periods.length - 1];
+    return m.period >= periods[0] && m.period <= last;
   }
 
+  let seen = null;  // the view last drawn, for markers that arrive after the chart
+
   function add(v, shapes, annotations) {
+    seen = v;
     for (const m of markers || []) {
       if (!inRange(v, m)) continue;
       const color = COLORS[m.kind];
@@ -28,10 +34,9 @@
     if (!resp.ok) return;
     markers = (await resp.json()).markers;
     const node = document.getElementById("chart");
-    if (!markers.length || !node || !node.layout || typeof Plotly === "undefined") return;  // not drawn yet: add() runs on the draw
+    if (!markers.length || !seen || !node || !node.layout || typeof Plotly === "undefined") return;  // not drawn yet: add() runs on the draw
     const shapes = [...(node.layout.shapes || [])], annotations = [...(node.layout.annotations || [])];
-    const rows = (node.data || []).flatMap((t) => (t.x || []).map((x) => ({ period: x })));
-    add({ rows }, shapes, annotations);
+    add(seen, shapes, annotations);
     Plotly.relayout(node, { shapes, annotations });
   }
 
