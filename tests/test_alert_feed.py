@@ -71,8 +71,11 @@ def test_open_feed_and_markers_follow_the_lifecycle(served: tuple[Server, AlertS
 
 def test_markers_of_an_unknown_metric_or_bad_state_are_clear_errors(served: tuple[Server, AlertService, Path]) -> None:
     server, _, _ = served
-    missing = httpx.get(f"{server.url}/api/v1/metrics/n%C3%B6pe/alerts", timeout=30)
+    missing = httpx.get(f"{server.url}/api/v1/metrics/revenu/alerts", timeout=30)
     assert missing.status_code == 404 and missing.json()["code"] == "unknown_metric"
+    assert "revenue" in missing.json()["hint"]  # did you mean
+    hostile = httpx.get(f"{server.url}/api/v1/metrics/n%C3%B6pe'%20OR%201=1/alerts", timeout=30)
+    assert hostile.status_code == 422 and hostile.json()["ok"] is False
     bad = httpx.get(f"{server.url}/api/v1/alerts", params={"state": "open' OR 1=1"}, timeout=30)
     assert bad.status_code == 400 or bad.status_code == 422
     assert bad.json()["ok"] is False
