@@ -70,7 +70,7 @@ def spec_files() -> list[str]:
     """sources/, metrics/, annotations/, initiatives/ and meetings/*.yml as written into a workspace."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations", "initiatives", "meetings")
+        for folder in ("sources", "metrics", "annotations", "dashboards", "initiatives", "meetings")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]

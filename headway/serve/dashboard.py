@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from headway.serve import (
     annotations_api,
     cards_api,
+    dashboards_api,
     initiatives_api,
     meeting_api,
     metric_api,
@@ -23,6 +24,8 @@ ROUTERS = (
     cards_api.router,
     pages_tree.router,
     pages_metric.router,
+    dashboards_api.router,
+    dashboards_api.pages,
     initiatives_api.router,
     meeting_api.router,
     pages_meeting.router,
