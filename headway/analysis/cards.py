@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from headway.analysis.card_changes import tested, wants_stats
 from headway.analysis.pace import assess, recent_pace
 from headway.engine import Actor, Compare, Engine, Query
 from headway.engine.access import check_access
@@ -44,7 +45,7 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
         if window is None:
             return {**base, "reason": "no_data"}
         check_access(ws, actor, metric_id)
-        asked = [Query(metric_id, grain, (), window.first, window.last_day, None, compare) for compare in COMPARES]
+        asked = _asked(metric, grain, window)
         rows, year = ([json_row(r) for r in engine.query(q, actor=actor).rows] for q in asked)
     except HeadwayError as error:
         return {**base, "reason": error.code, "error": error.message}
@@ -69,9 +70,9 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
         integer=isinstance(latest["value"], int) and not isinstance(latest["value"], bool),
         n=latest["n"],
         previous={"period": latest.get("compare_period"), "value": latest.get("compare_value"),
-                  "change_pct": latest.get("change_pct")},
+                  "change_pct": latest.get("change_pct"), **tested(latest, metric)},
         year_ago={"period": year_row.get("compare_period"), "value": year_row.get("compare_value"),
-                  "change_pct": year_row.get("change_pct")},
+                  "change_pct": year_row.get("change_pct"), **tested(year_row, metric)},
         pace=_pace(metric, latest, done, calendar, grain),
     )  # fmt: skip
     return out
@@ -179,8 +180,15 @@ def _prefetch(engine: Engine, metric_ids: list[str], actor: Actor) -> None:
         except HeadwayError:
             continue  # `card` reports it
         if window is not None:
-            asked += [Query(metric_id, grain, (), window.first, window.last_day, None, c) for c in COMPARES]
+            asked += _asked(engine.workspace.metrics[metric_id], grain, window)
     engine.query_many(asked, actor=actor)
+
+
+def _asked(metric: Metric, grain: Grain, window: Window) -> list[Query]:
+    """A card's two queries, built in one place so that the prefetch and the card ask the same."""
+    return [
+        Query(metric.id, grain, (), window.first, window.last_day, None, c, stats=wants_stats(metric)) for c in COMPARES
+    ]
 
 
 def _counter(

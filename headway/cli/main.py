@@ -15,6 +15,7 @@ from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
 from headway.cli.okr_cmd import app as okr_app
+from headway.cli.plans_cmd import actions_app, initiatives_app, meeting
 from headway.cli.quality_cmd import quality
 from headway.cli.quarantine_cmd import app as quarantine_app
 from headway.cli.query_cmd import query, sql
@@ -54,6 +55,9 @@ app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
 app.add_typer(dashboard_app, name="dashboard")
+app.add_typer(initiatives_app, name="initiatives")
+app.add_typer(actions_app, name="actions")
+app.command()(meeting)
 app.add_typer(okr_app, name="okr")
 
 if __name__ == "__main__":  # pragma: no cover

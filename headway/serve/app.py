@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
+from headway.serve.alert_markers_api import router as alert_markers_router
 from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
 from headway.serve.pages_okr import install as install_okr
 from headway.serve.recorder import Recorder, open_store
@@ -88,6 +89,7 @@ def create_app(
     errors.install(app)
     app.include_router(api.router)
     app.include_router(alerts_api.router)
+    app.include_router(alert_markers_router)
     app.include_router(pages.router)
     app.include_router(tracking.router)
     app.include_router(quality_api.router)

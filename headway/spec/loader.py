@@ -20,8 +20,10 @@ from headway.spec.annotations import load_annotations
 from headway.spec.builtin_events import add_builtin_events
 from headway.spec.dashboards import load_dashboards
 from headway.spec.focus import check_focus
+from headway.spec.initiatives import load_initiatives
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.library import add_libraries
+from headway.spec.meetings import load_meetings
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.objectives import check_objectives
 from headway.spec.pydantic_issues import issues_from_validation
@@ -31,7 +33,16 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards", "objectives")
+SPEC_FOLDERS = (
+    "sources",
+    "metrics",
+    "alerts",
+    "annotations",
+    "dashboards",
+    "initiatives",
+    "meetings",
+    "objectives",
+)
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -80,6 +91,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     issues.extend(check_alerts(workspace))
     issues.extend(load_annotations(root, metrics)[1])
     issues.extend(load_dashboards(root, metrics)[1])
+    issues.extend(load_initiatives(root, metrics)[1] + load_meetings(root, metrics)[1])
     issues.extend(check_objectives(workspace))
     issues.extend(check_focus(workspace))
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
