@@ -57,10 +57,10 @@ app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
 app.add_typer(dashboard_app, name="dashboard")
-app.add_typer(okr_app, name="okr")
 app.add_typer(initiatives_app, name="initiatives")
 app.add_typer(actions_app, name="actions")
 app.command()(meeting)
+app.add_typer(okr_app, name="okr")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -67,10 +67,10 @@ def _templates() -> Traversable:
 
 
 def spec_files() -> list[str]:
-    """The spec files (sources, metrics, annotations, dashboards, objectives, initiatives, meetings) as written."""
+    """The spec files (sources, metrics, annotations, dashboards, initiatives, meetings, objectives), as written."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations", "dashboards", "objectives", "initiatives", "meetings")
+        for folder in ("sources", "metrics", "annotations", "dashboards", "initiatives", "meetings", "objectives")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]

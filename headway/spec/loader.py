@@ -33,7 +33,16 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards", "objectives", "initiatives", "meetings")
+SPEC_FOLDERS = (
+    "sources",
+    "metrics",
+    "alerts",
+    "annotations",
+    "dashboards",
+    "initiatives",
+    "meetings",
+    "objectives",
+)
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -82,9 +91,9 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     issues.extend(check_alerts(workspace))
     issues.extend(load_annotations(root, metrics)[1])
     issues.extend(load_dashboards(root, metrics)[1])
+    issues.extend(load_initiatives(root, metrics)[1] + load_meetings(root, metrics)[1])
     issues.extend(check_objectives(workspace))
     issues.extend(check_focus(workspace))
-    issues.extend(load_initiatives(root, metrics)[1] + load_meetings(root, metrics)[1])
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
     return (None if config_broken else workspace), sorted(issues)

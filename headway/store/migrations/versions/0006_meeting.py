@@ -1,7 +1,7 @@
 """The alignment meeting: initiatives created at runtime, stakeholder rankings, decisions, action items, change records.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0005 (the objectives tables)
 Create Date: 2026-11-27
 """
 
