@@ -35,10 +35,10 @@ class Processor:
         if not all(table_path(self.root, t).exists() for t in TABLES):
             self.rebuild()
 
-    def process_pending(self) -> int:
-        """Extract records from every pending delivery; rebuild the tables when any arrived."""
+    def process_pending(self, limit: int = 10_000) -> int:
+        """Extract records from up to `limit` pending deliveries; rebuild the tables when any arrived."""
         with self._lock:
-            pending = self.inbox.pending()
+            pending = self.inbox.pending(limit)
             if not pending:
                 return 0
             outcomes: list[tuple[int, str, str | None]] = []
