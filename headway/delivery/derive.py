@@ -22,6 +22,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from headway.delivery.ages import work_item_ages
 from headway.delivery.investment import investment
 from headway.delivery.services import is_production, service_for, team_for
 from headway.delivery.times import hours, utc
@@ -66,6 +67,7 @@ def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[st
     _work_items(tables["work_items"], tables["sprints"])
     tables["deployment_changes"] = links
     tables["investment"] = investment(tables["work_items"], tables["changes"])
+    tables["work_item_age"] = work_item_ages(tables["work_items"])
     return tables
 
 

@@ -32,6 +32,7 @@ TABLES = (
     "work_items",
     "sprints",
     "investment",
+    "work_item_age",
 )
 
 
