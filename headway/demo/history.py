@@ -32,6 +32,10 @@ def history_files(root: Path) -> list[str]:
 def load_history(target: Path, headway_yml: str) -> dict[str, int]:
     """Import the tracker export, replay the deliveries, and return the canonical tables' row counts."""
     config = DeliveryConfig.model_validate(yaml.safe_load(headway_yml)["delivery"])
+    inbox = inbox_path(target)
+    if not inbox.exists():  # a served earlier demo may leave its journal: never replay it into a new inbox
+        for suffix in ("-wal", "-shm", "-journal"):
+            inbox.with_name(inbox.name + suffix).unlink(missing_ok=True)
     processor = Processor(target, config)
     try:
         processor.inbox.put_records(tracker_csv(target / EXPORT, "jira"))
