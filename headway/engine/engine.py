@@ -66,6 +66,7 @@ class Engine:
         limit = cache_bytes if cache_bytes is not None else workspace.config.cache.max_mb * 2**20
         self._cache: LRUCache[tuple[Any, ...], Result] = LRUCache(maxsize=limit, getsizeof=estimated_bytes)
         self._plans: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=512)
+        self._built: LRUCache[tuple[Any, ...], Plan] = LRUCache(maxsize=512)
         self._reads: LRUCache[tuple[Any, ...], tuple[str, ...]] = LRUCache(maxsize=4096)
         self._lock = threading.RLock()
         self.facts = FactFinder(workspace, self._prepare, lambda: self.backend)
@@ -150,35 +151,19 @@ class Engine:
         if all(c is not None for c in cached):
             return cached  # type: ignore[return-value]
         facts = [self.facts.for_metric(q.metric) for q in queries]
-        bounds = {k: v for f in facts for k, v in f.bounds.items()}
-        merged = DataFacts(bounds, {n: sf for f in facts for n, sf in f.files.items()})
-        plan = build_plan(self.workspace, queries[0], merged.bounds_of, tuple(q.metric for q in queries[1:]))
-        self._refuse_unsupported(plan, self.spec)
-        files = self._files_of(plan, merged)
-        for leaf in plan.leaves:
-            for join in leaf.joins:
-                self.facts.check_unique(join, files[join.to_source])
-        sql = render(plan, self.backend.dialect, pretty=False)
-        started = time.perf_counter()
-        names, rows = self._execute(sql, files)
-        elapsed = time.perf_counter() - started
+        merged = DataFacts(
+            {k: v for f in facts for k, v in f.bounds.items()}, {n: sf for f in facts for n, sf in f.files.items()}
+        )
+        prepared = self._prepared(queries[0], merged, tuple(q.metric for q in queries[1:]))
+        sql = render(prepared.plan, self.backend.dialect, pretty=False)
+        names, rows, elapsed = self._timed(sql, prepared.files)
         results = []
         for k, (q, f) in enumerate(zip(queries, facts, strict=True)):
             own_names, own_rows = batch.split(names, rows, k, len(queries))
-            own_files = {n: files[n] for n in self._sources_of(plan, k)}
-            versions = tuple(sorted((n, sf.version) for n, sf in own_files.items()))
-            result = Result(
-                q.metric,
-                q.grain,
-                q.by,
-                typed_rows(own_names, own_rows, plan, f),
-                sql,
-                self.engine_name,
-                False,
-                plan.timeless,
-                {"seconds": elapsed, "data_version": versions, "shared_with": [x.metric for x in queries]},
-                f.through,
-            )
+            own_files = {n: prepared.files[n] for n in self._sources_of(prepared.plan, k)}
+            versions = _versions(own_files)
+            extra = {"shared_with": [x.metric for x in queries]}
+            result = self._result(q, prepared.plan, f, own_names, own_rows, sql, elapsed, versions, extra)
             self._keep(q, actor, versions, own_files, result)
             results.append(result)
         return results
@@ -187,8 +172,7 @@ class Engine:
         """The sources the k-th metric of a plan reads (its leaves' sources and their joins)."""
         from headway.spec.graph import leaves as leaf_ids
 
-        _, node_metric = plan.roots[k][0], plan.roots[k][0]
-        mine = set(leaf_ids(self.workspace.metrics, node_metric))
+        mine = set(leaf_ids(self.workspace.metrics, plan.roots[k][0]))
         own = [leaf for leaf in plan.leaves if leaf.metric.id in mine]
         return list(
             dict.fromkeys([leaf.source.name for leaf in own] + [j.to_source for leaf in own for j in leaf.joins])
@@ -199,37 +183,74 @@ class Engine:
         if quick is not None:
             return quick
         facts = self.facts.for_metric(query.metric)
-        plan = build_plan(self.workspace, query, facts.bounds_of)
-        self._refuse_unsupported(plan, self.spec)
-        files = self._files_of(plan, facts)
-        versions = tuple(sorted((name, f.version) for name, f in files.items()))
-        key = (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
+        prepared = self._prepared(query, facts, use_cache=use_plan_cache)
+        versions = _versions(prepared.files)
         with self._lock:
-            cached = self._cache.get(key) if use_cache else None
+            cached = self._cache.get(self._result_key(query, actor, versions)) if use_cache else None
         if cached is not None:
             return replace(cached, cached=True)
+        sql = self._compiled(prepared.plan, versions, use_plan_cache)
+        names, rows, elapsed = self._timed(sql, prepared.files)
+        result = self._result(query, prepared.plan, facts, names, rows, sql, elapsed, versions)
+        self._keep(query, actor, versions, prepared.files, result)
+        return result
+
+    def _prepared(
+        self, query: Query, facts: DataFacts, others: tuple[str, ...] = (), *, use_cache: bool = True
+    ) -> _Prepared:
+        """The steps every run shares: plan from the facts, refuse what the engine cannot do,
+        find the files each source reads, and check that every join's key is unique on its side."""
+        plan = self._plan(query, facts, others, use_cache)
+        self._refuse_unsupported(plan, self.spec)
+        files = self._files_of(plan, facts)
         for leaf in plan.leaves:
             for join in leaf.joins:
                 self.facts.check_unique(join, files[join.to_source])
-        sql = self._compiled(plan, versions, use_plan_cache)
+        return _Prepared(plan, files)
+
+    def _plan(self, query: Query, facts: DataFacts, others: tuple[str, ...], use_cache: bool) -> Plan:
+        """Plans are pure functions of the spec, the query and the data's bounds: build each once."""
+        key = (self.workspace.spec_hash, query.key(), others, tuple(sorted(facts.bounds.items())))
+        with self._lock:
+            plan = self._built.get(key) if use_cache else None
+        if plan is None:
+            plan = build_plan(self.workspace, query, facts.bounds_of, others)
+            with self._lock:
+                self._built[key] = plan
+        return plan
+
+    def _timed(self, sql: str, files: dict[str, SourceFiles]) -> tuple[list[str], list[tuple[Any, ...]], float]:
         started = time.perf_counter()
         names, rows = self._execute(sql, files)
-        elapsed = time.perf_counter() - started
-        typed = typed_rows(names, rows, plan, facts)
-        result = Result(
+        return names, rows, time.perf_counter() - started
+
+    def _result(
+        self,
+        query: Query,
+        plan: Plan,
+        facts: DataFacts,
+        names: list[str],
+        rows: list[tuple[Any, ...]],
+        sql: str,
+        elapsed: float,
+        versions: tuple[tuple[str, str], ...],
+        extra: dict[str, Any] | None = None,
+    ) -> Result:
+        return Result(
             query.metric,
             query.grain,
             query.by,
-            typed,
+            typed_rows(names, rows, plan, facts),
             sql,
             self.engine_name,
             False,
             plan.timeless,
-            {"seconds": elapsed, "data_version": versions},
+            {"seconds": elapsed, "data_version": versions, **(extra or {})},
             facts.through,
         )
-        self._keep(query, actor, versions, files, result)
-        return result
+
+    def _result_key(self, query: Query, actor: Actor, versions: tuple[tuple[str, str], ...]) -> tuple[Any, ...]:
+        return (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
 
     def _execute(self, sql: str, files: dict[str, SourceFiles]) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run on the backend; then check the files read are the files planned for."""
@@ -259,7 +280,7 @@ class Engine:
                 "Use a coarser grain, fewer dimensions or a shorter range (or raise cache.max_rows in headway.yml).",
                 code="too_large",
             )
-        key = (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
+        key = self._result_key(query, actor, versions)
         with self._lock:
             if estimated_bytes(result) <= self._cache.maxsize:  # an answer larger than the whole cache is not kept
                 self._cache[key] = result
@@ -271,10 +292,8 @@ class Engine:
         if names is None:
             return None
         files = {name: self._prepare(self.workspace.sources[name]) for name in names}
-        versions = tuple(sorted((name, f.version) for name, f in files.items()))
-        key = (self.workspace.spec_hash, versions, self.engine_name, query.key(), actor.policy_key)
         with self._lock:
-            cached = self._cache.get(key)
+            cached = self._cache.get(self._result_key(query, actor, _versions(files)))
         return replace(cached, cached=True) if cached is not None else None
 
     def data_versions(self) -> tuple[tuple[str, str], ...]:
@@ -347,6 +366,17 @@ class Engine:
             raise
         check_bad_rows(self.workspace, self.backend, source, files)
         return files
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    plan: Plan
+    files: dict[str, SourceFiles]
+
+
+def _versions(files: dict[str, SourceFiles]) -> tuple[tuple[str, str], ...]:
+    """The data version of each source read, in a stable order: part of every cache key."""
+    return tuple(sorted((name, f.version) for name, f in files.items()))
 
 
 def _retrying(read: Callable[[], T]) -> T:

@@ -22,33 +22,38 @@ ORDER = ["period", "value", "n", "complete", "reason", "compare_period", "compar
 
 def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts: DataFacts) -> list[dict[str, Any]]:
     rename = {f"d{i}": dim for i, dim in enumerate(plan.dims)}
-    out = [{rename.get(n, n): _plain(v) for n, v in zip(names, row, strict=True)} for row in rows]
+    keys = [rename.get(n, n) for n in names]
     dims = list(plan.dims)
     periods = {p.start: p for p in plan.spine or ()}
-    for row in out:
+    # a period is complete when it ends by the day after the data is current through
+    horizon = facts.through + dt.timedelta(days=1) if facts.through is not None else None
+    compared = "compare_period" in keys
+    out = []
+    for raw in rows:
+        row = {k: _plain(v) for k, v in zip(keys, raw, strict=True)}
         if plan.timeless:
             row["period"] = None
             row["complete"] = True
         else:
             row["period"] = _day(row["period"])
-            row["complete"] = _complete(row["period"], periods, facts)
+            row["complete"] = _complete(row["period"], periods, horizon)
         row["reason"] = None if row.get("value") is not None else _reason(row["period"], periods)
-        if "compare_period" in row:
+        if compared:
             row["compare_period"] = _day(row["compare_period"])
             row["compare_complete"] = row["compare_period"] is not None and _complete(
-                row["compare_period"], periods, facts
+                row["compare_period"], periods, horizon
             )
+        out.append(row)
     out.sort(key=lambda r: (r["period"] or dt.date.min, *[(r[d] is None, str(r[d])) for d in dims]))
     ordered = ["period", *dims, *ORDER[1:], "compare_complete"]
     extra = [k for k in (out[0] if out else {}) if k not in ordered]
-    return [{k: row[k] for k in [*ordered, *extra] if k in row} for row in out]
+    order = [k for k in [*ordered, *extra] if out and k in out[0]]
+    return [{k: row[k] for k in order} for row in out]
 
 
-def _complete(start: dt.date, periods: dict[dt.date, Any], facts: DataFacts) -> bool:
-    period = periods.get(start)
-    if period is None or facts.through is None:
-        return False
-    return period.end <= facts.through + dt.timedelta(days=1)
+def _complete(start: dt.date | None, periods: dict[dt.date, Any], horizon: dt.date | None) -> bool:
+    period = periods.get(start) if start is not None else None
+    return period is not None and horizon is not None and period.end <= horizon
 
 
 def _reason(start: dt.date | None, periods: dict[dt.date, Any]) -> str:
@@ -70,6 +75,6 @@ def _plain(value: Any) -> Any:
     """Engine values to plain Python: NaN and infinities are missing values, decimals are floats."""
     if isinstance(value, Decimal):
         value = float(value)
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

@@ -7,7 +7,9 @@ file the server can read (`/etc/passwd`, `../secrets.csv`) on the API.
 
 from __future__ import annotations
 
+import functools
 import glob
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,21 +18,31 @@ _ABSOLUTE = re.compile(r"(?<![\w.])(/[^\s'\"(),;]+)")
 
 
 def allowed_roots(root: Path, data_roots: Iterable[str]) -> list[Path]:
-    """The workspace and each declared data root, resolved."""
+    """The workspace and each declared data root, resolved (once per process: every query checks them)."""
+    return list(_allowed_roots(root, tuple(data_roots)))
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed_roots(root: Path, data_roots: tuple[str, ...]) -> tuple[Path, ...]:
     out = [root.resolve()]
     for entry in data_roots:
         path = Path(entry).expanduser()
         out.append((path if path.is_absolute() else root / path).resolve())
-    return out
+    return tuple(out)
 
 
 def is_confined(path: str | Path, roots: Iterable[Path]) -> bool:
     """True when `path`, with symlinks and `..` resolved, lies under one of `roots`."""
     try:
-        resolved = Path(path).resolve()
+        resolved = os.path.realpath(path, strict=False)
     except (OSError, RuntimeError):  # a symlink loop
         return False
-    return any(resolved == r or resolved.is_relative_to(r) for r in roots)
+    return under_roots(resolved, roots)
+
+
+def under_roots(resolved: str, roots: Iterable[Path]) -> bool:
+    """True when an already resolved path is one of `roots` or lies under one."""
+    return any(resolved == str(r) or resolved.startswith(str(r).rstrip(os.sep) + os.sep) for r in roots)
 
 
 def fixed_prefix(pattern: str) -> str:
