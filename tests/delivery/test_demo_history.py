@@ -246,3 +246,18 @@ def test_incidents_link_to_the_deployment_of_their_root_cause_sha(deliveries: li
         first = min(candidates, key=lambda d: d["finished_at"])
         assert incident["deployment_id"] == first["deployment_id"], incident
         assert incident["link_how"] == "root_cause_sha" and first["failed"]
+
+
+def test_replaying_the_same_deliveries_again_changes_nothing(deliveries: list[dict[str, Any]], tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "headway.yml").write_text(demo_config(), encoding="utf-8")
+    (root / "x.jsonl").write_text("".join(json.dumps(d) + "\n" for d in deliveries[:300]), encoding="utf-8")
+    processor = Processor(root, load_workspace(root).config.delivery)
+    first = replay_github(processor, root / "x.jsonl", DEMO_SECRET)
+    changes = pq.read_table(root / ".headway" / "lake" / "delivery" / "changes" / "data.parquet")
+    again = replay_github(processor, root / "x.jsonl", DEMO_SECRET)
+    processor.inbox.close()
+    assert (first.stored, first.duplicates) == (300, 0)
+    assert (again.stored, again.duplicates, again.processed) == (0, 300, 0)  # keyed on X-GitHub-Delivery
+    assert pq.read_table(root / ".headway" / "lake" / "delivery" / "changes" / "data.parquet").equals(changes)
