@@ -54,6 +54,7 @@ def test_query_on_a_fresh_workspace_answers_no_data(tmp_path: Path) -> None:
     code, out = run("query", "change_lead_time", "-w", root, "--from", "2026-10-05", "--to", "2026-10-11")
     assert code == 0, out
     assert "no data" in out  # a median of nothing is no data, never 0
+    assert "data through none yet" in out and "None" not in out
     code, out = run("query", "deployment_frequency", "-w", root)  # no range and no rows: said so, not a file error
     assert code == 1 and "hold no rows" in out and "no files match" not in out, out
 
