@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 from alerts import main as alerts_run  # noqa: E402
 from cold import cold  # noqa: E402
 from compile_bench import run as compile_run  # noqa: E402
-from dashboard_bench import tree  # noqa: E402
+from dashboard_bench import cards, first_visit, tree  # noqa: E402
 from delivery import run as delivery_run  # noqa: E402
 from floor import floor, geometric_means  # noqa: E402
 from hand_sql import CASES, Case  # noqa: E402
@@ -168,8 +168,17 @@ def main() -> int:
         table("server memory after 12 large answers (cache bound 16 MB)", [results["memory"]])
         results["http_cards"] = overview_load(HEADWAY, DEMO, path="/api/v1/cards")
         table("HTTP load: hey, 20 clients, GET /api/v1/cards (the overview's cards, warm)", [results["http_cards"]])
+        results["http_dashboard"] = overview_load(HEADWAY, DEMO, path="/api/v1/dashboards/exec")
+        table(
+            "HTTP load: hey, 20 clients, GET /api/v1/dashboards/exec (a demo dashboard, warm)",
+            [results["http_dashboard"]],
+        )
     results["tree"] = tree(DEMO)
     table("the metric tree with every link's evidence, fresh engine (goal < 1 s cold)", [results["tree"]])
+    results["cards"] = cards(DEMO)
+    table("the overview's cards, fresh engine, as a web visitor", [results["cards"]])
+    results["first_visit"] = first_visit(DEMO)
+    table("the server's warm-up (cards, tree, dashboards), then the first visitor's requests", [results["first_visit"]])
     baseline = {r["case"]: r["hand_ms"] for r in results["floor"]}
     if os.environ.get("BENCH_SKIP_SPARK") != "1":
         results["spark"] = spark(ws, baseline)

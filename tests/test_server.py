@@ -361,6 +361,11 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
     *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
                                                                        ("mrr", "negative"))],
+    ("/dashboards", None, "positive"),
+    *[(path, None, mode) for path in ("/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/panels/{index}.csv")
+      for mode in ("positive", "negative")],
+    *[("/metrics/{metric_id}/alerts", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
+                                                                         (None, "negative"))],
 ]  # fmt: skip
 
 

@@ -19,7 +19,9 @@ def incidents(
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
     stmt = select(AlertIncident).order_by(AlertIncident.opened_at.desc(), AlertIncident.id.desc()).limit(limit)
-    if state is not None:
+    if state == "open":  # firing or acknowledged: what the overview's feed lists
+        stmt = stmt.where(AlertIncident.state.in_(("firing", "acknowledged")))
+    elif state is not None:
         stmt = stmt.where(AlertIncident.state == state)
     if metric is not None:
         stmt = stmt.where(AlertIncident.metric_id == metric)

@@ -128,7 +128,8 @@ class Alerting:
                 report.opened.append(incident.id)
             elif state is not State.FIRING and incident is not None:
                 incident.state, incident.resolved_at = "resolved", now
-                s.add(AlertEvent(at=now, key=key, incident_id=incident.id, kind="resolved", detail={}))
+                detail = {"period": last.period}  # where the chart marks it resolved
+                s.add(AlertEvent(at=now, key=key, incident_id=incident.id, kind="resolved", detail=detail))
                 for child in _children(s, incident.id):  # drivers still firing now page on their own
                     child.parent_id = None
                 report.resolved.append(incident.id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from headway.analysis.card_changes import tested, wants_stats
 from headway.analysis.pace import assess, recent_pace
 from headway.engine import Actor, Compare, Engine, Query
 from headway.engine.access import check_access
@@ -23,6 +24,7 @@ from headway.spec.models import Direction, Grain, Kind, Metric
 
 SPARK = 12  # complete periods drawn in the sparkline
 ROWS = (Kind.KPI, Kind.DELIVERY, Kind.HEALTH)
+COMPARES = (Compare.PREVIOUS, Compare.YEAR_AGO)
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,7 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
         if window is None:
             return {**base, "reason": "no_data"}
         check_access(ws, actor, metric_id)
-        asked = [
-            Query(metric_id, grain, (), window.first, window.last_day, None, compare)
-            for compare in (Compare.PREVIOUS, Compare.YEAR_AGO)
-        ]
+        asked = _asked(metric, grain, window)
         rows, year = ([json_row(r) for r in engine.query(q, actor=actor).rows] for q in asked)
     except HeadwayError as error:
         return {**base, "reason": error.code, "error": error.message}
@@ -71,9 +70,9 @@ def card(engine: Engine, metric_id: str, today: dt.date | None = None, *, actor:
         integer=isinstance(latest["value"], int) and not isinstance(latest["value"], bool),
         n=latest["n"],
         previous={"period": latest.get("compare_period"), "value": latest.get("compare_value"),
-                  "change_pct": latest.get("change_pct")},
+                  "change_pct": latest.get("change_pct"), **tested(latest, metric)},
         year_ago={"period": year_row.get("compare_period"), "value": year_row.get("compare_value"),
-                  "change_pct": year_row.get("change_pct")},
+                  "change_pct": year_row.get("change_pct"), **tested(year_row, metric)},
         pace=_pace(metric, latest, done, calendar, grain),
     )  # fmt: skip
     return out
@@ -161,12 +160,35 @@ def _build(engine: Engine, today: dt.date, actor: Actor) -> dict[str, Any]:
         (m for m in ws.metrics.values() if m.kind in order and m.status.value != "retired"),
         key=lambda m: (m.id != ws.config.north_star, order[m.kind], m.id),
     )
+    _prefetch(engine, [m.id for m in chosen], actor)
     cards = {m.id: card(engine, m.id, today, actor=actor) for m in chosen}
     for metric in chosen:
         guards = [c for c in metric.counter_metrics if c in ws.metrics]
         cards[metric.id]["counters"] = [_counter(engine, cards[metric.id], c, cards, today, actor) for c in guards]
     rows = {kind.value: [cards[m.id] for m in chosen if m.kind is kind] for kind in ROWS}
     return {"north_star": ws.config.north_star, "rows": rows}
+
+
+def _prefetch(engine: Engine, metric_ids: list[str], actor: Actor) -> None:
+    """Every card's two queries in one `Engine.query_many` call: metrics over the same periods share
+    scans, and each answer lands in the engine's cache, where `card` finds it."""
+    asked = []
+    for metric_id in metric_ids:
+        grain = engine.workspace.grain_of(metric_id)
+        try:
+            window = _window(engine, metric_id, grain)
+        except HeadwayError:
+            continue  # `card` reports it
+        if window is not None:
+            asked += _asked(engine.workspace.metrics[metric_id], grain, window)
+    engine.query_many(asked, actor=actor)
+
+
+def _asked(metric: Metric, grain: Grain, window: Window) -> list[Query]:
+    """A card's two queries, built in one place so that the prefetch and the card ask the same."""
+    return [
+        Query(metric.id, grain, (), window.first, window.last_day, None, c, stats=wants_stats(metric)) for c in COMPARES
+    ]
 
 
 def _counter(

@@ -13,6 +13,7 @@ from scipy import stats
 
 from headway.analysis.reasons import Reason
 from headway.analysis.statistics import ProportionStatistic, QuantileStatistic, RatioStatistic, SampleMeanStatistic
+from headway.engine import order_stats
 
 LEVEL = 0.95
 
@@ -85,22 +86,11 @@ def sampled_total(stat: SampleMeanStatistic, level: float = LEVEL) -> Interval:
 
 
 def order_statistic_ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, int] | None:
-    """1-based ranks (l, u) with P(X(l) ≤ ξq ≤ X(u)) ≥ level, each tail ≤ (1 - level) / 2.
+    """1-based ranks (l, u) of a distribution-free interval for the q-quantile (None: n too small).
 
-    The number of values below the true quantile ξq is Binomial(n, q), so the coverage is
-    F(u - 1) - F(l - 1) whatever the distribution. None when n is too small for `level`.
+    One definition, the engine's, which picks the same ranks out of the windows it returns.
     """
-    if n < 1:
-        return None
-    alpha = (1 - level) / 2
-    dist = stats.binom(n, q)
-    low = int(dist.ppf(alpha))  # smallest k with F(k) ≥ alpha
-    if dist.cdf(low) <= alpha:  # F(l - 1) may equal alpha exactly
-        low += 1
-    high = int(dist.ppf(1 - alpha)) + 1
-    if low < 1 or high > n:
-        return None
-    return low, high
+    return order_stats.ranks(n, q, level)
 
 
 def quantile_interval(stat: QuantileStatistic, level: float = LEVEL) -> Interval:

@@ -97,7 +97,9 @@ def intervals_for(
         n, floor = row.get("n"), metric.min_sample
         if found.reason is not Reason.NO_DATA and floor is not None and (n is None or n < floor):
             found = ci.Interval.none(found.method, Reason.INSUFFICIENT_SAMPLE)
-        out.append({**row, "ci_low": found.low, "ci_high": found.high, "status": found.reason.value})
+        out.append(
+            {**row, "ci_low": found.low, "ci_high": found.high, "status": found.reason.value, "ci_method": found.method}
+        )
     return out
 
 

@@ -6,6 +6,7 @@ import typer
 
 from headway.cli.alerts_cmd import app as alerts_app
 from headway.cli.catalog_cmd import metrics, schema
+from headway.cli.dashboard_cmd import app as dashboard_app
 from headway.cli.delivery_cmd import app as ingest_app
 from headway.cli.demo_cmd import demo
 from headway.cli.explain_cmd import explain
@@ -51,6 +52,7 @@ ingest_app.command(DEFAULT)(ingest)  # `headway ingest FILE --source NAME` (see 
 app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
+app.add_typer(dashboard_app, name="dashboard")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -241,6 +241,7 @@ HIDDEN = {  # shown as marks and captions, or kept for scripts (sufficient stati
     "change_test",
     "change_status",
     *("sum", "sum_sq", "units", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum", "nested"),
+    *("ci_low_value", "ci_high_value"),  # a median's order statistics: shown as ci_low and ci_high
 }
 
 

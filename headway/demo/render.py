@@ -60,7 +60,7 @@ def spec_files() -> list[str]:
     """sources/*.yml, metrics/*.yml and annotations/*.yml as written into a workspace."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations")
+        for folder in ("sources", "metrics", "annotations", "dashboards")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]

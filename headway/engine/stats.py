@@ -10,7 +10,10 @@ from raw rows pulled out of the engine:
   `den_sum` (Σy), `den_sum_sq` (Σy²) and `num_den_sum` (Σxy) give the delta-method variance, and
   `nested` says the numerator's rows are a subset of the denominator's (a proportion: Wilson).
 
-Other shapes (counts, medians, windows, formulas, ratios across sources) carry no statistics;
+- a median or percentile: the sorted values' windows around the order-statistic ranks of a
+  95% interval, which `rows.py` turns into `ci_low_value` and `ci_high_value` (`order_stats.py`).
+
+Other shapes (counts, windows, formulas, ratios across sources) carry no statistics;
 the analysis layer says so with a reason code rather than inventing an interval.
 """
 
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from headway.engine import order_stats
 from headway.engine.plan import Leaf, LeafRef, Mode, Plan, RatioNode
 from headway.engine.sql import alias, as_double, col
 from headway.spec.models import Agg
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 
 MOMENT_AGGS = {Agg.SUM, Agg.AVG}
 RATIO_AGGS = {Agg.COUNT, Agg.SUM}
+QUANTILE_AGGS = {Agg.MEDIAN, Agg.PERCENTILE}
 STAT_MODES = {Mode.PLAIN, Mode.SNAPSHOT_INTERVAL, Mode.SNAPSHOT_LAST}
 PAIR_COLUMNS = ("units", "num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum", "nested")
 
@@ -60,6 +65,8 @@ def ratio_pair(plan: Plan) -> tuple[Leaf, Leaf] | None:
 def leaf_moments(sc: ScanCompiler, leaf: Leaf, condition: exp.Expr | None) -> list[exp.Expr]:
     """s<i> = Σ value and q<i> = Σ value² for a sum or an average."""
     value = sc.value(leaf)
+    if wanted(sc.plan) and leaf.agg in QUANTILE_AGGS and leaf.mode in STAT_MODES and value is not None:
+        return order_stats.scan_columns(value, condition, leaf.index, leaf_q(leaf))
     if not wanted(sc.plan) or leaf.agg not in MOMENT_AGGS or leaf.mode not in STAT_MODES or value is None:
         return []
     x = as_double(value)
@@ -117,12 +124,29 @@ def result_columns(plan: Plan, home: dict[int, str]) -> list[exp.Expr]:
         if leaf.agg in MOMENT_AGGS and leaf.mode in STAT_MODES and leaf.value is not None:
             name = home[leaf.index]
             return [alias(col(f"s{leaf.index}", name), "sum"), alias(col(f"q{leaf.index}", name), "sum_sq")]
+        if quantile(plan) is not None:
+            return order_stats.result_columns(leaf.index, home[leaf.index])
         return []
     pair = ratio_pair(plan)
     if pair is None or home[pair[0].index] != home[pair[1].index]:
         return []
     name = home[pair[0].index]
     return [alias(col(f"pair_{c}", name), c) for c in PAIR_COLUMNS]
+
+
+def quantile(plan: Plan) -> float | None:
+    """q of a median or percentile whose order-statistic windows this stats query returns, else None."""
+    root = plan.root
+    if not (wanted(plan) and isinstance(root, LeafRef)):
+        return None
+    leaf = plan.leaves[root.leaf]
+    if leaf.agg not in QUANTILE_AGGS or leaf.mode not in STAT_MODES or leaf.value is None:
+        return None
+    return leaf_q(leaf)
+
+
+def leaf_q(leaf: Leaf) -> float:
+    return 0.5 if leaf.agg is Agg.MEDIAN else float(leaf.metric.measure.p)  # type: ignore[union-attr,arg-type]
 
 
 def names(plan: Plan, home: dict[int, str]) -> list[str]:

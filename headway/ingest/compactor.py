@@ -15,17 +15,17 @@ import hashlib
 import json
 import os
 import re
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from headway.ingest import columnar
 from headway.ingest.db import IngestDB
 from headway.ingest.identity import person_key, resolve_people
 from headway.ingest.lake import SCHEMA, TIMESTAMP, Lake
@@ -33,6 +33,9 @@ from headway.ingest.log import EventLog, read_segment, segment_number, try_claim
 from headway.spec.builtin_events import CONTEXT_COLUMNS, FIELDS_FILE
 from headway.spec.ingest_settings import IngestSettings
 from headway.spec.models import IDENT_PATTERN
+
+if TYPE_CHECKING:
+    import duckdb
 
 INGEST_DIR = ".headway/ingest"
 IDENT_RE = re.compile(IDENT_PATTERN)
@@ -74,6 +77,7 @@ class Compactor:
         self.log = log
         self.db = IngestDB(self.folder / "ingest.db")
         self.lake = Lake(root)
+        self._duck: duckdb.DuckDBPyConnection | None = None  # for the columnar path, opened on first use
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -81,6 +85,11 @@ class Compactor:
         with (self.folder / "compact.lock").open("a") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             yield
+
+    def recover(self) -> None:
+        """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work)."""
+        with self._exclusive():
+            self.lake.clean()
 
     def run_pass(self, only: set[int] | None = None) -> PassResult:
         """Compact closed segments (all, or `only` these) and count what they held."""
@@ -112,7 +121,13 @@ class Compactor:
                     path.unlink(missing_ok=True)
                 return
             if not self.db.compacted(number):
-                self._compact(number, path, result)
+                if self._duck is None:
+                    self._duck = columnar.connect()
+                segment = columnar.read(self._duck, path)  # None: only the line-by-line path is safe
+                if segment is not None:
+                    columnar.compact(self, number, segment, result)
+                else:
+                    self._compact(number, path, result)
             path.unlink(missing_ok=True)
 
     def _compact(self, segment: int, path: Path, result: PassResult) -> None:
@@ -145,11 +160,26 @@ class Compactor:
             stats[(row["source"], day, "lag_s_sum")] += (now_us - row["received_at"]) / 1e6  # type: ignore[assignment]
             identities += _links(line, row)
         self._write_lake(segment, kept)
+        seen = [(r["message_id"], segment, r["received_at"]) for r in kept]
+        self.commit(segment, seen, stats, quarantine, identities, {person_key(r) for r in kept}, now)
+        result.segments += 1
+        result.accepted += len(kept)
+        result.duplicates += len(events) - len(kept)
+        result.quarantined.update(q["reason"] for _, q in quarantine)
+
+    def commit(
+        self,
+        segment: int,
+        seen: list[tuple[str, int, int]],
+        stats: Counter[tuple[str, str, str]],
+        quarantine: list[tuple[int, dict[str, Any]]],
+        identities: list[tuple[int, str, str, str, str]],
+        person_keys: set[str],
+        now: dt.datetime,
+    ) -> None:
+        """One transaction records what a segment held and marks it done (after its lake files)."""
         with self.db.transaction() as con:
-            con.executemany(
-                "INSERT OR IGNORE INTO seen (message_id, segment, received_at) VALUES (?, ?, ?)",
-                [(r["message_id"], segment, r["received_at"]) for r in kept],
-            )
+            con.executemany("INSERT OR IGNORE INTO seen (message_id, segment, received_at) VALUES (?, ?, ?)", seen)
             con.executemany(
                 "INSERT OR REPLACE INTO stats (segment, source, day, metric, value) VALUES (?, ?, ?, ?, ?)",
                 [(segment, s, d, m, v) for (s, d, m), v in stats.items()],
@@ -167,14 +197,8 @@ class Compactor:
                 "INSERT OR IGNORE INTO identity_log (segment, line, kind, a, b, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [(segment, *link) for link in identities],
             )
-            con.executemany(
-                "INSERT OR IGNORE INTO person_keys VALUES (?)", [(k,) for k in {person_key(r) for r in kept}]
-            )
+            con.executemany("INSERT OR IGNORE INTO person_keys VALUES (?)", [(k,) for k in person_keys])
             con.execute("INSERT OR REPLACE INTO segments VALUES (?, ?)", (segment, now.isoformat()))
-        result.segments += 1
-        result.accepted += len(kept)
-        result.duplicates += len(events) - len(kept)
-        result.quarantined.update(q["reason"] for _, q in quarantine)
 
     def _write_lake(self, segment: int, rows: list[dict[str, Any]]) -> None:
         by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -186,6 +210,14 @@ class Compactor:
             self._record_fields(rows)
 
     def _record_fields(self, rows: list[dict[str, Any]]) -> None:
+        pairs: dict[str, dict[tuple[str, str], None]] = {}
+        for column in ("properties", "context"):
+            seen = pairs[column] = {}  # each (key, type) once, in order: rows mostly repeat them
+            for row in rows:
+                seen.update(dict.fromkeys(row.get(f"{column}_types", {}).items()))
+        self.record_fields(pairs)
+
+    def record_fields(self, pairs: dict[str, dict[tuple[str, str], None]]) -> None:
         """Keep the catalog of property and context keys (and their types) the spec reads."""
         path = self.root / FIELDS_FILE
         try:
@@ -195,10 +227,9 @@ class Compactor:
         before = json.dumps(known, sort_keys=True)
         for column in ("properties", "context"):
             fields = known.setdefault(column, {})
-            for row in rows:
-                for key, value in row.get(f"{column}_types", {}).items():
-                    if IDENT_RE.match(key) and len(fields) < 1000:
-                        fields[key] = value if fields.get(key, value) == value else "string"
+            for key, value in pairs.get(column, {}):
+                if IDENT_RE.match(key) and len(fields) < 1000:
+                    fields[key] = value if fields.get(key, value) == value else "string"
         if json.dumps(known, sort_keys=True) != before:
             temp = path.with_name(f".{path.name}.tmp")
             temp.parent.mkdir(parents=True, exist_ok=True)
@@ -210,6 +241,8 @@ class Compactor:
         self.db.con.execute("DELETE FROM seen WHERE received_at < ?", (cutoff,))
 
     def close(self) -> None:
+        if self._duck is not None:
+            self._duck.close()
         self.db.close()
 
 
@@ -255,31 +288,3 @@ def to_table(rows: list[dict[str, Any]]) -> pa.Table:
     columns["properties"] = _string_map([row["properties"] for row in rows])
     columns["context"] = _string_map([row["context"] for row in rows])
     return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)
-
-
-class Background:
-    """The compactor thread of `headway serve`: a pass every `visible_within_s` seconds."""
-
-    def __init__(self, compactor: Compactor, interval: float):
-        self.compactor = compactor
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="headway-compactor", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        import logging
-
-        while not self._stop.wait(self.interval):
-            try:
-                self.compactor.run_pass()
-            except Exception:  # keep serving; the next pass retries the same segments
-                logging.getLogger("headway.ingest").exception("compaction failed")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=60)
-        self.compactor.run_pass()

@@ -6,8 +6,9 @@ import threading
 import time
 from pathlib import Path
 
-from headway.ingest.compactor import INGEST_DIR, Background, Compactor
+from headway.ingest.compactor import INGEST_DIR, Compactor
 from headway.ingest.log import EventLog
+from headway.ingest.worker import CompactorProcess
 from headway.spec.ingest_settings import IngestSettings
 from headway.store import StateStore, active_keys
 from headway.store.keys import hash_key
@@ -21,12 +22,10 @@ class Ingestor:
         self.root = root
         self.settings = settings
         self.store = store
-        self.compactor = Compactor(root, settings)
-        self.log = EventLog(root / INGEST_DIR / "log", self.compactor.db.next_segment)  # rolled by the compactor
-        self.compactor.log = self.log
+        self.compactor = Compactor(root, settings)  # numbers the log's segments; passes run in a child process
+        self.log = EventLog(root / INGEST_DIR / "log", self.compactor.db.next_segment)  # rolled before each pass
         self.reader = Compactor(root, settings)  # its own SQLite connection, for reports on the request path
-        self.compactor.lake.clean()
-        self.background = Background(self.compactor, settings.visible_within_s) if background else None
+        self.background = CompactorProcess(root, settings, self.log) if background else None
         self._keys: dict[str, str] = {}
         self._keys_at = 0.0
         self._keys_lock = threading.Lock()

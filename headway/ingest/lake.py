@@ -2,14 +2,16 @@
 
 Each day folder is a symbolic link to a versioned folder. New events add a file to the current
 version (written to a hidden temporary name, fsync'd, then renamed in). When a day holds too many
-small files, they are rewritten into one file in a new version folder and the link is swapped with
-one atomic rename: a reader sees either all the small files or the merged one, never both.
+files of one size tier, those are rewritten into one file in a new version folder (the others are
+hard-linked into it) and the link is swapped with one atomic rename: a reader sees either the files
+before the merge or after it, never both.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,6 +19,9 @@ import pyarrow.parquet as pq
 
 from headway.ingest.log import fsync_dir
 from headway.spec.builtin_events import CONTEXT_COLUMNS, LAKE_DIR
+
+SMALL_BYTES = 1 << 20  # files under 1 MB are tier 0 of the size-tiered merge
+MAX_MERGED_BYTES = 256 << 20  # a file this large is final: never merged again
 
 STRING_MAP = pa.map_(pa.string(), pa.string())
 TIMESTAMP = pa.timestamp("us", tz="UTC")
@@ -49,6 +54,14 @@ def write_atomic(table: pa.Table, target: Path) -> None:
         os.fsync(handle.fileno())
     os.replace(temp, target)
     fsync_dir(target.parent)
+
+
+def size_tier(size: int, threshold: int, small_bytes: int = SMALL_BYTES) -> int:
+    """0 under `small_bytes`, then one tier per factor `threshold` of size."""
+    tier, limit = 0, small_bytes
+    while size >= limit:
+        tier, limit = tier + 1, limit * threshold
+    return tier
 
 
 class Lake:
@@ -94,24 +107,44 @@ class Lake:
     def add(self, day: str, name: str, table: pa.Table) -> None:
         write_atomic(table.cast(SCHEMA), self.day_folder(day) / name)
 
-    def merge(self, day: str, threshold: int) -> bool:
-        """Rewrite a day's files into one when it holds `threshold` or more; True when it did."""
+    def merge(self, day: str, threshold: int, small_bytes: int = SMALL_BYTES) -> bool:
+        """Size-tiered merging: once `threshold` files of one size tier pile up, rewrite those into one.
+
+        Tier 0 holds files under `small_bytes`; each tier above holds files `threshold` times larger.
+        Larger files are linked unchanged into the new version, so a busy day is never rewritten
+        whole again and again (which made compaction's cost grow with the day's size), and a day
+        still stays at a few files per tier. True when it merged.
+        """
         files = self.files(day)
-        if len(files) < threshold:
+        tiers: dict[int, list[Path]] = defaultdict(list)
+        for path in files:
+            size = path.stat().st_size
+            if size < MAX_MERGED_BYTES:
+                tiers[size_tier(size, threshold, small_bytes)].append(path)
+        group = next((tiers[t] for t in sorted(tiers) if len(tiers[t]) >= threshold), None)
+        if group is None:
             return False
-        self.rewrite(day, pa.concat_tables([pq.read_table(f, schema=SCHEMA) for f in files]))
+        merged = pa.concat_tables([pq.read_table(f, schema=SCHEMA) for f in group])
+        self.rewrite(day, merged, keep=[f for f in files if f not in group])
         return True
 
-    def rewrite(self, day: str, table: pa.Table) -> None:
-        """Replace a day with `table` (sorted by time) atomically; an empty table removes the day."""
+    def rewrite(self, day: str, table: pa.Table, keep: list[Path] | None = None) -> None:
+        """Replace a day with `table` (sorted by time) plus the `keep` files (hard-linked, not copied),
+        atomically; an empty table with nothing kept removes the day."""
         old = (self.events / day).resolve() if (self.events / day).is_symlink() else None
-        if table.num_rows == 0:
+        keep = keep or []
+        if table.num_rows == 0 and not keep:
             (self.events / day).unlink(missing_ok=True)
             fsync_dir(self.events)
         else:
             version = self._new_version(day)
-            table = table.sort_by([("timestamp", "ascending"), ("message_id", "ascending")])
-            write_atomic(table.cast(SCHEMA), version / f"events-{day}-{version.name}.parquet")
+            for path in keep:
+                os.link(path, version / path.name)
+            if table.num_rows:
+                table = table.sort_by([("timestamp", "ascending"), ("message_id", "ascending")])
+                write_atomic(table.cast(SCHEMA), version / f"events-{day}-{version.name}.parquet")
+            else:
+                fsync_dir(version)
             self._swap(day, version)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -8,6 +8,7 @@ corrected as Segment and PostHog do: timestamp = receivedAt - (sentAt - original
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -55,9 +56,14 @@ def parse_time(value: Any, field: str) -> dt.datetime | None:
     if not isinstance(value, str):
         raise Rejected("wrong_type", f"{field} must be an ISO 8601 string, not {type(value).__name__}")
     try:
-        parsed = dt.datetime.fromisoformat(value.strip())
+        return _utc(value)
     except ValueError:
         raise Rejected("bad_timestamp", f"{field} {value[:40]!r} is not an ISO 8601 timestamp") from None
+
+
+@functools.lru_cache(maxsize=4096)  # a batch repeats its sentAt in every message, SDKs often a timestamp
+def _utc(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value.strip())
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
 
 

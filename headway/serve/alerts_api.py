@@ -47,7 +47,7 @@ def _refused(error: AckError) -> JSONResponse:
 @router.get("")
 def alert_feed(
     request: Request,
-    state: Annotated[str | None, Query(pattern="^(firing|acknowledged|resolved)$")] = None,
+    state: Annotated[str | None, Query(pattern="^(open|firing|acknowledged|resolved)$")] = None,
     metric: Annotated[str | None, Query(max_length=128)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> Any:

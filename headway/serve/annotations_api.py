@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BeforeValidator, ConfigDict
 from starlette.exceptions import HTTPException
 
+from headway.analysis.releases import release_notes
 from headway.engine import QueryError
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.state import ServerState, get_state
@@ -96,7 +97,8 @@ def notes_for(state: ServerState, metric_id: str) -> list[dict[str, Any]]:
 
 def all_notes(state: ServerState) -> list[Note]:
     stored = [_from_record(r) for r in list_annotations(_store(state))]
-    return sorted(_yaml_notes(state) + stored, key=lambda n: (n.note.at, str(n.id)))
+    releases = [Note(note, key, "delivery") for key, note in release_notes(state.engine)]
+    return sorted(_yaml_notes(state) + stored + releases, key=lambda n: (n.note.at, str(n.id)))
 
 
 def _yaml_notes(state: ServerState) -> list[Note]:

@@ -15,10 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from headway import __version__
 from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
+from headway.serve.alert_markers_api import router as alert_markers_router
 from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
+from headway.serve.warmup import warm_dashboard
 from headway.spec import Workspace, load_workspace
 from headway.store import StateStore
 
@@ -86,6 +88,7 @@ def create_app(
     errors.install(app)
     app.include_router(api.router)
     app.include_router(alerts_api.router)
+    app.include_router(alert_markers_router)
     app.include_router(pages.router)
     app.include_router(tracking.router)
     app.include_router(quality_api.router)
@@ -104,3 +107,4 @@ def _warm(server: ServerState, stop: threading.Event) -> None:
         server.overview.summaries(server.actor)
     except Exception:  # warming is an optimisation; a failure shows up on the first real request
         log.exception("warming the overview failed")
+    warm_dashboard(server.engine, server.actor, stop)

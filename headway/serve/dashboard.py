@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from headway.serve import annotations_api, cards_api, metric_api, pages_metric, pages_tree, tree_api
+from headway.serve import annotations_api, cards_api, dashboards_api, metric_api, pages_metric, pages_tree, tree_api
 
 ROUTERS = (
     tree_api.router,
@@ -13,6 +13,8 @@ ROUTERS = (
     cards_api.router,
     pages_tree.router,
     pages_metric.router,
+    dashboards_api.router,
+    dashboards_api.pages,
 )
 
 

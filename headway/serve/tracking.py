@@ -23,7 +23,6 @@ from headway.ingest.messages import CALL_TYPES, MAX_BATCH_BYTES, Received, Rejec
 from headway.ingest.service import Outcome, accept, decompress, messages_of, now, parse_body
 from headway.serve.errors import ErrorBody, error_body
 from headway.serve.state import ServerState
-from headway.store import StateError, StateStore, state_url
 
 UNKNOWN_SOURCE = "(no valid write key)"
 
@@ -32,9 +31,9 @@ UNKNOWN_SOURCE = "(no valid write key)"
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     server: ServerState = app.state.headway
     ws = server.workspace
-    try:
-        store = StateStore.open(state_url(ws.root))
-    except StateError:  # served read-only (the recorder has said so once): the tracking API answers 503
+    # the app's state database (its lifespan runs first and closes it last); None when served read-only
+    store = server.recorder.store if server.recorder is not None else None
+    if store is None:  # the recorder has said so once: the tracking API answers 503
         app.state.ingestor = None
         yield
         return
@@ -45,7 +44,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         ingestor.close()
-        store.dispose()
 
 
 def unavailable() -> JSONResponse:

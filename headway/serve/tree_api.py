@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
-from headway.analysis.alignment import Filter, tree_report
+from headway.analysis.alignment import Filter
+from headway.analysis.tree_cache import cached_tree_report
 from headway.engine import QueryError
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
@@ -18,8 +21,8 @@ Dimension = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z_][A-Z
 Value = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("/tree")
-def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, value: Value = None) -> dict[str, Any]:
+@router.get("/tree", response_model=None)
+def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, value: Value = None) -> Response:
     """Nodes, `contributes_to` links each with its evidence, counter-metrics and misalignments.
 
     `dimension` and `value` grade every link on one dimension value (links whose two metrics
@@ -28,4 +31,5 @@ def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, 
     if (dimension is None) != (value is None):
         raise QueryError("dimension and value go together", "Give both, e.g. ?dimension=plan&value=pro.")
     where = Filter(dimension, value) if dimension is not None and value is not None else None
-    return tree_report(state.engine, where, actor=actor)
+    # JSON-ready already: orjson writes it several times faster than FastAPI's encoder
+    return Response(orjson.dumps(cached_tree_report(state.engine, where, actor=actor)), media_type="application/json")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from headway.spec.alerts import check_alerts
 from headway.spec.annotations import load_annotations
 from headway.spec.builtin_events import add_builtin_events
+from headway.spec.dashboards import load_dashboards
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.library import Library, add_libraries, library_hash_files
 from headway.spec.models import Metric, Source, WorkspaceConfig
@@ -28,7 +29,7 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations")
+SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards")
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -76,6 +77,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     issues.extend(run_rules(workspace))
     issues.extend(check_alerts(workspace))
     issues.extend(load_annotations(root, metrics)[1])
+    issues.extend(load_dashboards(root, metrics)[1])
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
     return (None if config_broken else workspace), sorted(issues)

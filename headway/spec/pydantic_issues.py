@@ -57,7 +57,7 @@ def _explain(item: Any, model: type[BaseModel], loc: tuple[PathPart, ...]) -> tu
         name = f"entry in {name}"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
-        fields = owner.model_fields if owner else {}
+        fields = [f.alias or n for n, f in owner.model_fields.items()] if owner else []  # as written: `from`
         return f"unknown field '{name}'", choices_hint(name, fields, "a known field")
     if kind == "missing":
         return f"missing required field '{name}'", _missing_hint(model, loc)

@@ -116,3 +116,25 @@ def test_smoothing_tracks_a_seasonal_series_and_flags_a_spike() -> None:
     outside = np.where((x < bands.low) | (x > bands.high))[0]
     assert 150 in outside and len(outside) <= 6  # a 99% band over 140 points: ~1.4 false points expected
     assert np.isnan(bands.expected[:60]).all()  # trained on at least 60 points first
+
+
+def test_smoothing_forecasts_are_statsmodels_own_one_step_predictions() -> None:
+    """The fast path (parameters only, one raw forward pass, BLAS on one thread) gives statsmodels' numbers."""
+    import warnings
+
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    rng = np.random.default_rng(11)
+    t = np.arange(300)
+    x = 500 + 0.3 * t + 40 * (t % 7 >= 5) + rng.normal(0, 5, 300)
+    bands = baselines.smoothing(x, season=7, level=0.99, refit=182, train=365)
+    options = {"error": "add", "trend": "add", "seasonal": "add", "seasonal_periods": 7}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = ETSModel(x[:60], **options).fit(disp=False, maxiter=200)
+        run = ETSModel(x[:242], **options).smooth(fit.params)  # the first block: points 60-241
+    assert bands.expected[60:242] == pytest.approx(np.asarray(run.fittedvalues)[60:], rel=1e-9)
+    resid = np.asarray(fit.resid)
+    sigma = 1.4826 * np.median(np.abs(resid - np.median(resid))) * np.sqrt(60 / (60 - len(fit.params)))
+    half = 2.5758293035489004 * sigma  # z for a 99% two-sided interval
+    assert (bands.high - bands.expected)[60:242] == pytest.approx(np.full(182, half), rel=1e-9)

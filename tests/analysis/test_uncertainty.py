@@ -24,7 +24,8 @@ def test_ratio_rows_with_successes_get_wilson_and_min_sample() -> None:
     low, high = proportion_confint(12, 80, method="wilson")
     assert out[0]["status"] == "ok" and out[0]["ci_low"] == pytest.approx(low, abs=1e-12)
     assert out[0]["ci_high"] == pytest.approx(high, abs=1e-12)
-    assert out[1] == {**rows[1], "ci_low": None, "ci_high": None, "status": "insufficient_sample"}
+    no_interval = {"ci_low": None, "ci_high": None, "status": "insufficient_sample", "ci_method": "wilson"}
+    assert out[1] == {**rows[1], **no_interval}
     assert out[2]["status"] == "no_data"
 
 

@@ -99,6 +99,8 @@ class CaseQuery:
     @property
     def columns(self) -> list[str]:
         extra = list(COMPARE_COLUMNS) if self.query.compare is not None else []
+        if self.query.stats:  # the cases with statistics are medians and percentiles: their order statistics
+            extra += ["ci_low_value", "ci_high_value"]
         return ["period", *self.query.by, "value", "n", *extra]
 
 
@@ -115,6 +117,7 @@ class Case:
 
 CASE_KEYS = {"description", "settings", "tables", "sources", "metrics", "queries"}
 QUERY_KEYS = {"id", "metric", "grain", "by", "from", "to", "where", "compare", "expect", "oracle", "xfail", "exact"}
+QUERY_KEYS |= {"stats"}  # also return sufficient statistics: the values must not change, the SQL is pinned
 
 
 def load_cases(folder: Path = CASES_DIR) -> list[Case]:
@@ -165,6 +168,7 @@ def _query(case: Case, spec: dict[str, Any]) -> CaseQuery:
         end=spec.get("to"),
         where=spec.get("where"),
         compare=Compare(spec["compare"]) if spec.get("compare") else None,
+        stats=bool(spec.get("stats", False)),
     )
     xfail = spec.get("xfail") or {}
     if isinstance(xfail, str):

@@ -93,7 +93,18 @@ def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int
     Parameters are fitted on the points before each block of `refit` points and then run
     forward over the block without refitting, so no point sees its own future. The
     interval's width uses a robust (MAD) sigma of the fit's one-step residuals.
+
+    The fits run with BLAS on one thread: SciPy's L-BFGS-B calls BLAS on matrices of a dozen
+    parameters, where OpenBLAS's threads cost far more than they give (5-10x slower per fit,
+    worse on a busy machine). The numbers are the same.
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _smoothing(x, season, level, refit, train)
+
+
+def _smoothing(x: np.ndarray, season: int | None, level: float, refit: int, train: int) -> Bands:
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     n = len(x)
@@ -107,14 +118,16 @@ def smoothing(x: np.ndarray, season: int | None, level: float = 0.99, refit: int
         options: dict[str, Any] = {"error": "add", "trend": "add"}
         if seasonal_ok and len(history) >= 2 * (season or 0) + 2:
             options |= {"seasonal": "add", "seasonal_periods": season}
+        upto = min(block + refit, n)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence chatter on short or flat series
-            fit = ETSModel(history, **options).fit(disp=False, maxiter=200)
-            upto = min(block + refit, n)
-            run = ETSModel(filled[max(0, block - train) : upto], **options).smooth(fit.params)
-        forecast = np.asarray(run.fittedvalues)[len(history) :]
-        resid = np.asarray(fit.resid)
-        dof = max(len(resid) - len(fit.params), 1)  # in-sample residuals understate the next point's error
+            params = ETSModel(history, **options).fit(disp=False, maxiter=200, return_params=True)
+            # one forward pass over history and block with the fitted parameters, without the
+            # results object (its covariance of the parameters costs as much as the pass itself)
+            run = ETSModel(filled[max(0, block - train) : upto], **options).smooth(params, return_raw=True)
+        fitted = np.asarray(run[0])
+        forecast, resid = fitted[len(history) :], history - fitted[: len(history)]
+        dof = max(len(resid) - len(params), 1)  # in-sample residuals understate the next point's error
         sigma = MAD_SCALE * float(np.median(np.abs(resid - np.median(resid)))) * np.sqrt(len(resid) / dof)
         expected[block:upto] = forecast
         half[block:upto] = z * sigma

@@ -124,6 +124,7 @@
       annotations.push({ xref: "x", yref: "paper", x: n.at, y: 1, text: "✎ " + esc(label), hovertext: esc(n.kind + ": " + n.title + (n.author ? " — " + n.author : "")),
         showarrow: false, xanchor: "left", yanchor: "top", textangle: 0, font: { color, size: 10 }, name: "note-" + n.id });
     }
+    if (window.headwayAlertMarkers) window.headwayAlertMarkers.add(v, shapes, annotations);  // alert-markers.js
     const layout = { margin: { t: 10, r: 10, b: 40, l: 60 }, legend: { orientation: "h", y: -0.15 }, shapes, annotations,
       xaxis: { type: "date", ...xRange(v) }, yaxis: { title: { text: d.unit || "" }, tickformat: d.unit === "share" || d.unit === "ratio" ? ".0%" : "" }, hovermode: "closest" };
     Plotly.react(node, traces, layout, { displaylogo: false, responsive: true });

@@ -40,6 +40,7 @@
     changes.append(el("span", { class: "previous" }, fmtChange(c.previous.change_pct)), " vs previous · ",
       el("span", { class: "year-ago" }, fmtChange(c.year_ago.change_pct)), " vs a year ago");
     box.append(changes);
+    if (window.headwayCardTests) window.headwayCardTests(changes, c);  // card-tests.js: is this change real?
     box.append(sparkline(c.sparkline));
     if (c.target) {
       const t = el("p", { class: "target" });

@@ -1,0 +1,62 @@
+"""The cost of `--ci`: the same query with and without sufficient statistics, per kind of interval.
+
+CPU seconds of the whole process (DuckDB's threads included), median of 7 uncached runs after a
+warm-up, for one metric of each kind on a demo workspace: an average (t), a ratio (delta / Wilson)
+and a median (order statistics: the engine sorts each period's values). Goal: at most 1.2x.
+
+    python bench/ci_cost.py DEMO_DIR
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from headway.analysis.uncertainty import with_uncertainty
+from headway.engine import Actor, Engine, Query
+from headway.spec import load_workspace
+from headway.spec.models import Grain
+
+CASES = [
+    ("csat", "average: t"),
+    ("logo_churn_rate", "ratio: Wilson / delta"),
+    ("first_response_time", "median: order statistics"),
+]
+RUNS = 7
+
+
+def cpu(engine: Engine, query: Query) -> float:
+    started = time.process_time()
+    result = engine.query(query, actor=Actor.owner(), use_cache=False)
+    if query.stats:
+        with_uncertainty(result, engine.workspace.metrics[query.metric])
+    return time.process_time() - started
+
+
+def run(path: str) -> list[dict[str, object]]:
+    engine = Engine(load_workspace(path), "duckdb")
+    out: list[dict[str, object]] = []
+    for metric, kind in CASES:
+        if metric not in engine.workspace.metrics:
+            continue
+        for grain in (Grain.MONTH, Grain.DAY):
+            plain, ci = Query(metric, grain), Query(metric, grain, stats=True)
+            cpu(engine, plain), cpu(engine, ci)
+            a = statistics.median(cpu(engine, plain) for _ in range(RUNS))
+            b = statistics.median(cpu(engine, ci) for _ in range(RUNS))
+            out.append({"metric": metric, "kind": kind, "grain": grain.value, "plain_ms": a * 1e3, "ci_ms": b * 1e3})
+    engine.close()
+    return out
+
+
+def main(path: str) -> None:
+    print("cost of --ci (CPU per query, median of 7; goal <= 1.2x)")
+    for r in run(path):
+        ratio = r["ci_ms"] / r["plain_ms"]  # type: ignore[operator]
+        times = f"{r['plain_ms']:7.1f} ms -> {r['ci_ms']:7.1f} ms"
+        print(f"  {r['kind']:<26} {r['metric']:<20} {r['grain']:<6} {times}  {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,157 @@
+"""Order-statistic bounds for a median or a percentile, from the engine (`Query(stats=True)`).
+
+A distribution-free 95% interval for the q-quantile of n values is [X(l), X(u)], the l-th and
+u-th smallest values, where the ranks come from Binomial(n, q) (the count of values below the
+true quantile). The ranks depend on each period's n, which SQL cannot turn into a binomial
+quantile, so the SQL returns a short window of sorted values around each rank's normal
+approximation (n·q ∓ z·√(n·q·(1-q))), with the window's first rank, and Python picks the exact
+ranks from SciPy's binomial inside it. The normal approximation is within 2 ranks of the exact
+one for every n and q checked (n up to 5·10⁶, q from 0.001 to 0.999); a rank outside the window
+gives no bound rather than a wrong one. Eight numbers per bound leave the engine, never rows.
+
+The sorted values of a group come from one SQLGlot definition (`ARRAY_SORT(ARRAY_AGG(x))` with
+nulls filtered), which DuckDB renders as `LIST_SORT(ARRAY_AGG(...))` and Spark as
+`ARRAY_SORT(COLLECT_LIST(...))`; the window is `ARRAY_SLICE` / `SLICE`. Only stats queries
+compute them.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+from typing import Any
+
+from sqlglot import exp
+
+from headway.engine.sql import alias, as_double, col
+
+LEVEL = 0.95
+Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
+SPREAD = 3  # ranks kept below the approximate rank
+WIDTH = 8  # ranks kept in all: approx - 3 … approx + 4 (the exact rank is within [approx, approx + 2])
+WINDOWS = ("os_low_from", "os_low", "os_high_from", "os_high")
+
+
+def scan_columns(value: exp.Expr, condition: exp.Expr | None, index: int, q: float) -> list[exp.Expr]:
+    """In the scan: a<i>, the group's non-null values in ascending order, and al<i>/ah<i>, the first
+    rank of each bound's window (the window itself is cut in the result, from these columns)."""
+    x = as_double(value)
+    keep: exp.Expr = exp.Not(this=exp.Is(this=x.copy(), expression=exp.null()))
+    if condition is not None:
+        keep = exp.and_(condition.copy(), keep, copy=False)
+    collected = exp.Filter(this=exp.ArrayAgg(this=x), expression=exp.Where(this=keep))
+    n: exp.Expr = exp.Count(this=value.copy())  # the leaf's n (COUNT skips nulls), filtered when the scan is shared
+    if condition is not None:
+        n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
+    return [
+        alias(exp.ArraySort(this=collected), f"a{index}"),
+        alias(_start(n, q, upper=False), f"al{index}"),
+        alias(_start(n.copy(), q, upper=True), f"ah{index}"),
+    ]
+
+
+def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
+    """First rank of the window around n·q ∓ z·√(n·q·(1-q)) (+1 for the upper rank), at least 1."""
+    nq = exp.Mul(this=as_double(n), expression=exp.Literal.number(repr(q)))
+    spread = exp.Mul(
+        this=exp.Literal.number(repr(Z)),
+        expression=exp.Sqrt(this=exp.Mul(this=nq.copy(), expression=exp.Literal.number(repr(1 - q)))),
+    )
+    centre: exp.Expr = exp.Floor(this=(exp.Add if upper else exp.Sub)(this=nq, expression=spread))
+    offset = SPREAD - 1 if upper else SPREAD
+    first = exp.Sub(
+        this=exp.Cast(this=centre, to=exp.DataType(this=exp.DataType.Type.INT)), expression=exp.Literal.number(offset)
+    )
+    return exp.Greatest(this=exp.Literal.number(1), expressions=[exp.paren(first, copy=False)], ignore_nulls=True)
+
+
+def result_columns(index: int, home: str) -> list[exp.Expr]:
+    """`os_low_from`, `os_low`, `os_high_from`, `os_high`: each bound's first rank and its window of sorted values."""
+    out: list[exp.Expr] = []
+    for name, start in (("os_low", f"al{index}"), ("os_high", f"ah{index}")):
+        window = exp.ArraySlice(
+            this=col(f"a{index}", home), start=col(start, home), end=exp.Literal.number(WIDTH), is_length=True
+        )
+        out += [alias(col(start, home), f"{name}_from"), alias(window, name)]
+    return out
+
+
+def ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, int] | None:
+    """1-based ranks (l, u) with P(X(l) ≤ ξq ≤ X(u)) ≥ level, each tail ≤ (1 - level) / 2.
+
+    The number of values below the true quantile ξq is Binomial(n, q), so the coverage is
+    F(u - 1) - F(l - 1) whatever the distribution: l is the largest rank with F(l - 1) ≤ α/2,
+    u the smallest with F(u - 1) ≥ 1 - α/2. None when n is too small for `level`.
+    """
+    return ranks_many([n], q, level)[0]
+
+
+OFFSETS = range(-6, 7)  # candidates around the normal approximation (the exact rank is within +2 of it)
+
+
+def ranks_many(ns: list[int], q: float, level: float = LEVEL) -> list[tuple[int, int] | None]:
+    """`ranks` for many sample sizes at once (a day-grain year is 365 of them).
+
+    SciPy's binomial `ppf` searches element by element (~0.1 ms each); here the CDF, one
+    vectorised call, is read at a few candidates around the normal approximation, and the
+    rare size whose rank is not among them falls back to `ppf`.
+    """
+    import numpy as np
+    from scipy import stats  # imported on use: SciPy costs ~0.3 s at start-up
+
+    n = np.asarray(ns, dtype=np.int64)
+    tail = (1 - level) / 2
+    z = NormalDist().inv_cdf(1 - tail)
+    sd = np.sqrt(n * q * (1 - q))
+    offsets = np.asarray(OFFSETS)[None, :]
+    size = np.maximum(n, 1)[:, None]
+    below = np.clip(np.floor(n * q - z * sd)[:, None] - 1 + offsets, -1, size)  # candidates for l - 1
+    above = np.clip(np.floor(n * q + z * sd)[:, None] + offsets, -1, size)  # candidates for u - 1
+    low_ok = stats.binom.cdf(below, size, q) <= tail  # True on a prefix
+    high_ok = stats.binom.cdf(above, size, q) >= 1 - tail  # True on a suffix
+    out: list[tuple[int, int] | None] = []
+    for i, count in enumerate(n):
+        k_low, k_high = int(low_ok[i].sum()), int(np.argmax(high_ok[i]))
+        low_sure = 0 < k_low < len(OFFSETS) or (k_low == len(OFFSETS) and below[i, -1] >= count)
+        high_sure = high_ok[i, k_high] and (k_high > 0 or above[i, 0] <= -1)
+        if low_sure and high_sure:
+            low, high = int(below[i, k_low - 1]) + 1, int(above[i, k_high]) + 1
+        else:
+            low, high = _ranks_by_search(int(count), q, tail)
+        out.append((low, high) if count >= 1 and low >= 1 and high <= count else None)
+    return out
+
+
+def _ranks_by_search(n: int, q: float, tail: float) -> tuple[int, int]:
+    from scipy import stats
+
+    dist = stats.binom(max(n, 1), q)
+    low = int(dist.ppf(tail))  # smallest k with F(k) ≥ tail
+    if dist.cdf(low) <= tail:  # F(l - 1) may equal tail exactly
+        low += 1
+    return low, int(dist.ppf(1 - tail)) + 1
+
+
+def _at(row: dict[str, Any], name: str, rank: int) -> float | None:
+    first, values = row.get(f"{name}_from"), row.get(name)
+    if first is None or values is None or not 0 <= rank - int(first) < len(values):
+        return None
+    return float(values[rank - int(first)])
+
+
+def picked(row: dict[str, Any], found: tuple[int, int] | None, prefix: str = "") -> dict[str, Any]:
+    """The row with its windows replaced by `ci_low_value` and `ci_high_value` (None: no interval exists)."""
+    low = high = None
+    if found is not None:
+        low, high = _at(row, f"{prefix}os_low", found[0]), _at(row, f"{prefix}os_high", found[1])
+    windows = {prefix + name for name in WINDOWS}
+    out = {k: v for k, v in row.items() if k not in windows}
+    return {**out, f"{prefix}ci_low_value": low, f"{prefix}ci_high_value": high}
+
+
+def picked_rows(rows: list[dict[str, Any]], q: float) -> list[dict[str, Any]]:
+    """Every row's windows (and its compared period's) turned into bounds."""
+    for prefix in ("", "compare_"):
+        if rows and f"{prefix}os_low" in rows[0]:
+            found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q)
+            rows = [picked(row, f, prefix) for row, f in zip(rows, found, strict=True)]
+    return rows

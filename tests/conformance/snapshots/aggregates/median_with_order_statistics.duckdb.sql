@@ -1,0 +1,95 @@
+-- headway: metric median_order (metrics/metrics.yml:37)
+-- grain=week by=- engine=duckdb spec=47a915ec6332cc5a
+WITH "spine" /* calendar: every period in range */ AS (
+  SELECT
+    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
+  FROM (
+    SELECT
+      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
+  ) AS v
+), "l0" /* metric median_order (metrics/metrics.yml:37) as v0: median over orders, plain */ AS (
+  SELECT
+    CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
+    LIST_SORT(
+      ARRAY_AGG(CAST("t"."amount" AS DOUBLE)) FILTER(WHERE
+        NOT CAST("t"."amount" AS DOUBLE) IS NULL)
+    ) AS "a0",
+    GREATEST(
+      1,
+      (
+        CAST(FLOOR(
+          CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 - 1.9599639845400536 * SQRT(CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 * 0.5)
+        ) AS INT) - 3
+      )
+    ) AS "al0",
+    GREATEST(
+      1,
+      (
+        CAST(FLOOR(
+          CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 + 1.9599639845400536 * SQRT(CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 * 0.5)
+        ) AS INT) - 2
+      )
+    ) AS "ah0",
+    QUANTILE_CONT("t"."amount", 0.5) AS "v0",
+    COUNT("t"."amount") AS "n0"
+  FROM "hw_orders" AS "t"
+  GROUP BY
+    CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE)
+), "result" /* metric median_order (metrics/metrics.yml:37) */ AS (
+  SELECT
+    "f"."period",
+    "l0"."v0" AS "value",
+    COALESCE("l0"."n0", 0) AS "n",
+    "l0"."al0" AS "os_low_from",
+    ARRAY_SLICE(
+      "l0"."a0",
+      CASE
+        WHEN "l0"."al0" < -ARRAY_LENGTH("l0"."a0")
+        THEN ARRAY_LENGTH("l0"."a0") + 1
+        WHEN "l0"."al0" < 0
+        THEN ARRAY_LENGTH("l0"."a0") + "l0"."al0" + 1
+        ELSE "l0"."al0"
+      END,
+      (
+        CASE
+          WHEN "l0"."al0" < -ARRAY_LENGTH("l0"."a0")
+          THEN ARRAY_LENGTH("l0"."a0") + 1
+          WHEN "l0"."al0" < 0
+          THEN ARRAY_LENGTH("l0"."a0") + "l0"."al0" + 1
+          ELSE "l0"."al0"
+        END + CAST(8 AS BIGINT)
+      ) - 1
+    ) AS "os_low",
+    "l0"."ah0" AS "os_high_from",
+    ARRAY_SLICE(
+      "l0"."a0",
+      CASE
+        WHEN "l0"."ah0" < -ARRAY_LENGTH("l0"."a0")
+        THEN ARRAY_LENGTH("l0"."a0") + 1
+        WHEN "l0"."ah0" < 0
+        THEN ARRAY_LENGTH("l0"."a0") + "l0"."ah0" + 1
+        ELSE "l0"."ah0"
+      END,
+      (
+        CASE
+          WHEN "l0"."ah0" < -ARRAY_LENGTH("l0"."a0")
+          THEN ARRAY_LENGTH("l0"."a0") + 1
+          WHEN "l0"."ah0" < 0
+          THEN ARRAY_LENGTH("l0"."a0") + "l0"."ah0" + 1
+          ELSE "l0"."ah0"
+        END + CAST(8 AS BIGINT)
+      ) - 1
+    ) AS "os_high"
+  FROM "spine" AS "f"
+  LEFT JOIN "l0"
+    ON "l0"."period" = "f"."period"
+)
+SELECT
+  "r"."period",
+  "r"."value",
+  "r"."n",
+  "r"."os_low_from",
+  "r"."os_low",
+  "r"."os_high_from",
+  "r"."os_high"
+FROM "result" AS "r"
