@@ -366,6 +366,9 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
       for mode in ("positive", "negative")],
     *[("/metrics/{metric_id}/alerts", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
                                                                          (None, "negative"))],
+    *[(path, None, mode) for path in ("/initiatives", "/initiatives/{initiative_id}", "/meeting", "/meeting/actions",
+                                      "/meeting/actions/{action_id}", "/meeting/rankings", "/meeting/decisions",
+                                      "/meeting/changes") for mode in ("positive", "negative")],
 ]  # fmt: skip
 
 

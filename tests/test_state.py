@@ -35,6 +35,12 @@ TABLES = {
     "alert_events",
     "alert_channels",
     "write_keys",
+    # 0006: the alignment meeting
+    "initiatives",
+    "meeting_rankings",
+    "meeting_decisions",
+    "action_items",
+    "change_records",
     "annotations",
 }
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
@@ -69,7 +75,7 @@ def test_open_upgrades_an_empty_database_to_head(backend: str, request: pytest.F
     with StateStore.open(url) as store:
         assert store.backend == ("postgresql" if backend == "postgres" else "sqlite")
         assert tables(store) == TABLES
-        assert store.current_revision() == store.head_revision() == "0004"
+        assert store.current_revision() == store.head_revision() == "0006"
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_store: StateStore) -> None:

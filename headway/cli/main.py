@@ -14,6 +14,7 @@ from headway.cli.ingest_cmd import ingest
 from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
+from headway.cli.plans_cmd import actions_app, initiatives_app, meeting
 from headway.cli.quality_cmd import quality
 from headway.cli.quarantine_cmd import app as quarantine_app
 from headway.cli.query_cmd import query, sql
@@ -53,6 +54,9 @@ app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
 app.add_typer(dashboard_app, name="dashboard")
+app.add_typer(initiatives_app, name="initiatives")
+app.add_typer(actions_app, name="actions")
+app.command()(meeting)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -57,10 +57,10 @@ def _templates() -> Traversable:
 
 
 def spec_files() -> list[str]:
-    """sources/*.yml, metrics/*.yml and annotations/*.yml as written into a workspace."""
+    """sources/, metrics/, annotations/, initiatives/ and meetings/*.yml as written into a workspace."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations", "dashboards")
+        for folder in ("sources", "metrics", "annotations", "dashboards", "initiatives", "meetings")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]

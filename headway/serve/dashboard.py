@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from headway.serve import annotations_api, cards_api, dashboards_api, metric_api, pages_metric, pages_tree, tree_api
+from headway.serve import (
+    annotations_api,
+    cards_api,
+    dashboards_api,
+    initiatives_api,
+    meeting_api,
+    metric_api,
+    pages_meeting,
+    pages_metric,
+    pages_tree,
+    tree_api,
+)
 
 ROUTERS = (
     tree_api.router,
@@ -15,6 +26,9 @@ ROUTERS = (
     pages_metric.router,
     dashboards_api.router,
     dashboards_api.pages,
+    initiatives_api.router,
+    meeting_api.router,
+    pages_meeting.router,
 )
 
 

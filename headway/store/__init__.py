@@ -3,7 +3,10 @@
 SQLite under the workspace by default, PostgreSQL via `HEADWAY_STATE_URL`; see `state.py`.
 """
 
-from headway.store import alert_models  # noqa: F401  (registers the alert tables on Base)
+from headway.store import (
+    alert_models,  # noqa: F401  (registers the alert tables on Base)
+    meeting_models,  # noqa: F401  (registers the meeting tables on Base)
+)
 from headway.store.keys import KeyInfo, WriteKey, active_keys, create_key, list_keys, revoke_key
 from headway.store.models import QueryLogEntry, SpecFile, SpecVersion
 from headway.store.records import (
