@@ -93,6 +93,7 @@ CASES = [
         "change lead time (median) by month",
         Query("change_lead_time", Grain.MONTH, start=FIRST, end=LAST),
         """SELECT date_trunc('month', deployed_at)::DATE AS period, median(lead_time_hours) AS value
-           FROM read_parquet('{data}/pull_requests.parquet') WHERE deployed_at IS NOT NULL GROUP BY 1""",
+           FROM read_parquet('{data}/../.headway/lake/delivery/changes/data.parquet')
+           WHERE deployed_at IS NOT NULL GROUP BY 1""",
     ),
 ]

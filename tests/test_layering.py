@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"spec", "store"},
     "ingest": {"spec", "store"},
     "analysis": {"spec", "store", "engine"},
-    "demo": {"spec"},
+    "demo": {"spec", "delivery"},
     "alerts": {"spec", "store", "engine", "analysis"},
     "delivery": {"spec", "store"},
     "review": {"spec", "store", "engine", "analysis", "alerts"},

@@ -45,11 +45,26 @@ ENGINE_FAILURE_HINT = (
 )
 
 
+def ensure_delivery_tables(ws: Workspace) -> bool:
+    """A workspace that includes the delivery library gets its (empty) tables on first open; True if written."""
+    from headway.spec.library import Library
+
+    if Library.DELIVERY not in ws.config.include:
+        return False
+    from headway.delivery.processor import ensure_tables
+
+    try:
+        return ensure_tables(ws.root, ws.config.delivery)
+    except OSError:  # a read-only workspace: queries on the delivery sources say which file is missing
+        return False
+
+
 def open_workspace(path: Path) -> Workspace:
     from headway.spec import SpecError, load_workspace  # the loader and its parser: only for commands that read a spec
 
     try:
-        return load_workspace(path)
+        ws = load_workspace(path)
+        return load_workspace(path) if ensure_delivery_tables(ws) else ws  # reloaded: no missing-file warnings
     except SpecError as error:
         for issue in error.issues:
             errors.print(issue.render(), highlight=False, soft_wrap=True, markup=False)

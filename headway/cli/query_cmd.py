@@ -253,7 +253,8 @@ def _table(result: Result, label: str, unit: str | None, direction: Any = None) 
     uneven = any(row.get("compare_period") and row["complete"] != row["compare_complete"] for row in result.rows)
     notes = []
     if unfinished:
-        notes.append(f"* period not over: data through {result.data_through}")
+        through = result.data_through or "none yet"
+        notes.append(f"* period not over: data through {through}")
     if uneven:
         notes.append("† compared with a period of different completeness: read the change with care")
     caption = "\n".join(notes) or None

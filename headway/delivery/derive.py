@@ -22,6 +22,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from headway.delivery.ages import work_item_ages
 from headway.delivery.investment import investment
 from headway.delivery.services import is_production, service_for, team_for
 from headway.delivery.times import hours, utc
@@ -66,6 +67,7 @@ def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[st
     _work_items(tables["work_items"], tables["sprints"])
     tables["deployment_changes"] = links
     tables["investment"] = investment(tables["work_items"], tables["changes"])
+    tables["work_item_age"] = work_item_ages(tables["work_items"])
     return tables
 
 
@@ -109,6 +111,8 @@ class Graph:
             return None
         if (repo, sha) in self.parents:
             return sha
+        if len(sha) >= 40:  # a full SHA is nobody's prefix: not in the graph
+            return None
         found = [s for s in self.by_repo.get(repo, []) if s.startswith(sha)]
         return found[0] if len(found) == 1 else None
 
@@ -131,14 +135,6 @@ def _first_commit(change: Row, graph: Graph) -> None:
     pushed = graph.by_ref.get((change.get("repo") or "", change.get("head_ref") or ""), [])
     times = [c["authored_at"] for c in pushed if c.get("authored_at") and c["authored_at"] <= end]
     change["first_commit_at"] = min(times) if times else change.get("opened_at")
-
-
-def _matches(sha: str | None, change: Row) -> bool:
-    if not sha:
-        return False
-    return any(
-        s and (s.startswith(sha) or sha.startswith(s)) for s in (change.get("merge_sha"), change.get("head_sha"))
-    )
 
 
 class Candidates:
@@ -262,17 +258,12 @@ def link_incidents(incidents: list[Row], deployments: list[Row], changes: list[R
     for change in changes:
         if change.get("deployment_id"):
             shipped_by[change["deployment_id"]].append(change)
+    causes = ShaIndex(production, shipped_by)
     for incident in incidents:
         found, how = None, "none"
         sha = incident.get("root_cause_sha")
         if sha:
-            hits = [
-                d
-                for d in production
-                if (d.get("sha") or "").startswith(sha)
-                or sha.startswith(d.get("sha") or "-")
-                or any(_matches(sha, c) for c in shipped_by.get(d["deployment_id"], []))
-            ]
+            hits = causes.hits(sha)
             if hits:
                 found, how = min(hits, key=lambda d: d["finished_at"]), "root_cause_sha"
         if found is None and incident.get("deployment_ref") in by_id:
@@ -290,6 +281,35 @@ def link_incidents(incidents: list[Row], deployments: list[Row], changes: list[R
         incident["caused_by_change"] = found is not None
         if found is not None and not found.get("failed"):
             found["failed"], found["failure_how"] = True, "incident"
+
+
+class ShaIndex:
+    """Production deployments a root-cause SHA points at: deployed it, or shipped a change with it.
+
+    SHAs match by prefix either way round (GitLab sends short SHAs). Full SHAs on both sides are
+    found by dictionary; only short ones are scanned, so linking stays linear in the incidents.
+    """
+
+    def __init__(self, production: list[Row], shipped_by: dict[str, list[Row]]):
+        self.full: dict[str, list[Row]] = defaultdict(list)
+        self.short: list[tuple[str, Row]] = []
+        for deployment in production:
+            shas = [deployment.get("sha")]
+            for change in shipped_by.get(deployment["deployment_id"], []):
+                shas.extend((change.get("merge_sha"), change.get("head_sha")))
+            for sha in dict.fromkeys(s for s in shas if s):
+                if len(sha) >= 40:
+                    self.full[sha].append(deployment)
+                else:
+                    self.short.append((sha, deployment))
+        self.order = {id(d): i for i, d in enumerate(production)}
+
+    def hits(self, sha: str) -> list[Row]:
+        found = {id(d): d for d in self.full.get(sha, [])}
+        if len(sha) < 40:
+            found.update((id(d), d) for full, rows in self.full.items() if full.startswith(sha) for d in rows)
+        found.update((id(d), d) for short, d in self.short if short.startswith(sha) or sha.startswith(short))
+        return sorted(found.values(), key=lambda d: self.order[id(d)])
 
 
 def mark_failures(deployments: list[Row]) -> None:

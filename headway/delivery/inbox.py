@@ -100,6 +100,25 @@ class Inbox:
             )
         return Received(provider, delivery_id, event, cursor.rowcount == 1)
 
+    def receive_many(self, provider: str, deliveries: list[tuple[str, str, dict[str, str], bytes]]) -> list[Received]:
+        """Store (delivery id, event, headers, body) deliveries in one transaction: a replay, not a live receiver."""
+        out = []
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for delivery_id, event, headers, body in deliveries:
+                    cursor = self._db.execute(
+                        "INSERT OR IGNORE INTO deliveries (provider, delivery_id, event, received_at, headers, body)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (provider, delivery_id, event, time.time(), json.dumps(headers, sort_keys=True), body),
+                    )
+                    out.append(Received(provider, delivery_id, event, cursor.rowcount == 1))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return out
+
     def pending(self, limit: int = 10_000) -> list[Delivery]:
         with self._lock:
             rows = self._db.execute(

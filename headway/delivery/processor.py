@@ -16,7 +16,7 @@ from typing import Any
 from headway.delivery import github, gitlab
 from headway.delivery.derive import derive
 from headway.delivery.fold import fold
-from headway.delivery.inbox import Inbox, Record
+from headway.delivery.inbox import Inbox, Record, inbox_path
 from headway.delivery.tables import TABLES, table_path, write_table
 from headway.spec.delivery_config import DeliveryConfig
 
@@ -35,10 +35,10 @@ class Processor:
         if not all(table_path(self.root, t).exists() for t in TABLES):
             self.rebuild()
 
-    def process_pending(self) -> int:
-        """Extract records from every pending delivery; rebuild the tables when any arrived."""
+    def process_pending(self, limit: int = 10_000) -> int:
+        """Extract records from up to `limit` pending deliveries; rebuild the tables when any arrived."""
         with self._lock:
-            pending = self.inbox.pending()
+            pending = self.inbox.pending(limit)
             if not pending:
                 return 0
             outcomes: list[tuple[int, str, str | None]] = []
@@ -79,3 +79,25 @@ class Processor:
         tables = derive(fold(self.inbox.records()), self.config)
         for name in TABLES:
             write_table(self.root, name, tables.get(name, []))
+
+
+def ensure_tables(root: Path, config: DeliveryConfig | None) -> bool:
+    """Give a workspace that includes the delivery library its tables before any delivery or import.
+
+    Missing tables are rebuilt from the inbox when one exists, else written empty with their
+    schema, so a fresh workspace's delivery metrics answer "no data" instead of failing on a
+    missing file. True when anything was written.
+    """
+    if all(table_path(root, t).exists() for t in TABLES):
+        return False
+    if inbox_path(root).exists():
+        processor = Processor(root, config)
+        try:
+            processor.rebuild()
+        finally:
+            processor.inbox.close()
+        return True
+    for name in TABLES:
+        if not table_path(root, name).exists():
+            write_table(root, name, [])
+    return True

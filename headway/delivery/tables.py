@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ TABLES = (
     "work_items",
     "sprints",
     "investment",
+    "work_item_age",
 )
 
 
@@ -54,7 +57,10 @@ def table_path(root: Path, table: str) -> Path:
 def write_table(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
     """Rewrite one table atomically: a reader sees the old file or the new one, never half of one."""
     schema = schemas()[table]
-    columns = {f.name: [_cell(r.get(f.name), f.type) for r in rows] for f in schema}
+    columns = {}
+    for f in schema:
+        convert = _converter(f.type)
+        columns[f.name] = [convert(r.get(f.name)) for r in rows]
     data = pa.table({name: pa.array(values, schema.field(name).type) for name, values in columns.items()})
     path = table_path(root, table)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,16 +76,31 @@ def write_table(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
         raise
 
 
-def _cell(value: Any, kind: pa.DataType) -> Any:
-    if value is None:
-        return None
-    if pa.types.is_timestamp(kind) and isinstance(value, str):
+def _converter(kind: pa.DataType) -> Callable[[Any], Any]:
+    """One column's cell conversion, chosen once per column rather than once per cell."""
+    if pa.types.is_timestamp(kind):
+        return _timestamp
+    casts: tuple[tuple[Callable[[pa.DataType], bool], Callable[[Any], Any]], ...] = (
+        (pa.types.is_integer, int),
+        (pa.types.is_floating, float),
+        (pa.types.is_boolean, bool),
+    )
+    for check, cast in casts:
+        if check(kind):
+            return functools.partial(_cast, cast)
+    return _same
+
+
+def _cast(cast: Callable[[Any], Any], value: Any) -> Any:
+    return None if value is None else cast(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, str):
         parsed = dt.datetime.fromisoformat(value)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    if pa.types.is_integer(kind):
-        return int(value)
-    if pa.types.is_floating(kind):
-        return float(value)
-    if pa.types.is_boolean(kind):
-        return bool(value)
     return value

@@ -1,10 +1,14 @@
 """Deployments and incidents, per service.
 
-Planted effect 4: failed production deployments cause most incidents. About
-two in three failed production deployments open an incident shortly after
-they finish (`caused_by_deployment_id` set); a smaller stream of incidents has
-no deployment behind it. Most failed deployments are rolled back: a
-successful `is_rollback` deployment of the last good SHA.
+A deployment ships the newest pull request merged into its service before it started: its
+SHA is that pull request's merge SHA (a fresh SHA, a direct commit, when nothing was merged
+since the service's previous deployment), so Headway's own attribution finds what it shipped.
+
+Planted effect 4: bad production deployments cause most incidents. About two in three bad
+production deployments report success and then open an incident a few minutes after they
+finish, naming the deployment's SHA as its root cause; the other bad ones fail outright. A
+smaller stream of incidents has no deployment behind it. Most bad deployments are rolled back:
+a redeploy of the last good SHA.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 
-from headway.demo.columns import booleans, choice, doubles, from_matrix, hex_matrix, ids, take, timestamps
-from headway.demo.org import DEPLOYS_PER_DAY, ENGINEERING, FAIL_RATE, SERVICES, engineering_busy
+from headway.demo.columns import choice, hex_matrix
+from headway.demo.org import DEPLOYS_PER_DAY, FAIL_RATE, SERVICES, engineering_busy
+from headway.demo.pulls import Pulls
 from headway.demo.timeline import S_PER_DAY, US_PER_S, Timeline
 
 MINUTE_US = 60 * US_PER_S
@@ -39,26 +43,13 @@ class Deployments:
     finished: np.ndarray
     sha: np.ndarray  # (rows, 40) characters
 
-    def table(self) -> pa.Table:
-        return pa.table(
-            {
-                "deployment_id": ids("dep_", len(self.service), 6),
-                "service": take(SERVICES, self.service),
-                "team": take(ENGINEERING, self.service),
-                "environment": take(ENVIRONMENTS, (~self.production).astype(np.int64)),
-                "sha": from_matrix(self.sha),
-                "result": take(RESULTS, self.failed.astype(np.int64)),
-                "started_at": timestamps(self.started),
-                "finished_at": timestamps(self.finished),
-                "is_rollback": booleans(self.rollback),
-            }
-        )
 
-
-def deployments(tl: Timeline, rng: np.random.Generator) -> Deployments:
+def deployments(tl: Timeline, pulls: Pulls, rng: np.random.Generator) -> Deployments:
     busy = engineering_busy(tl.busy)[:, None]
     prod = _planned(tl, rng.poisson(DEPLOYS_PER_DAY[None, :] * busy), True, rng)
     staging = _planned(tl, rng.poisson(2 * DEPLOYS_PER_DAY[None, :] * busy), False, rng)
+    for planned in (prod, staging):
+        _ship_merges(planned, pulls)
     parts = [prod, staging, _rollbacks(prod, rng)]
     merged = {key: np.concatenate([p[key] for p in parts]) for key in prod}
     merged = {key: value[merged["finished"] < tl.end_us] for key, value in merged.items()}
@@ -86,6 +77,18 @@ def _planned(tl: Timeline, counts: np.ndarray, production: bool, rng: np.random.
     }
 
 
+def _ship_merges(planned: dict[str, np.ndarray], pulls: Pulls) -> None:
+    """Each deployment's SHA: the newest merge of its service before it started (rows sorted by service, time)."""
+    for service in range(len(SERVICES)):
+        rows = np.flatnonzero(planned["service"] == service)
+        times, merged_rows = pulls.merges(service)
+        at = np.searchsorted(times, planned["started"][rows], side="right") - 1
+        newest = np.where(at >= 0, merged_rows[np.maximum(at, 0)], -1)
+        # nothing merged since this service's previous deployment: a direct commit, not a redeploy
+        fresh = (newest >= 0) & (newest != np.concatenate([[-1], newest[:-1]]))
+        planned["sha"][rows[fresh]] = pulls.merge_sha[newest[fresh]]
+
+
 def _rollbacks(prod: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Redeploy the last good SHA of the same service after most failures (rows are sorted by service, time)."""
     n = len(prod["service"])
@@ -107,7 +110,18 @@ def _rollbacks(prod: dict[str, np.ndarray], rng: np.random.Generator) -> dict[st
     }
 
 
-def incidents_table(tl: Timeline, deps: Deployments, rng: np.random.Generator) -> pa.Table:
+@dataclass(frozen=True)
+class Incidents:
+    """Incidents in the order opened; `cause` is the deployment row that caused one, or -1."""
+
+    service: np.ndarray
+    severity: np.ndarray  # index into SEVERITIES
+    opened: np.ndarray
+    resolved: np.ndarray  # -1 while open at the timeline's end
+    cause: np.ndarray
+
+
+def incidents(tl: Timeline, deps: Deployments, rng: np.random.Generator) -> Incidents:
     failed = np.flatnonzero(deps.failed & deps.production)
     caused = failed[rng.random(len(failed)) < INCIDENT_AFTER_FAILURE]
     caused_at = deps.finished[caused] + ((2 + rng.exponential(25, len(caused))) * MINUTE_US).astype(np.int64)
@@ -120,19 +134,12 @@ def incidents_table(tl: Timeline, deps: Deployments, rng: np.random.Generator) -
     severity = np.concatenate([choice(rng, (0.1, 0.45, 0.45), len(caused)), choice(rng, (0.05, 0.3, 0.65), len(day))])
     hours = RESOLVE_HOURS[severity] * np.exp(0.8 * rng.standard_normal(len(opened)))
     resolved = opened + (hours * HOUR_US).astype(np.int64)
-    still_open = resolved >= tl.end_us
     keep = opened < tl.end_us
     order = np.flatnonzero(keep)[np.argsort(opened[keep], kind="stable")]
-    deployment_ids = ids("dep_", len(deps.service), 6)
-    return pa.table(
-        {
-            "incident_id": ids("inc_", len(order), 5),
-            "service": take(SERVICES, service[order]),
-            "team": take(ENGINEERING, service[order]),
-            "severity": take(SEVERITIES, severity[order]),
-            "opened_at": timestamps(opened[order]),
-            "resolved_at": timestamps(resolved[order], null=still_open[order]),
-            "hours_to_resolve": doubles(np.where(still_open, np.nan, hours)[order]),
-            "caused_by_deployment_id": take(deployment_ids, cause[order]),
-        }
+    return Incidents(
+        service=service[order],
+        severity=severity[order],
+        opened=opened[order],
+        resolved=np.where(resolved < tl.end_us, resolved, -1)[order],
+        cause=cause[order],
     )

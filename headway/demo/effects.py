@@ -13,6 +13,8 @@ import numpy as np
 
 from headway.demo.output import TABLES
 
+DELIVERY_TABLES = ("changes", "deployments", "incidents", "work_items")
+
 PAYING_AT = """
     select sum(mrr), count(distinct account_id) from subscriptions
     where not is_trial and started_at < ?::timestamptz and (ended_at is null or ended_at >= ?::timestamptz)
@@ -47,8 +49,8 @@ WEEKLY = """
         select date_trunc('week', responded_at)::date as w, avg(score) as v
         from surveys where survey = 'csat' group by 1),
     size as (
-        select date_trunc('week', merged_at)::date as w, avg(additions + deletions) as v
-        from pull_requests where merged_at is not null group by 1),
+        select date_trunc('week', merged_at)::date as w, avg(size) as v
+        from changes where merged_at is not null group by 1),
     nps as (
         select date_trunc('week', responded_at)::date as w,
             100.0 * avg((score >= 9)::int) - 100.0 * avg((score <= 6)::int) as v
@@ -64,6 +66,9 @@ def measure(root: Path, start: str, end: str) -> dict[str, float]:
     con.execute("set TimeZone = 'UTC'")
     for name in TABLES:
         path = str(root / "data" / f"{name}.parquet").replace("'", "''")
+        con.execute(f"create view {name} as select * from read_parquet('{path}')")
+    for name in DELIVERY_TABLES:  # the canonical tables the webhooks and the Jira import produced
+        path = str(root / ".headway" / "lake" / "delivery" / name / "data.parquet").replace("'", "''")
         con.execute(f"create view {name} as select * from read_parquet('{path}')")
     events = str(root / "data" / "events" / "*.parquet").replace("'", "''")
     con.execute(f"create view events as select * from read_parquet('{events}')")
@@ -117,11 +122,11 @@ def _weekly(con: duckdb.DuckDBPyConnection, start: str, end: str) -> dict[str, f
 
 def _simple(con: duckdb.DuckDBPyConnection, end: str) -> dict[str, float]:
     queries = {
-        "incidents_caused_share": "select avg((caused_by_deployment_id is not null)::int) from incidents",
+        "incidents_caused_share": "select avg((deployment_id is not null)::int) from incidents",
         "failed_deploys_with_incident": """
-            select avg((deployment_id in (select caused_by_deployment_id from incidents
-                where caused_by_deployment_id is not null))::int)
-            from deployments where environment = 'production' and result = 'failed'""",
+            select avg((deployment_id in (select deployment_id from incidents
+                where deployment_id is not null))::int)
+            from deployments where is_production and failed""",
         "outage_mobile_events": """select count(*) from events where source in ('ios', 'android')
             and timestamp >= '2026-08-14' and timestamp < '2026-08-15'""",
         "usual_mobile_events": """select count(*) / 4 from events where source in ('ios', 'android')

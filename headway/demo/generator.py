@@ -16,17 +16,21 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from headway.demo import billing, feedback, pulls, team, work
+from headway.demo import billing, feedback, team, work
 from headway.demo.accounts import population
 from headway.demo.columns import ids
-from headway.demo.delivery import deployments, incidents_table
+from headway.demo.delivery import deployments, incidents
 from headway.demo.events import write_events
+from headway.demo.github import DELIVERIES, write_deliveries
+from headway.demo.history import history_files, load_history
 from headway.demo.latent import delivery_speed
 from headway.demo.lifecycle import simulate
 from headway.demo.output import TABLES, prepare, write_manifest, write_parquet
-from headway.demo.render import spec_files, write_spec
+from headway.demo.pulls import pull_requests
+from headway.demo.render import headway_yml, spec_files, write_spec
 from headway.demo.sessions import World
 from headway.demo.timeline import END, SCALES, Timeline, stream
+from headway.demo.tracker import EXPORT, write_export
 from headway.demo.users import people
 
 Progress = Callable[[str, float], None]
@@ -60,7 +64,7 @@ def generate(target: Path, *, seed: int = 42, scale: str = "medium", progress: P
     began = time.perf_counter()
     report = progress or (lambda label, fraction: None)
     target = Path(target)
-    files = _planned_files(Timeline(SCALES[scale].start))
+    files = _planned_files(Timeline(SCALES[scale].start), target)
     prepare(target)
     write_manifest(target, seed, scale, files)  # first, so an interrupted run can be generated over
     rows = _write_data(target, seed, scale, report)
@@ -80,9 +84,11 @@ def generate(target: Path, *, seed: int = 42, scale: str = "medium", progress: P
     )
 
 
-def _planned_files(tl: Timeline) -> list[str]:
+def _planned_files(tl: Timeline, target: Path) -> list[str]:
     events = [f"data/events/events-{label}.parquet" for label, _, _ in tl.months()]
-    return [*events, *(f"data/{name}.parquet" for name in TABLES), *spec_files(), "headway.yml", "README.md"]
+    tables = (f"data/{name}.parquet" for name in TABLES)
+    delivery = [DELIVERIES, EXPORT, *history_files(target)]
+    return [*events, *tables, *delivery, *spec_files(), "headway.yml", "README.md"]
 
 
 def _write_data(target: Path, seed: int, scale_name: str, report: Progress) -> dict[str, int]:
@@ -108,16 +114,17 @@ def _write_data(target: Path, seed: int, scale_name: str, report: Progress) -> d
     speed = delivery_speed(tl, stream(seed, "speed"))
     tables["surveys"] = feedback.surveys_table(tl, scale, pop, lc, speed, account_ids, stream(seed, "surveys"))
     tables["tickets"] = feedback.tickets_table(tl, pop, lc, account_ids, stream(seed, "tickets"))
-    deps = deployments(tl, stream(seed, "deployments"))
-    tables["deployments"] = deps.table()
-    tables["incidents"] = incidents_table(tl, deps, stream(seed, "incidents"))
-    tables["pull_requests"] = pulls.pull_requests_table(tl, deps, stream(seed, "pull_requests"))
+    pulls = pull_requests(tl, stream(seed, "pull_requests"))
+    deps = deployments(tl, pulls, stream(seed, "deployments"))
+    deliveries = write_deliveries(target, pulls, deps, incidents(tl, deps, stream(seed, "incidents")))
     items = work.work_items(tl, speed, stream(seed, "work_items"))
-    tables["work_items"] = work.work_items_table(items)
-    tables["sprints"] = work.sprints_table(items)
+    tracker_rows = write_export(target, items)
     heads = team.headcounts(tl, stream(seed, "headcount"))
     tables["headcount"] = team.headcount_table(tl, heads)
     tables["pulse"] = team.pulse_table(tl, heads, stream(seed, "pulse"))
     for table_name in TABLES:
         write_parquet(tables[table_name], target / "data" / f"{table_name}.parquet")
-    return {"events": sum(event_files.values()), **{k: tables[k].num_rows for k in TABLES}}
+    report("delivery history through the webhook receiver and the Jira importer", 0.92)
+    canonical = load_history(target, headway_yml())
+    inputs = {"github deliveries": deliveries, "jira export rows": tracker_rows}
+    return {"events": sum(event_files.values()), **{k: tables[k].num_rows for k in TABLES}, **inputs, **canonical}

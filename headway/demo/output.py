@@ -19,11 +19,6 @@ TABLES = (
     "subscriptions",
     "surveys",
     "tickets",
-    "deployments",
-    "incidents",
-    "pull_requests",
-    "work_items",
-    "sprints",
     "headcount",
     "pulse",
 )

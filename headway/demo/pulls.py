@@ -1,28 +1,56 @@
-"""Pull requests, with the stages of change lead time.
+"""Pull requests: coded on a branch, opened, reviewed, then merged (or closed unmerged).
 
-A pull request is coded, opened, reviewed and merged, then ships with the
-first successful production deployment of its service that finishes after
-the merge (so `deployed_at` and `deployment_id` agree with the deployments
-table). Bigger pull requests wait longer for review; their size has no
-influence on anything customers say (planted effect 3).
+Which deployment shipped a pull request, and so its lead time, is not decided here:
+the demo sends these pull requests as GitHub webhook deliveries and Headway's own
+attribution (headway/delivery/derive.py) works it out from the deployments' SHAs,
+exactly as for a real repository. Bigger pull requests wait longer for review; their
+size has no influence on anything customers say (planted effect 3).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-import pyarrow as pa
 
-from headway.demo.columns import choice, doubles, ids, integers, lognormal, take, timestamps
-from headway.demo.delivery import HOUR_US, Deployments
-from headway.demo.org import AUTHORS_PER_TEAM, ENGINEERING, PRS_PER_DAY, REPOS, SERVICES, authors, engineering_busy
-from headway.demo.timeline import Timeline
+from headway.demo.columns import choice, hex_matrix, lognormal
+from headway.demo.org import AUTHORS_PER_TEAM, PRS_PER_DAY, engineering_busy
+from headway.demo.timeline import US_PER_S, Timeline
 
+HOUR_US = 3600 * US_PER_S
 LABELS = ("feature", "bug", "chore", "dependencies", "feature,breaking-change")
 LABEL_SHARE = (0.5, 0.25, 0.13, 0.09, 0.03)
 UNMERGED = 0.07  # closed without merging
+NONE = -1  # a time that has not happened (or not before the timeline's end)
 
 
-def pull_requests_table(tl: Timeline, deps: Deployments, rng: np.random.Generator) -> pa.Table:
+@dataclass(frozen=True)
+class Pulls:
+    """One entry per pull request, in the order opened; times in microseconds, NONE when absent."""
+
+    service: np.ndarray  # index into org.SERVICES (one repository each)
+    number: np.ndarray  # the pull request's number in its repository, 1, 2, ... in the order opened
+    author: np.ndarray  # index into org.authors()
+    first_commit: np.ndarray
+    opened: np.ndarray
+    review: np.ndarray
+    merged: np.ndarray
+    closed: np.ndarray  # merged, or closed unmerged
+    additions: np.ndarray
+    deletions: np.ndarray
+    labels: np.ndarray  # index into LABELS
+    branch_sha: np.ndarray  # (n, 40) the branch's first commit
+    head_sha: np.ndarray  # (n, 40) the branch's last commit
+    merge_sha: np.ndarray  # (n, 40) the merge commit on main
+
+    def merges(self, service: int) -> tuple[np.ndarray, np.ndarray]:
+        """(merge times ascending, their row numbers) of one service's merged pull requests."""
+        rows = np.flatnonzero((self.service == service) & (self.merged != NONE))
+        rows = rows[np.argsort(self.merged[rows], kind="stable")]
+        return self.merged[rows], rows
+
+
+def pull_requests(tl: Timeline, rng: np.random.Generator) -> Pulls:
     counts = rng.poisson(PRS_PER_DAY[None, :] * engineering_busy(tl.busy)[:, None])
     day, team = np.nonzero(counts)
     repeat = counts[day, team]
@@ -35,49 +63,35 @@ def pull_requests_table(tl: Timeline, deps: Deployments, rng: np.random.Generato
     first_commit = opened - _hours(lognormal(rng, 8.0, 1.0, n))
     review = opened + _hours(lognormal(rng, 3.0, 1.0, n) * size**0.15)
     merged = review + _hours(lognormal(rng, 4.0, 1.0, n) * size**0.25)
-    merged = np.where(rng.random(n) < UNMERGED, -1, merged)
-    shipped = _shipping_deployment(deps, team, merged)
-    deployed = np.where(shipped >= 0, deps.finished[np.maximum(shipped, 0)], -1)
-    end = tl.end_us
-    review_missing, merge_missing = review >= end, (merged < 0) | (merged >= end)
-    deploy_missing = merge_missing | (deployed < 0) | (deployed >= end)
-    lead = np.where(deploy_missing, np.nan, (deployed - first_commit) / HOUR_US)
-    order = np.argsort(opened, kind="stable")
+    unmerged = rng.random(n) < UNMERGED
     author = team * AUTHORS_PER_TEAM + rng.integers(0, AUTHORS_PER_TEAM, n)
-    return pa.table(
-        {
-            "pr_id": ids("pr_", n, 6).take(pa.array(np.argsort(order))),
-            "repo": take(REPOS, team),
-            "service": take(SERVICES, team),
-            "team": take(ENGINEERING, team),
-            "author": take(authors(), author),
-            "first_commit_at": timestamps(first_commit),
-            "opened_at": timestamps(opened),
-            "first_review_at": timestamps(review, null=review_missing),
-            "merged_at": timestamps(np.maximum(merged, 0), null=merge_missing),
-            "deployed_at": timestamps(np.maximum(deployed, 0), null=deploy_missing),
-            "deployment_id": take(ids("dep_", len(deps.service), 6), np.where(deploy_missing, -1, shipped)),
-            "additions": integers(additions),
-            "deletions": integers(deletions),
-            "lead_time_hours": doubles(lead),
-            "labels": take(LABELS, choice(rng, LABEL_SHARE, n)),
-        }
-    ).take(pa.array(order))
+    labels = choice(rng, LABEL_SHARE, n)
+    closed = np.where(unmerged, review + _hours(lognormal(rng, 20.0, 1.0, n)), merged)
+    shas = hex_matrix(rng, 3 * n, 40)
+    end = tl.end_us
+    order = np.argsort(opened, kind="stable")
+    number = np.empty(n, dtype=np.int64)
+    for service in np.unique(team):
+        mine = order[team[order] == service]
+        number[mine] = np.arange(1, len(mine) + 1)
+    columns = {
+        "service": team,
+        "number": number,
+        "author": author,
+        "first_commit": first_commit,
+        "opened": opened,
+        "review": np.where(review < end, review, NONE),
+        "merged": np.where(~unmerged & (merged < end), merged, NONE),
+        "closed": np.where(closed < end, closed, NONE),
+        "additions": additions.astype(np.int64),
+        "deletions": deletions.astype(np.int64),
+        "labels": labels,
+        "branch_sha": shas[:n],
+        "head_sha": shas[n : 2 * n],
+        "merge_sha": shas[2 * n :],
+    }
+    return Pulls(**{key: value[order] for key, value in columns.items()})
 
 
 def _hours(hours: np.ndarray) -> np.ndarray:
     return (hours * HOUR_US).astype(np.int64)
-
-
-def _shipping_deployment(deps: Deployments, service: np.ndarray, merged: np.ndarray) -> np.ndarray:
-    """Index of the first successful, non-rollback production deployment of the service after the merge, or -1."""
-    out = np.full(len(service), -1, dtype=np.int64)
-    ships = deps.production & ~deps.failed & ~deps.rollback
-    for s in range(len(SERVICES)):
-        candidates = np.flatnonzero(ships & (deps.service == s))
-        candidates = candidates[np.argsort(deps.finished[candidates], kind="stable")]
-        mine = np.flatnonzero((service == s) & (merged >= 0))
-        at = np.searchsorted(deps.finished[candidates], merged[mine], side="right")
-        found = at < len(candidates)
-        out[mine[found]] = candidates[at[found]]
-    return out

@@ -24,11 +24,6 @@ TIME_COLUMNS = {
     "subscriptions": "started_at",
     "surveys": "responded_at",
     "tickets": "created_at",
-    "deployments": "finished_at",
-    "incidents": "opened_at",
-    "pull_requests": "merged_at",
-    "work_items": "done_at",
-    "sprints": "ends_at",
     "pulse": "answered_at",
     "headcount": "snapshot_at",
 }
@@ -38,11 +33,6 @@ GRAIN = {
     "subscriptions": "subscription period",
     "surveys": "survey response",
     "tickets": "ticket",
-    "deployments": "deployment",
-    "incidents": "incident",
-    "pull_requests": "pull request",
-    "work_items": "work item",
-    "sprints": "team sprint",
     "pulse": "answer",
     "headcount": "team per day",
 }
@@ -87,7 +77,7 @@ def write_spec(target: Path, scale: Scale, seed: int, rows: dict[str, int]) -> R
     templates = _templates()
     for name in spec_files():
         _write(target / name, _fill(templates.joinpath(name), targets))
-    _write(target / "headway.yml", templates.joinpath("headway.yml").read_text(encoding="utf-8"))
+    _write(target / "headway.yml", headway_yml())
     values = {
         **_design(),
         "seed": str(seed),
@@ -95,10 +85,16 @@ def write_spec(target: Path, scale: Scale, seed: int, rows: dict[str, int]) -> R
         "start": scale.start.isoformat(),
         "end": END.isoformat(),
         "rows_table": _rows_table(rows),
+        "delivery_table": _delivery_table(rows),
         **{key: _format(key, value) for key, value in measured.items()},
     }
     _write(target / "README.md", _fill(templates.joinpath("README.md"), values))
     return Rendered(measured)
+
+
+def headway_yml() -> str:
+    """The demo's headway.yml (its `delivery:` block also maps the demo's repositories while loading)."""
+    return _templates().joinpath("headway.yml").read_text(encoding="utf-8")
 
 
 def _design() -> dict[str, str]:
@@ -155,5 +151,11 @@ def _format(key: str, value: float) -> str:
 
 def _rows_table(rows: dict[str, int]) -> str:
     return "\n".join(
-        f"| {name} | {count:,} | {GRAIN[name]} | {TIME_COLUMNS[name]} |" for name, count in sorted(rows.items())
+        f"| {name} | {count:,} | {GRAIN[name]} | {TIME_COLUMNS[name]} |"
+        for name, count in sorted(rows.items())
+        if name in GRAIN
     )
+
+
+def _delivery_table(rows: dict[str, int]) -> str:
+    return "\n".join(f"| {name} | {count:,} |" for name, count in rows.items() if name not in GRAIN)

@@ -7,8 +7,8 @@ the timeline ends. An item belongs to the sprint in which it started (none
 if that sprint began before the timeline). Items
 started in a sprint's first week were mostly planned before it began
 (`committed_at_sprint_start`); those started later were mostly added
-mid-sprint. Sprints run from a Monday to the second Friday after it. The
-sprints table is summed from the items, so the two always agree.
+mid-sprint. Sprints run from a Monday to the second Friday after it; the
+items reach the workspace as a Jira export (tracker.py).
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from headway.demo.columns import booleans, choice, dates, doubles, ids, integers, lognormal, take, timestamps
+from headway.demo.columns import choice, lognormal
 from headway.demo.latent import CYCLE_EFFECT, Speed
 from headway.demo.org import ENGINEERING
 from headway.demo.timeline import S_PER_DAY, US_PER_DAY, Timeline, epoch_day
@@ -99,53 +97,3 @@ def _planning(
 def _sprint_start_day(epoch_days: np.ndarray) -> np.ndarray:
     anchor = epoch_day(SPRINT_ANCHOR)
     return anchor + (epoch_days - anchor) // 14 * 14
-
-
-def _sprint_ids(team: np.ndarray, sprint_start: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
-    label = pc.strftime(pc.cast(dates(sprint_start), pa.timestamp("s")), format="%Y-%m-%d")
-    sprint_ids = pc.binary_join_element_wise(take(ENGINEERING, team), label, "-")
-    return sprint_ids if null is None else pc.if_else(pa.array(null), pa.scalar(None, pa.string()), sprint_ids)
-
-
-def work_items_table(items: dict[str, np.ndarray]) -> pa.Table:
-    open_ = items["done"] < 0
-    cycle = np.where(open_, np.nan, (items["done"] - items["started"]) / US_PER_DAY)
-    return pa.table(
-        {
-            "item_id": ids("wi_", len(open_), 6),
-            "team": take(ENGINEERING, items["team"]),
-            "type": take(TYPES, items["kind"]),
-            "estimate_points": integers(items["points"]),
-            "created_at": timestamps(items["created"]),
-            "started_at": timestamps(items["started"]),
-            "done_at": timestamps(np.maximum(items["done"], 0), null=open_),
-            "sprint_id": _sprint_ids(items["team"], items["sprint_start"], null=~items["in_sprint"]),
-            "committed_at_sprint_start": booleans(items["committed"], null=~items["in_sprint"]),
-            "cycle_time_days": doubles(cycle),
-        }
-    )
-
-
-def sprints_table(items: dict[str, np.ndarray]) -> pa.Table:
-    items = {key: value[items["in_sprint"]] for key, value in items.items()}
-    teams = len(ENGINEERING)
-    first, last = int(items["sprint_start"].min()), int(items["sprint_start"].max())
-    starts = np.arange(first, last + 1, 14)
-    slot = ((items["sprint_start"] - first) // 14) * teams + items["team"]
-    sprint_end_us = (items["sprint_start"] + SPRINT_DAYS) * US_PER_DAY
-    finished_in_sprint = (items["done"] >= 0) & (items["done"] < sprint_end_us)
-    size = len(starts) * teams
-    points, committed = items["points"], items["committed"]
-    team = np.tile(np.arange(teams), len(starts))
-    start = np.repeat(starts, teams)
-    return pa.table(
-        {
-            "sprint_id": _sprint_ids(team, start),
-            "team": take(ENGINEERING, team),
-            "starts_at": dates(start),
-            "ends_at": dates(start + SPRINT_DAYS - 1),
-            "committed_points": integers(np.bincount(slot, points * committed, size)),
-            "completed_committed_points": integers(np.bincount(slot, points * (committed & finished_in_sprint), size)),
-            "added_points": integers(np.bincount(slot, points * ~committed, size)),
-        }
-    )

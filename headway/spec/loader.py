@@ -22,7 +22,7 @@ from headway.spec.dashboards import load_dashboards
 from headway.spec.focus import check_focus
 from headway.spec.initiatives import load_initiatives
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
-from headway.spec.library import add_libraries
+from headway.spec.library import Library, add_libraries, library_hash_files
 from headway.spec.meetings import load_meetings
 from headway.spec.models import Metric, Source, WorkspaceConfig
 from headway.spec.objectives import check_objectives
@@ -85,7 +85,7 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
         metrics=metrics,
         origins=metric_origins,
         source_origins=source_origins,
-        spec_hash=_spec_hash(root),
+        spec_hash=_spec_hash(root, config.include),
     )
     issues.extend(run_rules(workspace))
     issues.extend(check_alerts(workspace))
@@ -291,10 +291,11 @@ def spec_files(root: Path) -> list[Path]:
     return files
 
 
-def _spec_hash(root: Path) -> str:
+def _spec_hash(root: Path, includes: list[Library] | None = None) -> str:
     digest = hashlib.sha256()
-    for path in spec_files(root):
-        digest.update(path.relative_to(root).as_posix().encode())
+    named = [(p.relative_to(root).as_posix(), p) for p in spec_files(root)] + library_hash_files(includes or [])
+    for name, path in named:
+        digest.update(name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")

@@ -23,6 +23,20 @@ def library_files(name: Library) -> dict[str, Path]:
     return {"sources": folder / "sources.yml", "metrics": folder / "metrics.yml"}
 
 
+def library_hash_files(includes: list[Library]) -> list[tuple[str, Path]]:
+    """Every YAML file of the included libraries (metrics, sources, tier tables), labelled, in a stable order.
+
+    They count in the workspace's spec hash, so a library that changes with Headway's version
+    invalidates cached results exactly as an edit to the workspace's own files does.
+    """
+    out = []
+    for name in sorted(set(includes)):
+        folder = HERE / name.value
+        for path in sorted(folder.rglob("*.yml")):
+            out.append((f"<library {name.value}>/{path.relative_to(folder).as_posix()}", path))
+    return out
+
+
 def library_label(name: Library, key: str) -> str:
     """How errors and generated SQL name a library file: `<library delivery>/metrics.yml`."""
     return f"<library {name.value}>/{key}.yml"
