@@ -211,7 +211,7 @@ def test_every_section_is_there_or_says_why_not(packs: dict[str, dict[str, Any]]
     assert set(q4.values()) == {"ok"}, q4
     assert list(q4) == ["kpis", "okrs", "tree", "guardrails", "initiatives", "delivery", "investment",
                         "priorities", "actions", "annotations"]  # fmt: skip
-    assert section(packs["2026Q4"], "investment")["metric"] == "throughput"  # the demo has no investment_fte
+    assert section(packs["2026Q4"], "investment")["metric"] == "investment_fte"  # the demo includes the library
     for s in packs["2019Q1"]["sections"]:  # before the data and before any meeting: absent says why
         assert s["status"] in {"ok", "absent"}, s
         if s["status"] == "absent":
@@ -473,16 +473,19 @@ def test_an_out_folder_that_cannot_be_made_exits_3(demo: Path, tmp_path: Path) -
     assert done.returncode == 3 and "--out" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_the_balance_counts_finished_work_by_type(packs: dict[str, dict[str, Any]], con: Any, demo: Path) -> None:
+def test_the_balance_is_effort_by_work_type(packs: dict[str, dict[str, Any]], con: Any, demo: Path) -> None:
+    # the demo includes the delivery library: FTE-months per day, team and type in the canonical table
+    table = demo / ".headway" / "lake" / "delivery" / "investment" / "*.parquet"
     rows = con.execute(f"""
-        select type, count(*) from read_parquet('{demo / "data" / "work_items.parquet"}')
-        where done_at >= '2026-07-01'::timestamptz and done_at < '2026-10-01'::timestamptz
+        select type, sum(fte_months) from read_parquet('{table}')
+        where day >= '2026-07-01'::timestamptz and day < '2026-10-01'::timestamptz
         group by 1 order by 2 desc""").fetchall()
-    total = sum(n for _, n in rows)
+    total = sum(v for _, v in rows)
     shown = section(packs["2026Q3"], "investment")
-    assert [(r["type"], r["value"]) for r in shown["rows"]] == rows
-    assert [r["share"] for r in shown["rows"]] == pytest.approx([n / total for _, n in rows], rel=1e-12)
-    assert shown["label"].startswith("Throughput by type (no investment_fte")
+    assert (shown["metric"], shown["label"]) == ("investment_fte", "FTE-months of effort by work type")
+    assert [r["type"] for r in shown["rows"]] == [t for t, _ in rows]
+    assert [r["value"] for r in shown["rows"]] == pytest.approx([v for _, v in rows], rel=1e-9)
+    assert [r["share"] for r in shown["rows"]] == pytest.approx([v / total for _, v in rows], rel=1e-9)
 
 
 def test_a_section_that_fails_fails_alone(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -502,3 +505,18 @@ def test_a_section_that_fails_fails_alone(demo: Path, monkeypatch: pytest.Monkey
     assert (tree["status"], tree["reason"], tree["message"]) == ("error", "broken_tree", "the tree is broken")
     assert {s["status"] for s in pack["sections"] if s["id"] != "tree"} == {"ok"}
     assert "This section failed: the tree is broken" in render_html(pack)
+
+
+def test_without_delivery_metrics_the_delivery_sections_say_what_to_add(tmp_path: Path) -> None:
+    from fixtures import build_workspace
+
+    engine = Engine(load_workspace(build_workspace(tmp_path / "tiny")))
+    try:
+        pack = review_pack(engine, "2026Q1", actor=Actor.owner())
+    finally:
+        engine.close()
+    investment, delivery = section(pack, "investment"), section(pack, "delivery")
+    assert (investment["status"], investment["reason"]) == ("absent", "no_metric")
+    assert "include: [delivery]" in investment["hint"]
+    assert delivery["status"] == "absent" and "include: [delivery]" in delivery["hint"]
+    assert "Not in this pack: no investment_fte" in render_html(pack)
