@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"spec", "delivery"},
     "alerts": {"spec", "store", "engine", "analysis"},
     "delivery": {"spec", "store"},
-    "serve": {"spec", "store", "ingest", "delivery", "engine", "analysis", "alerts"},
-    "cli": {"spec", "store", "ingest", "delivery", "engine", "analysis", "serve", "demo", "alerts"},
+    "review": {"spec", "store", "engine", "analysis", "alerts"},
+    "serve": {"spec", "store", "ingest", "delivery", "engine", "analysis", "alerts", "review"},
+    "cli": {"spec", "store", "ingest", "delivery", "engine", "analysis", "serve", "demo", "alerts", "review"},
 }
 
 

@@ -359,16 +359,20 @@ FUZZ = [  # (operation, fixed metric id or None for generated ones, generation m
     ("/delivery/tiers", None, "negative"),
     ("/cards", None, "positive"),
     *[(path, None, mode) for path in ("/tree", "/annotations") for mode in ("positive", "negative")],
+    *[(path, None, mode)
+      for path in ("/objectives", "/objectives/{objective_id}", "/objectives/{objective_id}/checkins")
+      for mode in ("positive", "negative")],
     *[("/metrics/{metric_id}/view", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
                                                                        ("mrr", "negative"))],
+    *[("/review/{period}", None, mode) for mode in ("positive", "negative")],
+    *[(path, None, mode) for path in ("/initiatives", "/initiatives/{initiative_id}", "/meeting", "/meeting/actions",
+                                      "/meeting/actions/{action_id}", "/meeting/rankings", "/meeting/decisions",
+                                      "/meeting/changes") for mode in ("positive", "negative")],
     ("/dashboards", None, "positive"),
     *[(path, None, mode) for path in ("/dashboards/{dashboard_id}", "/dashboards/{dashboard_id}/panels/{index}.csv")
       for mode in ("positive", "negative")],
     *[("/metrics/{metric_id}/alerts", metric, mode) for metric, mode in ((None, "positive"), ("mrr", "positive"),
                                                                          (None, "negative"))],
-    *[(path, None, mode) for path in ("/initiatives", "/initiatives/{initiative_id}", "/meeting", "/meeting/actions",
-                                      "/meeting/actions/{action_id}", "/meeting/rankings", "/meeting/decisions",
-                                      "/meeting/changes") for mode in ("positive", "negative")],
 ]  # fmt: skip
 
 

@@ -42,6 +42,8 @@ TABLES = {
     "action_items",
     "change_records",
     "annotations",
+    "okr_baselines",
+    "okr_checkins",
 }
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 FILES: list[SpecFile] = [

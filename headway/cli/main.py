@@ -14,11 +14,13 @@ from headway.cli.ingest_cmd import ingest
 from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
+from headway.cli.okr_cmd import app as okr_app
 from headway.cli.plans_cmd import actions_app, initiatives_app, meeting
 from headway.cli.quality_cmd import quality
 from headway.cli.quarantine_cmd import app as quarantine_app
 from headway.cli.query_cmd import query, sql
 from headway.cli.retention_cmd import app as retention_app
+from headway.cli.review_cmd import review
 from headway.cli.serve_cmd import serve
 from headway.cli.source_cmd import app as source_app
 from headway.cli.state_cmd import app as state_app
@@ -43,6 +45,7 @@ app.command()(serve)
 app.command()(demo)
 app.command()(explain)
 app.command()(tiers)
+app.command()(review)
 app.add_typer(state_app, name="state")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(keys_app, name="keys")
@@ -57,6 +60,7 @@ app.add_typer(dashboard_app, name="dashboard")
 app.add_typer(initiatives_app, name="initiatives")
 app.add_typer(actions_app, name="actions")
 app.command()(meeting)
+app.add_typer(okr_app, name="okr")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -57,10 +57,10 @@ def _templates() -> Traversable:
 
 
 def spec_files() -> list[str]:
-    """sources/, metrics/, annotations/, initiatives/ and meetings/*.yml as written into a workspace."""
+    """The spec files (sources, metrics, annotations, dashboards, initiatives, meetings, objectives), as written."""
     return [
         f"{folder}/{item.name}"
-        for folder in ("sources", "metrics", "annotations", "dashboards", "initiatives", "meetings")
+        for folder in ("sources", "metrics", "annotations", "dashboards", "initiatives", "meetings", "objectives")
         for item in sorted(_templates().joinpath(folder).iterdir(), key=lambda t: t.name)
         if item.name.endswith(".yml")
     ]
@@ -72,6 +72,7 @@ def write_spec(target: Path, scale: Scale, seed: int, rows: dict[str, int]) -> R
         "paid_mrr_target": _round_up(measured["paid_mrr_end"] * 1.15),
         "paying_accounts_target": _round_up(measured["paying_accounts_end"] * 1.1),
         "weekly_active_users_target": _round_up(measured["weekly_active_users_end"] * 1.15),
+        "paid_mrr_q3_target": _round_up(measured["paid_mrr_end"] * 0.95),
     }
     templates = _templates()
     for name in spec_files():

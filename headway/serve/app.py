@@ -17,7 +17,9 @@ from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
 from headway.serve.alert_markers_api import router as alert_markers_router
 from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
+from headway.serve.pages_okr import install as install_okr
 from headway.serve.recorder import Recorder, open_store
+from headway.serve.review_api import router as review_router
 from headway.serve.security import Posture
 from headway.serve.state import ServerState
 from headway.serve.warmup import warm_dashboard
@@ -95,6 +97,8 @@ def create_app(
     webhooks.install(app)
     app.include_router(explain_api.router)
     dashboard.install(app)
+    install_okr(app)
+    app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
 

@@ -24,11 +24,11 @@ ROUTERS = (
     cards_api.router,
     pages_tree.router,
     pages_metric.router,
-    dashboards_api.router,
-    dashboards_api.pages,
     initiatives_api.router,
     meeting_api.router,
     pages_meeting.router,
+    dashboards_api.router,
+    dashboards_api.pages,
 )
 
 

@@ -19,11 +19,13 @@ from headway.spec.alerts import check_alerts
 from headway.spec.annotations import load_annotations
 from headway.spec.builtin_events import add_builtin_events
 from headway.spec.dashboards import load_dashboards
+from headway.spec.focus import check_focus
 from headway.spec.initiatives import load_initiatives
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
 from headway.spec.library import Library, add_libraries, library_hash_files
 from headway.spec.meetings import load_meetings
 from headway.spec.models import Metric, Source, WorkspaceConfig
+from headway.spec.objectives import check_objectives
 from headway.spec.pydantic_issues import issues_from_validation
 from headway.spec.reading import is_spec_name, read_spec
 from headway.spec.rules import run_rules
@@ -31,7 +33,16 @@ from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
 
 CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards", "initiatives", "meetings")
+SPEC_FOLDERS = (
+    "sources",
+    "metrics",
+    "alerts",
+    "annotations",
+    "dashboards",
+    "initiatives",
+    "meetings",
+    "objectives",
+)
 
 
 def load_workspace(root: str | Path) -> Workspace:
@@ -81,6 +92,8 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
     issues.extend(load_annotations(root, metrics)[1])
     issues.extend(load_dashboards(root, metrics)[1])
     issues.extend(load_initiatives(root, metrics)[1] + load_meetings(root, metrics)[1])
+    issues.extend(check_objectives(workspace))
+    issues.extend(check_focus(workspace))
     warnings = tuple(sorted(i for i in issues if i.severity is Severity.WARNING))
     workspace = _with_warnings(workspace, warnings)
     return (None if config_broken else workspace), sorted(issues)

@@ -9,6 +9,7 @@ from headway.store import (
 )
 from headway.store.keys import KeyInfo, WriteKey, active_keys, create_key, list_keys, revoke_key
 from headway.store.models import QueryLogEntry, SpecFile, SpecVersion
+from headway.store.okr_models import OkrBaseline  # noqa: F401  (registers the OKR tables on Base)
 from headway.store.records import (
     file_digests,
     latest_spec_version,

@@ -1,7 +1,7 @@
 """The alignment meeting: initiatives created at runtime, stakeholder rankings, decisions, action items, change records.
 
 Revision ID: 0006
-Revises: 0004 (rechained onto 0005, the objectives tables, when both branches merge)
+Revises: 0005 (the objectives tables)
 Create Date: 2026-11-27
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
