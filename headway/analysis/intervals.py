@@ -1,7 +1,9 @@
 """Confidence intervals from sufficient statistics, one closed form per kind of value.
 
 Each function takes a statistic (see `statistics.py`) and a confidence level and returns an
-`Interval`: both bounds, or neither with a `Reason`. Nothing here reads rows.
+`Interval`: both bounds, or neither with a `Reason`. Nothing here reads rows. Quantiles come from
+SciPy's special functions, the very routines `scipy.stats` calls underneath, without its
+per-call argument checking (~0.3 ms a call: a day-grain year of intervals is 365 of them).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy import special
 
 from headway.analysis.reasons import Reason
 from headway.analysis.statistics import ProportionStatistic, QuantileStatistic, RatioStatistic, SampleMeanStatistic
@@ -31,7 +33,7 @@ class Interval:
 
 
 def _z(level: float) -> float:
-    return float(stats.norm.ppf(0.5 + level / 2))
+    return float(special.ndtri(0.5 + level / 2))  # = stats.norm.ppf
 
 
 def wilson(stat: ProportionStatistic, level: float = LEVEL) -> Interval:
@@ -50,7 +52,7 @@ def t_interval(stat: SampleMeanStatistic, level: float = LEVEL) -> Interval:
         return Interval.none("t", Reason.NO_DATA)
     if stat.n < 2:
         return Interval.none("t", Reason.INSUFFICIENT_SAMPLE)
-    half = float(stats.t.ppf(0.5 + level / 2, stat.n - 1)) * math.sqrt(stat.variance / stat.n)
+    half = float(special.stdtrit(stat.n - 1, 0.5 + level / 2)) * math.sqrt(stat.variance / stat.n)  # t.ppf
     return Interval(stat.mean - half, stat.mean + half, "t")
 
 
@@ -69,8 +71,9 @@ def delta_ratio(stat: RatioStatistic, level: float = LEVEL) -> Interval:
 def poisson_count(count: float, level: float = LEVEL) -> Interval:
     """Exact (Garwood) interval for a count of events from a sampled population."""
     alpha = 1 - level
-    low = 0.0 if count == 0 else float(stats.chi2.ppf(alpha / 2, 2 * count)) / 2
-    high = float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
+    # chi2.ppf(p, k) = 2 * gammaincinv(k / 2, p), so half of it is gammaincinv(k / 2, p)
+    low = 0.0 if count == 0 else float(special.gammaincinv(count, alpha / 2))
+    high = float(special.gammaincinv(count + 1, 1 - alpha / 2))
     return Interval(low, high, "poisson")
 
 

@@ -17,6 +17,7 @@ compute them.
 
 from __future__ import annotations
 
+import functools
 from statistics import NormalDist
 from typing import Any
 
@@ -75,6 +76,7 @@ def result_columns(index: int, home: str) -> list[exp.Expr]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)  # the same sizes recur period after period: each is worked out once
 def ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, int] | None:
     """1-based ranks (l, u) with P(X(l) ≤ ξq ≤ X(u)) ≥ level, each tail ≤ (1 - level) / 2.
 
