@@ -344,6 +344,15 @@ def test_the_json_twin_and_the_page(server: Server, con: Any) -> None:
     assert f"${mrr_q3:,.0f}" in page.text
 
 
+def test_the_overview_links_to_the_pack_of_the_quarter_the_data_is_in(server: Server) -> None:
+    overview = httpx.get(f"{server.url}/", timeout=120).text
+    assert 'href="/review"' in overview and 'href="/meeting"' in overview and 'href="/initiatives"' in overview
+    answer = httpx.get(f"{server.url}/review", timeout=30, follow_redirects=False)
+    through = httpx.get(f"{server.url}/api/v1/overview", timeout=120).json()["data_through"]
+    year, month = int(through[:4]), int(through[5:7])
+    assert answer.status_code == 307 and answer.headers["location"] == f"/review/{year}Q{(month - 1) // 3 + 1}"
+
+
 def test_a_bad_period_is_a_400_in_the_one_error_shape(server: Server) -> None:
     answer = httpx.get(f"{server.url}/api/v1/review/2026Q9", timeout=30)
     assert answer.status_code == 400

@@ -6,10 +6,11 @@ and renders. The page is the same self-contained HTML file `headway review` writ
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from headway.review import ReviewError, parse_quarter, review_pack
 from headway.review.render import render_html, render_problem
@@ -33,6 +34,13 @@ def review_json(period: Period, state: State, actor: CurrentActor) -> dict[str, 
     evidence, guardrail breaches and alerts, delivery tiers, investment balance, annotations; each
     section `ok`, `absent` (with why) or `error`. A bad period answers 400 `bad_period`."""
     return review_pack(state.engine, parse_quarter(period), actor=actor, store=_store(state))
+
+
+@router.get("/review", include_in_schema=False)
+def review_latest(state: State) -> RedirectResponse:
+    """The pack of the quarter the data is current in (today's without data): what the overview links to."""
+    day = state.engine.facts.workspace_through() or dt.date.today()
+    return RedirectResponse(f"/review/{day.year}Q{(day.month - 1) // 3 + 1}", status_code=307)
 
 
 @router.get("/review/{period}", response_class=HTMLResponse, include_in_schema=False)
