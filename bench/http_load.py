@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import socket
 import statistics
@@ -42,6 +43,17 @@ def wait_for(url: str, seconds: float) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def wait_warm(url: str, seconds: float) -> None:
+    """Until the server's start-up warm-up (cards, tree, dashboards) is over: it would compete with the load."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            if json.loads(response.read()).get("warm"):
+                return
+        time.sleep(0.5)
+    raise TimeoutError(f"the server did not finish warming up in {seconds:.0f} s")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -79,6 +91,7 @@ def overview_load(
     try:
         url = f"http://127.0.0.1:{port}{path}"
         wait_for(url, seconds=120)  # the first overview computes every metric; later ones are cached
+        wait_warm(f"http://127.0.0.1:{port}/api/v1/health", seconds=300)  # no warm-up competing with the load
         out = subprocess.run(
             [hey, "-n", str(requests), "-c", str(clients), "-o", "csv", url], check=True, capture_output=True, text=True
         )

@@ -64,13 +64,18 @@ PEER_CASES = [
 
 
 def peer_workspace(demo: Path, target: Path) -> Path:
-    """The demo's spec plus `peer_metrics.yml`, reading the demo's data files in place (a `data_roots:` entry)."""
+    """The demo's spec plus `peer_metrics.yml`, reading the demo's data files and its delivery lake in place
+    (`data_roots:` entries)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     data = (demo / "data").resolve()
+    lake = (demo / ".headway" / "lake").resolve()
     config = (demo / "headway.yml").read_text(encoding="utf-8")
-    (target / "headway.yml").write_text(f"{config.rstrip()}\ndata_roots: [{json.dumps(str(data))}]\n", encoding="utf-8")
+    roots = ", ".join(json.dumps(str(p)) for p in (data, lake))
+    (target / "headway.yml").write_text(f"{config.rstrip()}\ndata_roots: [{roots}]\n", encoding="utf-8")
+    (target / ".headway").mkdir()
+    (target / ".headway" / "lake").symlink_to(lake, target_is_directory=True)  # the canonical delivery tables
     for folder in ("sources", "metrics"):
         shutil.copytree(demo / folder, target / folder)
     shutil.copy(HERE / "peer_metrics.yml", target / "metrics" / "bench_peer.yml")
