@@ -47,10 +47,14 @@ ENGINE_FAILURE_HINT = (
 
 def ensure_delivery_tables(ws: Workspace) -> bool:
     """A workspace that includes the delivery library gets its (empty) tables on first open; True if written."""
-    from headway.spec.library import Library
+    from headway.spec.library import Library, library_label
 
     if Library.DELIVERY not in ws.config.include:
         return False
+    label = library_label(Library.DELIVERY, "sources")
+    mine = [s for name, s in ws.sources.items() if (o := ws.source_origins.get(name)) and o.file == label]
+    if mine and all(ws.path_of(s.path).exists() for s in mine):
+        return False  # the usual case, decided without importing the delivery package (Arrow, ~0.1 s)
     from headway.delivery.processor import ensure_tables
 
     try:
