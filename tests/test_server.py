@@ -72,6 +72,12 @@ def test_health(client: httpx.Client) -> None:
     assert body["metrics"] == len(METRIC_IDS) and re.fullmatch(r"[0-9a-f]{16}", body["spec_hash"])
 
 
+def test_health_says_when_the_start_up_warm_up_is_over(client: httpx.Client, server: Server) -> None:
+    warmed = server.app.state.headway.warmed
+    assert warmed.wait(timeout=60), "the warm-up never finished"
+    assert client.get("/api/v1/health").json()["warm"] is True
+
+
 def test_metrics_list(client: httpx.Client) -> None:
     body = client.get("/api/v1/metrics").json()
     assert sorted(m["id"] for m in body["metrics"]) == sorted(METRIC_IDS)

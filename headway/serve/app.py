@@ -85,7 +85,7 @@ def create_app(
         description="Metrics as code: definitions, values per period, and the SQL behind them.",
     )
     app.state.headway = server
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)  # 9 costs ~2.5x the CPU for ~5% smaller
     app.add_middleware(Posture, allowed_hosts=allowed_hosts)  # outermost: refuses before anything else runs
     errors.install(app)
     app.include_router(api.router)
@@ -112,3 +112,4 @@ def _warm(server: ServerState, stop: threading.Event) -> None:
     except Exception:  # warming is an optimisation; a failure shows up on the first real request
         log.exception("warming the overview failed")
     warm_dashboard(server.engine, server.actor, stop)
+    server.warmed.set()

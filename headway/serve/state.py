@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -19,6 +20,7 @@ class ServerState:
     recorder: Recorder | None = None
     actor: Actor = field(default_factory=Actor.viewer)  # every web request, until access control lands
     overview: Overview = field(init=False)
+    warmed: threading.Event = field(default_factory=threading.Event)  # set when the start-up warm-up is over
 
     def __post_init__(self) -> None:
         self.overview = Overview(self.engine)

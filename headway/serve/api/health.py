@@ -31,4 +31,5 @@ def health(state: State, actor: CurrentActor) -> dict[str, Any]:
         "spec_hash": ws.spec_hash,
         "metrics": len(ws.metrics),
         "cache_bytes": state.engine.cache_bytes,
+        "warm": state.warmed.is_set(),  # the start-up warm-up (overview, cards, tree, dashboards) is over
     }

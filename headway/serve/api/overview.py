@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from headway.engine import Actor
 from headway.engine.results import json_value
@@ -16,10 +18,11 @@ from headway.serve.state import ServerState
 router = APIRouter()
 
 
-@router.get("/overview")
-def overview(state: State, actor: CurrentActor) -> dict[str, Any]:
+@router.get("/overview", response_class=Response, responses={200: {"content": {"application/json": {}}}})
+def overview(state: State, actor: CurrentActor) -> Response:
     """Every metric with its latest complete period's value; a metric that fails carries its reason alone."""
-    return overview_json(state, actor)
+    # JSON-ready already: orjson writes it several times faster than FastAPI's encoder (the p95 under load)
+    return Response(orjson.dumps(overview_json(state, actor)), media_type="application/json")
 
 
 def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
