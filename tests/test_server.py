@@ -78,6 +78,11 @@ def test_health_says_when_the_start_up_warm_up_is_over(client: httpx.Client, ser
     assert client.get("/api/v1/health").json()["warm"] is True
 
 
+def test_health_without_a_warm_up_never_says_warm(ws: Path) -> None:
+    with Server(create_app(ws, warm=False)) as cold, httpx.Client(base_url=cold.url, timeout=30) as http:
+        assert http.get("/api/v1/health").json()["warm"] is False
+
+
 def test_metrics_list(client: httpx.Client) -> None:
     body = client.get("/api/v1/metrics").json()
     assert sorted(m["id"] for m in body["metrics"]) == sorted(METRIC_IDS)
