@@ -1,4 +1,4 @@
-"""How numbers read in the pack (the same rules as the web pages): `None` is "no data", never 0."""
+"""How numbers read in the pack and on the web pages (one set of rules): `None` is "no data", never 0."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 
 def format_value(value: Any, unit: str | None = None) -> str:
-    """How a number reads in the pack; `None` is 'no data', never 0."""
+    """How a number reads in the pack and on the pages; `None` is 'no data', never 0."""
     if value is None:
         return "no data"
     if isinstance(value, bool):

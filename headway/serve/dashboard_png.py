@@ -12,7 +12,7 @@ import shutil
 from typing import Any
 
 from headway.errors import HeadwayError
-from headway.serve.pages import format_value
+from headway.review.formats import format_change, format_value
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 WIDTH, HEIGHT = 1000, 420
@@ -76,5 +76,5 @@ def _cell(column: str, value: Any, unit: str | None) -> str:
     if column in ("value", "compare_value", "change") and not isinstance(value, str):
         return format_value(value, unit)
     if column == "change_pct":
-        return "–" if value is None else f"{value:+.1%}"
+        return format_change(value)
     return "–" if value is None else str(value)

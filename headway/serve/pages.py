@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from headway.review.formats import format_change, format_value
 from headway.serve import api
 from headway.serve.state import get_state
 
@@ -22,26 +23,6 @@ KIND_TITLES = {
     "health": "Health — numbers we protect",
     "input": "Inputs — what the KPIs are built from",
 }
-
-
-def format_value(value: Any, unit: str | None) -> str:
-    """How a number reads on the page; `None` is 'no data', never 0."""
-    if value is None:
-        return "no data"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if unit in {"ratio", "share"}:
-        return f"{value:.1%}"
-    if unit == "%":
-        return f"{value:,.1f}%"
-    number = f"{value:,.0f}" if isinstance(value, int) or abs(value) >= 1000 else f"{value:,.2f}"
-    if unit == "USD":
-        return f"${number}"
-    return f"{number} {unit}" if unit and unit not in {"count", "accounts", "users"} else number
-
-
-def format_change(pct: Any) -> str:
-    return "–" if pct is None else f"{pct:+.1%}"
 
 
 templates.env.filters["value"] = format_value
