@@ -7,6 +7,7 @@ fields the event really carries, so a later event fills in what an earlier one l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from headway.delivery.inbox import Record
@@ -60,12 +61,25 @@ def _push(payload: dict[str, Any]) -> list[Record]:
     ref = str(payload.get("ref") or "")
     if not ref.startswith("refs/heads/") or payload.get("deleted"):
         return []
-    repo = _repo(payload)
-    parent = payload.get("before") if payload.get("before") != ZERO_SHA else None
+    return pushed_commits(_repo(payload), ref, payload.get("before"), payload.get("commits") or [], _author)
+
+
+def _author(commit: dict[str, Any]) -> Any:
+    author = commit.get("author") or {}
+    return author.get("username") or author.get("name")
+
+
+def pushed_commits(
+    repo: str, ref: str, before: Any, commits: list[dict[str, Any]], author: Callable[[dict[str, Any]], Any]
+) -> list[Record]:
+    """A branch push's commits as `commits` records (GitHub's and GitLab's pushes list them alike).
+
+    A push lists its commits oldest first: each one's parent is the one before it (or `before`).
+    """
+    parent = before if before != ZERO_SHA else None
     out = []
-    for commit in payload.get("commits") or []:
+    for commit in commits:
         sha = commit["id"]
-        # a push lists its commits oldest first: each one's parent is the one before (or `before`)
         out.append(
             Record(
                 "commits",
@@ -73,7 +87,7 @@ def _push(payload: dict[str, Any]) -> list[Record]:
                 {
                     "repo": repo,
                     "sha": sha,
-                    "author": (commit.get("author") or {}).get("username") or (commit.get("author") or {}).get("name"),
+                    "author": author(commit),
                     "authored_at": iso(utc(commit.get("timestamp"))),
                     "committed_at": iso(utc(commit.get("timestamp"))),
                     "parents": parent or "",

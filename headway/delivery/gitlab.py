@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headway.delivery.github import ROOT_CAUSE, UnknownEvent, change_key, deployment_key, work_type
+from headway.delivery.github import ROOT_CAUSE, UnknownEvent, change_key, deployment_key, pushed_commits, work_type
 from headway.delivery.inbox import Record
 from headway.delivery.times import iso, utc
 
@@ -52,30 +52,11 @@ def _push(payload: dict[str, Any]) -> list[Record]:
     ref = str(payload.get("ref") or "")
     if not ref.startswith("refs/heads/") or payload.get("after") == ZERO_SHA:
         return []
-    repo = _repo(payload)
-    parent = payload.get("before") if payload.get("before") != ZERO_SHA else None
-    out = []
-    for commit in payload.get("commits") or []:
-        sha = commit["id"]
-        out.append(
-            Record(
-                "commits",
-                f"{repo}@{sha}",
-                {
-                    "repo": repo,
-                    "sha": sha,
-                    "author": (commit.get("author") or {}).get("name"),
-                    "authored_at": iso(utc(commit.get("timestamp"))),
-                    "committed_at": iso(utc(commit.get("timestamp"))),
-                    "parents": parent or "",
-                    "is_merge": False,
-                    "message": str(commit.get("message") or "").split("\n", 1)[0],
-                    "ref": ref.removeprefix("refs/heads/"),
-                },
-            )
-        )
-        parent = sha
-    return out
+    return pushed_commits(_repo(payload), ref, payload.get("before"), payload.get("commits") or [], _author)
+
+
+def _author(commit: dict[str, Any]) -> Any:
+    return (commit.get("author") or {}).get("name")
 
 
 def _merge_request(payload: dict[str, Any]) -> Record:
