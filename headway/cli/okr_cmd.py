@@ -49,6 +49,16 @@ def _spec(ws: Workspace, path: Path) -> Any:
     return spec
 
 
+def _known(spec: Any, objective_id: str) -> None:
+    """Stop (exit 1, invalid) naming the closest ids when the objective does not exist."""
+    if objective_id not in spec.objectives:
+        fail(
+            f"unknown objective '{objective_id}'",
+            Exit.INVALID,
+            choices_hint(objective_id, spec.objectives, "an objective id"),
+        )
+
+
 @app.command("list")
 def list_objectives(
     period: Annotated[str | None, typer.Option("--period", "-p", help="A quarter such as 2026Q4.")] = None,
@@ -90,12 +100,7 @@ def show(
 
     ws = open_workspace(workspace)
     spec = _spec(ws, workspace)
-    if objective_id not in spec.objectives:
-        fail(
-            f"unknown objective '{objective_id}'",
-            Exit.INVALID,
-            choices_hint(objective_id, spec.objectives, "an objective id"),
-        )
+    _known(spec, objective_id)
     store = _store(ws)
     runner = Engine(ws)
     objective = spec.objectives[objective_id]
@@ -129,12 +134,7 @@ def checkin(
 
     ws = open_workspace(workspace)
     spec = _spec(ws, workspace)
-    if objective_id not in spec.objectives:
-        fail(
-            f"unknown objective '{objective_id}'",
-            Exit.INVALID,
-            choices_hint(objective_id, spec.objectives, "an objective id"),
-        )
+    _known(spec, objective_id)
     objective = spec.objectives[objective_id]
     if kr not in objective.kr_ids:
         fail(
