@@ -91,8 +91,7 @@ class Engine:
 
     # -- planning (pure, given the facts) -------------------------------------
     def plan(self, query: Query, facts: DataFacts | None = None) -> Plan:
-        facts = facts or self.facts.for_metric(query.metric)
-        return build_plan(self.workspace, query, facts.bounds_of)
+        return self._plan(query, facts or self.facts.for_metric(query.metric), (), use_cache=True)
 
     def sql(self, query: Query, engine: str | None = None, *, actor: Actor) -> str:
         """The SQL that computes `query`, for `engine` (default: this engine's)."""
