@@ -12,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
@@ -75,7 +76,8 @@ def _digest(path: Path) -> str:
 
 
 def _inbox_digest(path: Path) -> str:
-    with sqlite3.connect(path) as db:
+    # `with sqlite3.connect(...)` only commits; close explicitly so the reader leaves no -wal/-shm behind.
+    with closing(sqlite3.connect(path)) as db:
         rows = db.execute("select provider, delivery_id, event, body, status from deliveries order by seq").fetchall()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
