@@ -75,13 +75,17 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+NUMBERS = {int, float, bool, type(None)}
+
+
 def _plain_column(values: tuple[Any, ...]) -> Sequence[Any]:
     """`_plain` over one column, skipped when the column holds nothing it would change (the common case:
     a call per value cost as much as the rest of building a day-grain year of rows)."""
     kinds = set(map(type, values))
     if any(issubclass(k, (Decimal, float)) and k is not float for k in kinds):
         return [_plain(v) for v in values]
-    if float in kinds and not all(-math.inf < v < math.inf for v in values if type(v) is float):
+    # a sum is finite only if every term is (None and zeros filtered out; an overflow just takes the slow path)
+    if float in kinds and not (kinds <= NUMBERS and math.isfinite(sum(filter(None, values)))):
         return [_plain(v) for v in values]
     return values
 
