@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from headway.engine.dialects import Dialect
 from headway.engine.sql import alias, as_double, col
 
 LEVEL = 0.95
@@ -65,13 +66,11 @@ def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
     return exp.Greatest(this=exp.Literal.number(1), expressions=[exp.paren(first, copy=False)], ignore_nulls=True)
 
 
-def result_columns(index: int, home: str) -> list[exp.Expr]:
+def result_columns(index: int, home: str, dialect: Dialect) -> list[exp.Expr]:
     """`os_low_from`, `os_low`, `os_high_from`, `os_high`: each bound's first rank and its window of sorted values."""
     out: list[exp.Expr] = []
     for name, start in (("os_low", f"al{index}"), ("os_high", f"ah{index}")):
-        window = exp.ArraySlice(
-            this=col(f"a{index}", home), start=col(start, home), end=exp.Literal.number(WIDTH), is_length=True
-        )
+        window = dialect.window(col(f"a{index}", home), col(start, home), WIDTH)
         out += [alias(col(start, home), f"{name}_from"), alias(window, name)]
     return out
 
