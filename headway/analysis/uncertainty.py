@@ -21,7 +21,6 @@ from headway.analysis.statistics import SampleMeanStatistic
 from headway.engine.results import Result
 from headway.spec.models import Agg, Metric
 
-
 STATUS = {reason: reason.value for reason in Reason}  # plain strings in rows, looked up once
 
 
@@ -83,9 +82,13 @@ def changes_for(
     return out
 
 
-def with_uncertainty(result: Result, metric: Metric) -> Result:
-    """A result whose rows carry `ci_low`, `ci_high` and `status` (and, when compared, a test of the change)."""
-    rows = intervals_for(result.rows, metric)
+def with_uncertainty(result: Result, metric: Metric, level: float = ci.LEVEL) -> Result:
+    """A result whose rows carry `ci_low`, `ci_high` and `status` (and, when compared, a test of the change).
+
+    `level` must be the level the query asked the engine for (`Query.level`): a median's bounds
+    were picked in the engine at that level.
+    """
+    rows = intervals_for(result.rows, metric, level=level)
     if rows and "compare_period" in rows[0]:  # every row of a result has the same columns
         rows = changes_for(rows, metric)
     return replace(result, rows=rows)

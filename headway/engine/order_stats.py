@@ -27,13 +27,14 @@ from headway.engine.dialects import Dialect
 from headway.engine.sql import alias, as_double, col
 
 LEVEL = 0.95
-Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
 SPREAD = 3  # ranks kept below the approximate rank
 WIDTH = 8  # ranks kept in all: approx - 3 … approx + 4 (the exact rank is within [approx, approx + 2])
 WINDOWS = ("os_low_from", "os_low", "os_high_from", "os_high")
 
 
-def scan_columns(value: exp.Expr, condition: exp.Expr | None, index: int, q: float) -> list[exp.Expr]:
+def scan_columns(
+    value: exp.Expr, condition: exp.Expr | None, index: int, q: float, level: float = LEVEL
+) -> list[exp.Expr]:
     """In the scan: a<i>, the group's non-null values in ascending order, and al<i>/ah<i>, the first
     rank of each bound's window (the window itself is cut in the result, from these columns)."""
     x = as_double(value)
@@ -46,16 +47,16 @@ def scan_columns(value: exp.Expr, condition: exp.Expr | None, index: int, q: flo
         n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
     return [
         alias(exp.ArraySort(this=collected), f"a{index}"),
-        alias(_start(n, q, upper=False), f"al{index}"),
-        alias(_start(n.copy(), q, upper=True), f"ah{index}"),
+        alias(_start(n, q, level, upper=False), f"al{index}"),
+        alias(_start(n.copy(), q, level, upper=True), f"ah{index}"),
     ]
 
 
-def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
+def _start(n: exp.Expr, q: float, level: float, upper: bool) -> exp.Expr:
     """First rank of the window around n·q ∓ z·√(n·q·(1-q)) (+1 for the upper rank), at least 1."""
     nq = exp.Mul(this=as_double(n), expression=exp.Literal.number(repr(q)))
     spread = exp.Mul(
-        this=exp.Literal.number(repr(Z)),
+        this=exp.Literal.number(repr(NormalDist().inv_cdf(0.5 + level / 2))),
         expression=exp.Sqrt(this=exp.Mul(this=nq.copy(), expression=exp.Literal.number(repr(1 - q)))),
     )
     centre: exp.Expr = exp.Floor(this=(exp.Add if upper else exp.Sub)(this=nq, expression=spread))
@@ -159,10 +160,10 @@ def picked(row: dict[str, Any], found: tuple[int, int] | None, prefix: str = "")
     return out
 
 
-def picked_rows(rows: list[dict[str, Any]], q: float) -> list[dict[str, Any]]:
+def picked_rows(rows: list[dict[str, Any]], q: float, level: float = LEVEL) -> list[dict[str, Any]]:
     """Every row's windows (and its compared period's) turned into bounds."""
     for prefix in ("", "compare_"):
         if rows and f"{prefix}os_low" in rows[0]:
-            found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q)
+            found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q, level)
             rows = [picked(row, f, prefix) for row, f in zip(rows, found, strict=True)]
     return rows

@@ -49,7 +49,7 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     out.sort(key=lambda r: (r["period"] or dt.date.min, *[(r[d] is None, str(r[d])) for d in dims]))
     ordered = ["period", *dims, *ORDER[1:], "compare_complete"]
     if (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
-        out = order_stats.picked_rows(out, q)
+        out = order_stats.picked_rows(out, q, plan.query.level)
     extra = [k for k in (out[0] if out else {}) if k not in ordered]
     order = [k for k in [*ordered, *extra] if out and k in out[0]]
     return [{k: row[k] for k in order} for row in out]

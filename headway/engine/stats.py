@@ -67,7 +67,7 @@ def leaf_moments(sc: ScanCompiler, leaf: Leaf, condition: exp.Expr | None) -> li
     """s<i> = Σ value and q<i> = Σ value² for a sum or an average."""
     value = sc.value(leaf)
     if wanted(sc.plan) and leaf.agg in QUANTILE_AGGS and leaf.mode in STAT_MODES and value is not None:
-        return order_stats.scan_columns(value, condition, leaf.index, leaf_q(leaf))
+        return order_stats.scan_columns(value, condition, leaf.index, leaf_q(leaf), sc.plan.query.level)
     if not wanted(sc.plan) or leaf.agg not in MOMENT_AGGS or leaf.mode not in STAT_MODES or value is None:
         return []
     x = as_double(value)

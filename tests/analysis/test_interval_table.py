@@ -125,3 +125,20 @@ def test_result_columns_are_cleaned_only_where_needed() -> None:
     assert _plain_column((1e308, 1e308)) == [1e308, 1e308]  # the sum overflows: checked value by value, kept
     assert _plain_column((np.float64("nan"), 1.0)) == [None, 1.0]  # a float subclass is checked too
     assert _plain_column(([1.0, 2.0], ["é", "ü"])) == ([1.0, 2.0], ["é", "ü"])  # windows, text: untouched
+
+
+@pytest.mark.parametrize("level", [0.8, 0.9, 0.99])
+def test_other_levels_match_the_references(level: float) -> None:
+    rng = np.random.default_rng(11)
+    x = rng.normal(50, 12, 40)
+    out = intervals_for([mean_row(x, "p")], metric(source="s", measure={"agg": "avg", "expr": "x"}), level=level)[0]
+    low, high = stats.t.interval(level, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert out["ci_low"] == pytest.approx(low, rel=TOL) and out["ci_high"] == pytest.approx(high, rel=TOL)
+    share = metric(ratio={"numerator": "a", "denominator": "b"})
+    out = intervals_for([{"period": "p", "value": 0.3, "n": 90, "sum": 27}], share, level=level)[0]
+    low, high = proportion_confint(27, 90, alpha=1 - level, method="wilson")
+    assert out["ci_low"] == pytest.approx(low, abs=TOL) and out["ci_high"] == pytest.approx(high, abs=TOL)
+    count = metric(source="s", measure={"agg": "count"})
+    out = intervals_for([{"period": "p", "value": 12, "n": 12}], count, level=level, sampled=True)[0]
+    low, high = rates.confint_poisson(12, 1, method="exact-c", alpha=1 - level)
+    assert out["ci_low"] == pytest.approx(low, abs=TOL) and out["ci_high"] == pytest.approx(high, abs=TOL)
