@@ -31,6 +31,9 @@ DAYS = 730
 WARMUP = 90
 SERIES = int(os.environ.get("BENCH_ALERT_SERIES", "500"))
 SMOOTHING_SERIES = int(os.environ.get("BENCH_SMOOTHING_SERIES", "20"))
+SWEEP_SERIES = int(os.environ.get("BENCH_ALERT_SWEEP_SERIES", "100"))  # each rule at several sensitivities
+SENSITIVITY = {"rolling": (2.0, 3.0, 4.0, 6.0, 8.0), "seasonal": (2.0, 3.0, 4.0, 6.0, 8.0)}  # k
+SMOOTHING_LEVELS = (0.99, 0.999, 0.9999)
 METRIC = Metric.model_validate({"id": "m", "kind": "kpi", "source": "s", "measure": {"agg": "sum", "expr": "x"}})
 PERIODS = [f"d{i:04d}" for i in range(DAYS)]  # sortable stand-ins for dates; only order matters here
 
@@ -99,6 +102,19 @@ def static_fired(x: np.ndarray, low: float | None, high: float | None) -> list[i
     return [int(p.period[1:]) for p in decide(rule, METRIC, rows, Grain.DAY).fired if int(p.period[1:]) >= WARMUP]
 
 
+def curves(data: list[tuple[np.ndarray, list[Anomaly]]]) -> dict[str, list[dict[str, Any]]]:
+    """Each dynamic rule at several sensitivities, on the first SWEEP_SERIES series (smoothing: its own few)."""
+    first = data[:SWEEP_SERIES]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for baseline, ks in SENSITIVITY.items():
+        rules = [AlertRule(id="c", metric="m", baseline=baseline, window=28, k=k, watch="both") for k in ks]
+        out[baseline] = [{**run(rule, first), "setting": f"k={rule.k:g}"} for rule in rules]
+    smoothing = data[: min(SMOOTHING_SERIES, SWEEP_SERIES)]
+    rules = [AlertRule(id="c", metric="m", baseline="smoothing", level=lv, watch="both") for lv in SMOOTHING_LEVELS]
+    out["smoothing"] = [{**run(rule, smoothing), "setting": f"level={rule.level:g}"} for rule in rules]
+    return out
+
+
 def main() -> dict[str, Any]:
     rng = np.random.default_rng(42)
     data = [make_series(rng) for _ in range(SERIES)]
@@ -117,7 +133,7 @@ def main() -> dict[str, Any]:
     print("  ".join(k.ljust(22) for k in keys))
     for r in results:
         print("  ".join((f"{v:.3f}" if isinstance(v, float) else str(v)).ljust(22) for v in r.values()))
-    comparison = alerts_static.compare(swept, results)
+    comparison = alerts_static.compare(swept, results, curves(data))
     alerts_static.report(comparison)
     per_metric = results[2]["seconds"] / max(SMOOTHING_SERIES, 1)
     print(f"time to evaluate {SERIES} metrics x 2 years daily: rolling {results[0]['seconds']:.1f} s, "

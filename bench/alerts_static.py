@@ -98,6 +98,7 @@ def totals(s: Sweep, series: int) -> dict[str, np.ndarray]:
 def _describe(t: dict[str, np.ndarray], at: tuple[int, int]) -> dict[str, Any]:
     a, b = at
     return {
+        "band": (int(a), int(b)),
         "low": f"-{GRID[a]:.2f}" if np.isfinite(GRID[a]) else "none",
         "high": f"+{GRID[b]:.2f}" if np.isfinite(GRID[b]) else "none",
         "recall": float(t["recall"][at]),
@@ -129,13 +130,35 @@ def at_false(t: dict[str, np.ndarray], false: float) -> dict[str, Any]:
     return _describe(t, at)  # type: ignore[arg-type]
 
 
-def compare(s: Sweep, methods: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each dynamic method against the static bands, on the same series: at its recall and at its false alerts."""
+def method_at_false(s: Sweep, band: tuple[int, int], curve: list[dict[str, Any]]) -> dict[str, Any]:
+    """The method's highest recall, over its sensitivity settings (`curve`, all run on the same first series),
+    at no more false alerts than this static band raises on those series."""
+    t = totals(s, curve[0]["series"])
+    limit = float(t["false"][band])
+    fits = [c for c in curve if c["false_per_metric_year"] <= limit + 1e-12]
+    best = max(fits, key=lambda c: (c["recall"], -c["false_per_metric_year"])) if fits else None
+    return {
+        "series": curve[0]["series"],
+        "static_false_per_metric_year": limit,
+        "static_recall": float(t["recall"][band]),
+        "method_recall": best["recall"] if best else None,
+        "method_false_per_metric_year": best["false_per_metric_year"] if best else None,
+        "setting": best["setting"] if best else None,
+    }
+
+
+def compare(
+    s: Sweep, methods: list[dict[str, Any]], curves: dict[str, list[dict[str, Any]]] | None = None
+) -> list[dict[str, Any]]:
+    """Each dynamic method against the static bands, on the same series: the static band at the method's
+    recall, the static band's recall at the method's false alerts, and (with `curves`, the method run at
+    several sensitivities) the method's recall at the false alerts of the static band picked first."""
     out = []
     for m in methods:
         t = totals(s, m["series"])
         same_recall, same_false = at_recall(t, m["recall"]), at_false(t, m["false_per_metric_year"])
         ratio = m["false_per_metric_year"] / same_recall["false_per_metric_year"] if same_recall["reached"] else None
+        curve = (curves or {}).get(m["method"])
         out.append(
             {
                 "method": m["method"],
@@ -145,6 +168,7 @@ def compare(s: Sweep, methods: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "static_at_equal_recall": same_recall,
                 "false_ratio_at_equal_recall": ratio,
                 "static_at_equal_false": same_false,
+                "method_at_static_false": method_at_false(s, same_recall["band"], curve) if curve else None,
             }
         )
     return out
@@ -165,6 +189,17 @@ def report(rows: list[dict[str, Any]]) -> None:
         else:
             left = f"unreachable; best {eq['recall']:.3f} at {eq['false_per_metric_year']:.2f} false/yr"
         print(f"{mine}{left:<58}| recall {ef['recall']:.3f} ({ef['false_per_metric_year']:.2f} false/yr)")
+    for r in rows:
+        found = r["method_at_static_false"]
+        if found is None:
+            continue
+        where = f"  {r['method']} at that static band's false alerts ({found['static_false_per_metric_year']:.2f}/yr"
+        where += f" and recall {found['static_recall']:.3f} on the first {found['series']} series): "
+        if found["method_recall"] is None:
+            print(where + "no setting tried raises so few")
+        else:
+            setting = f"{found['setting']}, {found['method_false_per_metric_year']:.2f} false/yr"
+            print(where + f"recall {found['method_recall']:.3f} ({setting})")
     for r in rows:
         eq = r["static_at_equal_recall"]
         if not eq["reached"]:

@@ -68,8 +68,20 @@ def test_equal_recall_and_equal_false_alerts() -> None:
     assert alerts_static.at_false(both, 0.0)["recall"] == 0.5
     narrow = np.searchsorted(GRID, 2.0)  # b ≈ 2 spreads: 104 and 105 are outside, and 105 came first
     assert swept.swallowed[1, :, narrow].all()
-    rows = alerts_static.compare(swept, [{"method": "m", "series": 2, "recall": 1.0, "false_per_metric_year": 1.0}])
+    method = {"method": "m", "series": 2, "recall": 1.0, "false_per_metric_year": 1.0}
+    curve = [  # the method at three sensitivities on the same two series
+        {"series": 2, "recall": 1.0, "false_per_metric_year": 2.0, "setting": "k=2"},
+        {"series": 2, "recall": 0.5, "false_per_metric_year": 0.0, "setting": "k=4"},
+        {"series": 2, "recall": 0.0, "false_per_metric_year": 0.0, "setting": "k=8"},
+    ]
+    rows = alerts_static.compare(swept, [method], {"m": curve})
     assert rows[0]["false_ratio_at_equal_recall"] is None and rows[0]["static_at_equal_false"]["recall"] == 0.5
+    at_static = rows[0]["method_at_static_false"]  # the ceiling band raises 0 false alerts: k=4 is the best fit
+    assert (at_static["static_false_per_metric_year"], at_static["setting"], at_static["method_recall"]) == (
+        0.0,
+        "k=4",
+        0.5,
+    )
 
 
 def test_the_sweep_fires_where_the_real_static_rule_fires() -> None:
