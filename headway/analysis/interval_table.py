@@ -23,6 +23,8 @@ COUNT_LIKE = {Agg.COUNT, Agg.COUNT_DISTINCT, Agg.SUM}
 PAIR = ("num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")
 
 Found = tuple[float | None, float | None, Reason, str]  # low, high, why (OK when both bounds exist), method
+STATUSES = ("ok", "no_data", "no_statistics", "insufficient_sample")  # the codes `_moments` picks among
+Columns = tuple[list[Any], list[Any], list[str], list[str]]  # per row: low, high, status (a Reason's value), method
 
 
 class _Batch:
@@ -76,8 +78,20 @@ def _none(method: str, reason: Reason) -> Found:
     return (None, None, reason, method)
 
 
-def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> list[Found]:
-    """Each row's interval for this metric's value (before `min_sample`)."""
+def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> Columns:
+    """Each row's interval for this metric's value (before `min_sample`), as columns."""
+    agg = metric.measure.agg if metric.measure else None
+    if metric.ratio is None and agg is Agg.AVG:
+        return _moments(rows, "t", 2, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
+    if metric.ratio is None and agg is Agg.SUM and sampled:
+        return _moments(rows, "normal", 1, lambda c: ci.normal_total_bounds(c[1], c[2], level))
+    found = _found(rows, metric, level, sampled)
+    lows, highs, reasons, methods = zip(*found, strict=True) if found else ((), (), (), ())
+    return list(lows), list(highs), [reason.value for reason in reasons], list(methods)
+
+
+def _found(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> list[Found]:
+    """Row by row, for the methods whose statistics differ in kind from row to row (ratios, quantiles)."""
     out: list[Found] = [_none("none", Reason.NO_DATA)] * len(rows)
     todo = [i for i, row in enumerate(rows) if row.get("value") is not None]
     if metric.ratio is not None:
@@ -88,8 +102,6 @@ def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled
         for i in todo:
             out[i] = _quantile(rows[i], q, level)
         return out
-    if agg is Agg.AVG:
-        return _moments(rows, todo, out, "t", 2, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
     if agg in COUNT_LIKE and not sampled:
         for i in todo:
             out[i] = _none("none", Reason.FULLY_OBSERVED)
@@ -100,8 +112,6 @@ def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled
             batch.add(i, [float(rows[i]["value"])])
         batch.fill(out, lambda c: ci.poisson_bounds(c[0], level))
         return out
-    if agg is Agg.SUM:
-        return _moments(rows, todo, out, "normal", 1, lambda c: ci.normal_total_bounds(c[1], c[2], level))
     for i in todo:
         out[i] = _none("none", Reason.NOT_ESTIMABLE)  # min, max, formula
     return out
@@ -109,39 +119,29 @@ def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled
 
 def _column(rows: Sequence[dict[str, Any]], name: str) -> np.ndarray:
     """One statistics column as floats, NaN where it is missing (the engine never returns NaN: see rows.py)."""
-    return np.array([np.nan if (v := row.get(name)) is None else v for row in rows], dtype=float)
+    return np.array([row.get(name) for row in rows], dtype=float)  # None becomes NaN
 
 
 def _moments(
-    rows: Sequence[dict[str, Any]],
-    todo: list[int],
-    out: list[Found],
-    method: str,
-    least: int,
-    compute: Callable[[list[np.ndarray]], ci.Bounds],
-) -> list[Found]:
+    rows: Sequence[dict[str, Any]], method: str, least: int, compute: Callable[[list[np.ndarray]], ci.Bounds]
+) -> Columns:
     """A mean (t) or a sampled sum (normal) from n, Σx and Σx²; fewer than `least` rows: no interval.
 
     Column by column rather than row by row: this is the common case at day grain.
     """
     n, total, total_sq = (_column(rows, name) for name in ("n", "sum", "sum_sq"))
     count = np.trunc(n)
-    valued = np.zeros(len(rows), dtype=bool)
-    valued[todo] = True
+    valued = np.array([row.get("value") is not None for row in rows], dtype=bool)
     missing = np.isnan(n) | np.isnan(total) | np.isnan(total_sq)
     ok = valued & ~missing & (count >= least)
-    low = high = np.full(len(rows), np.nan)
+    low, high = np.full(len(rows), None, dtype=object), np.full(len(rows), None, dtype=object)
     if ok.any():
-        low, high = low.copy(), high.copy()
-        low[ok], high[ok] = compute([count[ok], total[ok], total_sq[ok]])
-    codes = (Reason.OK, Reason.NO_DATA, Reason.NO_STATISTICS, Reason.INSUFFICIENT_SAMPLE)
-    why = [codes[c] for c in np.select([~valued, missing, count <= 0, count < least], [1, 2, 1, 3], 0).tolist()]
-    return [
-        (lo, hi, Reason.OK, method)
-        if reason is Reason.OK
-        else (None, None, reason, method if reason is not Reason.NO_DATA or v else "none")
-        for lo, hi, reason, v in zip(low.tolist(), high.tolist(), why, valued.tolist(), strict=True)
-    ]
+        found = compute([count[ok], total[ok], total_sq[ok]])
+        low[ok], high[ok] = found[0], found[1]
+    codes = np.select([~valued, missing, count <= 0, count < least], [1, 2, 1, 3], 0)
+    statuses = np.array(STATUSES, dtype=object)[codes].tolist()
+    methods = np.where(valued, method, "none").tolist()
+    return low.tolist(), high.tolist(), statuses, methods
 
 
 def _ratios(rows: Sequence[dict[str, Any]], todo: list[int], out: list[Found], level: float) -> list[Found]:

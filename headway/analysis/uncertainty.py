@@ -21,7 +21,7 @@ from headway.analysis.statistics import SampleMeanStatistic
 from headway.engine.results import Result
 from headway.spec.models import Agg, Metric
 
-STATUS = {reason: reason.value for reason in Reason}  # plain strings in rows, looked up once
+NO_DATA, INSUFFICIENT = Reason.NO_DATA.value, Reason.INSUFFICIENT_SAMPLE.value
 
 
 def intervals_for(
@@ -33,11 +33,12 @@ def intervals_for(
     `status: insufficient_sample`, so charts can draw it hollow.
     """
     rows = list(rows)
+    lows, highs, statuses, methods = interval_table.bounds(rows, metric, level, sampled)
     out, floor = [], metric.min_sample
-    for row, (low, high, reason, method) in zip(rows, interval_table.bounds(rows, metric, level, sampled), strict=True):
-        if floor is not None and reason is not Reason.NO_DATA and ((n := row.get("n")) is None or n < floor):
-            low, high, reason = None, None, Reason.INSUFFICIENT_SAMPLE
-        out.append(dict(row, ci_low=low, ci_high=high, status=STATUS[reason], ci_method=method))
+    for row, low, high, status, method in zip(rows, lows, highs, statuses, methods, strict=True):
+        if floor is not None and status != NO_DATA and ((n := row.get("n")) is None or n < floor):
+            low, high, status = None, None, INSUFFICIENT
+        out.append(dict(row, ci_low=low, ci_high=high, status=status, ci_method=method))
     return out
 
 
