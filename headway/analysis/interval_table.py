@@ -23,7 +23,7 @@ COUNT_LIKE = {Agg.COUNT, Agg.COUNT_DISTINCT, Agg.SUM}
 PAIR = ("num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")
 
 Found = tuple[float | None, float | None, Reason, str]  # low, high, why (OK when both bounds exist), method
-STATUSES = ("ok", "no_data", "no_statistics", "insufficient_sample")  # the codes `_moments` picks among
+STATUSES = tuple(r.value for r in (Reason.OK, Reason.NO_DATA, Reason.NO_STATISTICS, Reason.INSUFFICIENT_SAMPLE))
 Columns = tuple[list[Any], list[Any], list[str], list[str]]  # per row: low, high, status (a Reason's value), method
 
 
@@ -138,7 +138,7 @@ def _moments(
     if ok.any():
         found = compute([count[ok], total[ok], total_sq[ok]])
         low[ok], high[ok] = found[0], found[1]
-    codes = np.select([~valued, missing, count <= 0, count < least], [1, 2, 1, 3], 0)
+    codes = np.select([~valued, missing, count <= 0, count < least], [1, 2, 1, 3], 0)  # indexes of STATUSES
     statuses = np.array(STATUSES, dtype=object)[codes].tolist()
     methods = np.where(valued, method, "none").tolist()
     return low.tolist(), high.tolist(), statuses, methods
