@@ -34,12 +34,15 @@ def intervals_for(
     """
     rows = list(rows)
     lows, highs, statuses, methods = interval_table.bounds(rows, metric, level, sampled)
-    out, floor = [], metric.min_sample
-    for row, low, high, status, method in zip(rows, lows, highs, statuses, methods, strict=True):
-        if floor is not None and status != NO_DATA and ((n := row.get("n")) is None or n < floor):
-            low, high, status = None, None, INSUFFICIENT
-        out.append(dict(row, ci_low=low, ci_high=high, status=status, ci_method=method))
-    return out
+    if (floor := metric.min_sample) is not None:
+        for i, row in enumerate(rows):
+            if statuses[i] != NO_DATA and ((n := row.get("n")) is None or n < floor):
+                lows[i], highs[i], statuses[i] = None, None, INSUFFICIENT
+    columns = zip(rows, lows, highs, statuses, methods, strict=True)
+    return [
+        dict(row, ci_low=low, ci_high=high, status=status, ci_method=method)
+        for row, low, high, status, method in columns
+    ]
 
 
 def _statistic(row: dict[str, Any], metric: Metric, prefix: str = "") -> changes.Statistic | float | None:
