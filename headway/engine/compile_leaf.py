@@ -96,7 +96,7 @@ class ScanCompiler:
         Compiled once per (text, the fields it reads and how the scan names them, zone, engine):
         type-checking and rewriting its time functions is most of a small query's planning.
         """
-        refs = tuple((name, leaf.fields[name], self.join_alias.get(leaf.fields[name].join)) for name in parsed.fields)
+        refs = tuple((name, ref, self._alias_of(ref)) for name in parsed.fields for ref in (leaf.fields[name],))
         key = (parsed.text, refs, self.plan.timezone, self.dialect.name)
         with _compiled_lock:
             found = _compiled.get(key)
@@ -107,6 +107,9 @@ class ScanCompiler:
             with _compiled_lock:
                 _compiled[key] = found
         return found.copy()
+
+    def _alias_of(self, ref: FieldRef) -> str | None:
+        return self.join_alias[ref.join] if ref.join is not None else None
 
     def value(self, leaf: Leaf) -> exp.Expr | None:
         return decimal_averaged(self.compiled(leaf.value, leaf), leaf) if leaf.value else None
