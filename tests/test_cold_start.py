@@ -9,12 +9,13 @@ engine; a query needs those but not the server, the state database, Arrow or the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from fixtures import build_workspace
+from fixtures import EXPECTED, build_workspace
 
 REPORT = (
     "import json, sys\n"
@@ -25,6 +26,7 @@ REPORT = (
     "    code = done.code\n"
     "print(json.dumps({'code': code, 'modules': sorted(sys.modules)}), file=sys.stderr)\n"
 )
+HEADWAY = Path(sys.executable).parent / "headway"
 SERVER_AND_STATE = ["fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "jinja2"]
 DATA_LIBRARIES = ["pyarrow", "numpy", "pandas", "scipy", "statsmodels", "pyspark"]
 
@@ -56,3 +58,55 @@ def test_query_loads_no_server_state_or_arrow(ws: Path) -> None:
     assert {"duckdb", "sqlglot", "headway.engine.engine"} <= modules, "the query should have run"
     unused = {*SERVER_AND_STATE, *DATA_LIBRARIES, "rich.tree", "rich.progress", "headway.demo", "headway.serve"}
     assert not modules & unused, sorted(modules & unused)
+
+
+def test_a_query_on_a_cached_spec_loads_no_yaml_loader_or_rich(ws: Path) -> None:
+    args = ("query", "new_mrr", "--grain", "month", "--format", "json", "-w", ws)
+    loaded(*args)  # writes .headway/spec-cache.pickle if no earlier query did
+    assert (ws / ".headway" / "spec-cache.pickle").is_file()
+    modules = loaded(*args)
+    assert {"duckdb", "sqlglot", "headway.engine.engine", "headway.spec.cache"} <= modules
+    unused = {"yaml", "rich", "headway.spec.loader", "headway.spec.rules", "headway.spec.alerts", "headway.spec.yamlpos"}
+    assert not modules & unused, sorted(modules & unused)
+
+
+@pytest.mark.parametrize("format", ["json", "csv", "table"])
+def test_a_cached_spec_answers_exactly_as_a_fresh_load(tmp_path: Path, format: str) -> None:
+    """The same bytes and exit code with no cache (a miss that writes it), from the cache, and with it deleted."""
+    ws = build_workspace(tmp_path / "tiny")
+    cache = ws / ".headway" / "spec-cache.pickle"
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    runs = []
+    for step in ("miss", "hit", "deleted"):
+        if step == "deleted":
+            cache.unlink()
+        done = subprocess.run(
+            [HEADWAY, "query", "new_mrr", "trials", "--grain", "month", "--format", format, "-w", ws],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert cache.is_file(), step
+        runs.append((done.returncode, done.stdout, done.stderr))
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0][0] == 0
+    if format == "json":  # and the numbers are the hand-worked ones (tests/fixtures/__init__.py)
+        body = json.loads(runs[0][1])["results"][0]
+        assert [r["value"] for r in body["rows"]][:3] == list(EXPECTED["new_mrr"]["values"])
+
+
+def test_a_query_after_a_spec_edit_in_the_same_second_sees_the_edit(tmp_path: Path) -> None:
+    ws = build_workspace(tmp_path / "tiny")
+    path = next(p for p in sorted((ws / "metrics").glob("*.yml")) if "id: new_mrr" in p.read_text("utf-8"))
+    args = [HEADWAY, "query", "new_mrr", "--grain", "month", "--format", "json", "-w", ws]
+    subprocess.run(args, capture_output=True, text=True, timeout=120, check=True)
+    before = path.stat()
+    text = path.read_text("utf-8")
+    edited = text.replace("id: new_mrr", "id: new_mrX")  # same size; the old id no longer exists
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stdout
+    assert "new_mrr" in done.stderr and "Traceback" not in done.stderr
