@@ -110,9 +110,7 @@ def test_a_file_rewritten_with_the_same_size_and_mtime_is_not_served_stale(tmp_p
     same(served, load_workspace(ws))
 
 
-def test_a_spec_that_breaks_after_caching_reports_the_same_errors_as_a_fresh_load(
-    tmp_path: Path, loads: Loads
-) -> None:
+def test_a_spec_that_breaks_after_caching_reports_the_same_errors_as_a_fresh_load(tmp_path: Path, loads: Loads) -> None:
     ws = make_workspace(tmp_path / "ws")
     load_cached(ws)
     (ws / "metrics" / "product.yml").write_text(METRICS.replace("kind: kpi", "kind: kip", 1), encoding="utf-8")
