@@ -111,3 +111,39 @@ def test_a_query_after_a_spec_edit_in_the_same_second_sees_the_edit(tmp_path: Pa
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1, done.stdout
     assert "new_mrr" in done.stderr and "Traceback" not in done.stderr
+
+
+SAME_ANSWERS = [
+    ("query", "--help"),
+    ("query",),
+    ("query", "new_mrr", "--grain", "fortnight"),
+    ("query", "no_such_metric", "--grain", "month"),
+    ("query", "new_mrr", "--grain", "month", "--format", "csv"),
+    ("query", "new_mrr", "trials", "--grain", "month", "--by", "nowhere"),
+    ("query", "new_mrr", "--grain", "month", "--where", "plan = 'pro' OR 1=1; DROP TABLE x"),
+    ("sql", "new_mrr", "--grain", "month"),
+    ("validate",),
+]
+
+
+@pytest.mark.parametrize("args", SAME_ANSWERS, ids=[" ".join(a) for a in SAME_ANSWERS])
+def test_one_command_from_a_shell_answers_as_the_whole_app(ws: Path, args: tuple[str, ...]) -> None:
+    """`headway query …` builds only its own parser (cli/lazy_app.py): same output, errors and exit code."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    full_args = [*args, "-w", str(ws)] if args[-1] != "--help" and len(args) > 1 else list(args)
+    shell = subprocess.run([HEADWAY, *full_args], capture_output=True, text=True, env=env, timeout=120, check=False)
+    whole = "import sys\nfrom headway.cli.main import app\nsys.argv[0] = 'headway'\napp(sys.argv[1:])\n"
+    python = subprocess.run(
+        [sys.executable, "-c", whole, *full_args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert (shell.returncode, shell.stdout, shell.stderr) == (python.returncode, python.stdout, python.stderr)
+    assert "Traceback" not in shell.stderr
+
+
+def test_only_plain_commands_take_the_short_way() -> None:
+    from headway.cli.main import app
+
+    alone = app.alone("query")
+    assert alone is not None and [c.callback.__name__ for c in alone.registered_commands if c.callback] == ["query"]
+    assert app.alone("okr") is None  # a sub-group: the whole app
+    assert app.alone("--help") is None and app.alone("") is None and app.alone("quer") is None
