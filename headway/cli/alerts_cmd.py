@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from headway.cli.common import Exit, WorkspaceOption, console, errors, escape, fail, open_workspace
+from headway.cli.common import (
+    Exit,
+    Format,
+    FormatOption,
+    WorkspaceOption,
+    console,
+    errors,
+    escape,
+    fail,
+    open_workspace,
+)
 from headway.cli.query_cmd import FromOption, ToOption, reporting
 from headway.spec.issues import choices_hint
 
@@ -21,11 +30,6 @@ if TYPE_CHECKING:  # `headway --help` must not load the spec loader or an engine
     from headway.spec.alerts import AlertSpec
 
 app = typer.Typer(help="Alert rules: backtest them over history, evaluate them once for cron.", no_args_is_help=True)
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def _alert_spec(ws: Workspace, path: Path) -> AlertSpec:
@@ -46,7 +50,7 @@ def test_rule(
     start: FromOption = None,
     end: ToOption = None,
     metric: Annotated[str | None, typer.Option("--metric", help="Run the rule against another metric.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")] = Format.TABLE,
+    format: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Backtest a rule: every alert it would have raised between --from and --to."""
@@ -106,7 +110,7 @@ def _cell(value: Any) -> str:
 
 @app.command("run")
 def run_rules(
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")] = Format.TABLE,
+    format: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Evaluate every rule once, open or resolve incidents, notify and escalate (for cron)."""
