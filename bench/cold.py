@@ -3,7 +3,7 @@
 The bare process imports duckdb, defines the same views and runs the SQL Headway generates, so
 the difference is what Headway itself adds to a cold query: imports, loading the spec, planning
 and compiling. The hand-written SQL in a bare process is shown beside it. A plain `headway query`
-reads the validated spec from `.headway/spec-cache.pickle` (the usual case: the spec did not change
+reads the validated spec from `.headway/spec-cache/spec.pickle` (the usual case: the spec did not change
 since the last command); `headway_spec_edited` is the same query with that file deleted first, as
 after an edit. The commands are run interleaved, `runs` times each; medians and spread (min–max)
 are reported, in wall time and in the child process's CPU time (user + system), which load from
@@ -32,7 +32,7 @@ from headway.engine import Actor, Engine
 from headway.spec.graph import leaves
 
 OWNER = Actor.owner()  # the bench reads as the workspace owner, like the CLI
-CACHE_FILE = ".headway/spec-cache.pickle"  # headway/spec/cache.py: a plain query reads the validated spec from it
+CACHE_FILE = ".headway/spec-cache/spec.pickle"  # headway/spec/cache.py: a plain query reads the validated spec from it
 BASELINE = os.environ.get("BENCH_COLD_BASELINE", "")  # e.g. a `git archive` of main: timed beside this code
 
 BARE = (

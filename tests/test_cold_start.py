@@ -62,8 +62,8 @@ def test_query_loads_no_server_state_or_arrow(ws: Path) -> None:
 
 def test_a_query_on_a_cached_spec_loads_no_yaml_loader_or_rich(ws: Path) -> None:
     args = ("query", "new_mrr", "--grain", "month", "--format", "json", "-w", ws)
-    loaded(*args)  # writes .headway/spec-cache.pickle if no earlier query did
-    assert (ws / ".headway" / "spec-cache.pickle").is_file()
+    loaded(*args)  # writes .headway/spec-cache/spec.pickle if no earlier query did
+    assert (ws / ".headway" / "spec-cache" / "spec.pickle").is_file()
     modules = loaded(*args)
     assert {"duckdb", "sqlglot", "headway.engine.engine", "headway.spec.cache"} <= modules
     unused = {"yaml", "rich", "headway.spec.loader", "headway.spec.rules", "headway.spec.alerts"}
@@ -75,7 +75,7 @@ def test_a_query_on_a_cached_spec_loads_no_yaml_loader_or_rich(ws: Path) -> None
 def test_a_cached_spec_answers_exactly_as_a_fresh_load(tmp_path: Path, format: str) -> None:
     """The same bytes and exit code with no cache (a miss that writes it), from the cache, and with it deleted."""
     ws = build_workspace(tmp_path / "tiny")
-    cache = ws / ".headway" / "spec-cache.pickle"
+    cache = ws / ".headway" / "spec-cache" / "spec.pickle"
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     runs = []
     for step in ("miss", "hit", "deleted"):

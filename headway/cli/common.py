@@ -110,7 +110,7 @@ def open_workspace(path: Path) -> Workspace:
     from headway.spec.issues import SpecError
 
     try:
-        ws = load_cached(path)  # .headway/spec-cache.pickle when no spec file changed (headway/spec/cache.py)
+        ws = load_cached(path)  # .headway/spec-cache/spec.pickle when no spec file changed (headway/spec/cache.py)
         if ensure_delivery_tables(ws):  # reloaded: no missing-file warnings
             from headway.spec import load_workspace
 

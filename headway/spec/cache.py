@@ -14,10 +14,12 @@ without errors is kept; a cache that is unreadable, corrupt or keyed differently
 rebuilt. Source paths are checked against the data folders again on every use, because symlinks in
 the data can change while the spec does not.
 
-The file is a pickle, so Headway reads only one it wrote itself: a regular file owned by the
-user running Headway, writable by nobody else, in a `.headway/` folder writable by nobody else.
-Anything else is ignored (and rebuilt when Headway may replace it). Delete
-`.headway/spec-cache.pickle` to clear it; it is rebuilt on the next command.
+The file is a pickle, so Headway reads only one it wrote itself: a regular file owned by the user
+running Headway and writable by nobody else, in the `.headway/spec-cache/` folder Headway makes
+for it (mode 700), owned by that user and writable by nobody else. Who else may write `.headway/`
+itself does not matter (a umask of 002 makes it group-writable): a folder put in place of ours
+would not be owned by the user. Anything else is ignored, and rebuilt when Headway may replace it.
+Delete `.headway/spec-cache/` to clear it; it is rebuilt on the next command.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from pathlib import Path
 from headway.spec.library import Library, library_hash_files
 from headway.spec.workspace import Workspace
 
-CACHE_FILE = ".headway/spec-cache.pickle"
+CACHE_FILE = ".headway/spec-cache/spec.pickle"
 FORMAT = b"headway-spec-cache 1\n"  # bump when the file's layout changes
 FIELDS_FILE = ".headway/lake/fields.json"  # builtin_events.FIELDS_FILE (a test keeps them equal)
 CONFIG_NAMES = ("headway.yml", "headway.yaml")  # loader.CONFIG_NAMES and SPEC_FOLDERS (tested equal)
@@ -47,7 +49,7 @@ MAX_HASHED = 4 * 1024 * 1024  # reading.MAX_SPEC_BYTES: a larger file is refused
 
 
 def load_cached(root: str | Path) -> Workspace:
-    """`load_workspace(root)`, served from `.headway/spec-cache.pickle` when every input is unchanged.
+    """`load_workspace(root)`, served from `.headway/spec-cache/spec.pickle` when every input is unchanged.
 
     Raises SpecError exactly as `load_workspace` does: a workspace with errors is never cached.
     """
@@ -156,7 +158,7 @@ def _read(path: Path, key: bytes) -> Workspace | None:
 
 def _write(path: Path, key: bytes, workspace: Workspace) -> None:
     folder = path.parent
-    folder.mkdir(mode=0o755, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not _trusted_folder(folder):
         return
     body = pickle.dumps(replace(workspace), protocol=pickle.HIGHEST_PROTOCOL)  # replace(): without resolutions

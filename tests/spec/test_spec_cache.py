@@ -238,8 +238,18 @@ def test_a_cache_file_headway_did_not_write_is_never_unpickled(tmp_path: Path, l
 def test_the_cache_file_is_private_to_its_owner(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
     load_cached(ws)
-    mode = (ws / CACHE_FILE).stat().st_mode
-    assert mode & 0o077 == 0, oct(mode)
+    for path in (ws / CACHE_FILE, (ws / CACHE_FILE).parent):
+        assert path.stat().st_mode & 0o077 == 0, (path, oct(path.stat().st_mode))
+
+
+def test_a_group_writable_headway_folder_still_gets_the_cache(tmp_path: Path, loads: Loads) -> None:
+    """A umask of 002 makes `.headway/` group-writable; the cache lives in a private folder of its own."""
+    ws = make_workspace(tmp_path / "ws")
+    (ws / ".headway").mkdir(mode=0o775)
+    (ws / ".headway").chmod(0o775)
+    load_cached(ws)
+    same(load_cached(ws), load_workspace(ws))
+    assert loads.count == 1
 
 
 def test_a_symlink_in_the_data_that_leaves_the_workspace_is_caught_on_a_cache_hit(tmp_path: Path) -> None:
@@ -268,7 +278,7 @@ def test_a_workspace_that_cannot_be_written_still_loads(tmp_path: Path, monkeypa
     monkeypatch.setattr(spec_cache.tempfile, "mkstemp", refuse)
     same(load_cached(ws), load_workspace(ws))
     assert not (ws / CACHE_FILE).exists()
-    assert not list((ws / ".headway").glob(".spec-cache-*")), "a temporary file was left behind"
+    assert not list((ws / CACHE_FILE).parent.glob(".spec-cache-*")), "a temporary file was left behind"
 
 
 def test_non_ascii_paths_and_text(tmp_path: Path, loads: Loads) -> None:
