@@ -231,7 +231,11 @@
       const meta = k.metric === null ? "no metric: name one under keys:" : k.metric + (k.period ? " · " + panel.grain + " of " + k.period : "") + " · n = " + (k.n === null ? "–" : k.n);
       card.append(el("div", { class: "meta" }, meta));
       if (k.previous) card.append(el("div", { class: "change trend-" + (k.trend || "none") }, (TREND[k.trend] || "–") + " vs " + k.previous.period + " (" + fmtValue(k.previous.value, k.unit, false) + ", " + k.previous.band + ")"));
-      if (k.series && k.series.length > 1) card.append(el("div", { class: "meta trend" }, k.series.map((s) => s.band === "no data" ? "·" : s.band[0].toUpperCase()).join(" ")));
+      if (k.series && k.series.length > 1) {
+        const trend = el("div", { class: "meta trend", title: k.series.map((s) => s.period + ": " + s.band).join("\n") });
+        trend.append("bands since " + k.series[0].period + ": " + k.series.map((s) => s.band === "no data" ? "·" : s.band[0].toUpperCase()).join(" "));
+        card.append(trend);
+      }
       row.append(card);
     }
     box.append(row);
