@@ -199,6 +199,24 @@ def test_an_empty_period_says_no_data_rather_than_a_band(server: Server) -> None
     assert before["recovery"]["metric"] == "time_to_restore_service"
 
 
+def test_each_key_ends_at_its_own_last_complete_period(server: Server, demo: Path) -> None:
+    """The last incident resolved before October ended, so October is not over for time to restore alone."""
+    incidents = demo / ".headway" / "lake" / "delivery" / "incidents" / "data.parquet"
+    db = duckdb.connect()
+    db.execute("SET TimeZone = 'UTC'")
+    found = db.execute(f"SELECT CAST(max(resolved_at) AT TIME ZONE 'UTC' AS DATE) FROM read_parquet('{incidents}')")
+    (last_day,) = found.fetchone() or (None,)
+    db.close()
+    assert last_day is not None and last_day < dt.date(2026, 10, 31)
+    month = last_day.replace(day=1)
+    if (last_day + dt.timedelta(days=1)).month == last_day.month:  # the month is not over for this key
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    panel = board(server, "dora_before")["panels"][0]
+    keys = by_key(panel)
+    assert keys["recovery"]["period"] == month.isoformat() == "2026-09-01"
+    assert keys["change_fail_rate"]["period"] == panel["period"] == "2026-10-01"
+
+
 def test_the_panel_downloads_as_csv_with_the_jsons_rows(server: Server) -> None:
     panel = board(server, "engineering")["panels"][DORA_PANEL]
     resp = httpx.get(f"{server.url}{panel['csv']}", timeout=60)

@@ -48,12 +48,12 @@ def dora_panel(engine: Engine, board: Dashboard, p: int, panel: Panel, *, actor:
     table = tier_table(edition)
     chosen = dora_metrics(edition, panel.keys, ws.metrics)
     grain = panel.grain or Grain.MONTH
-    periods = _periods(engine, panel, grain, [m for m in chosen.values() if m is not None])
+    periods = {key: _periods(engine, panel, grain, metric) for key, metric in chosen.items() if metric is not None}
     asked = [
         a
         for key, metric in chosen.items()
         if metric is not None
-        for a in _asks(engine, board, key, metric, table, grain, periods)
+        for a in _asks(engine, board, key, metric, table, grain, periods[key])
     ]
     answers = engine.query_many([a.query for a in asked], actor=actor) if asked else []
     restricted: set[str] = set()
@@ -69,7 +69,7 @@ def dora_panel(engine: Engine, board: Dashboard, p: int, panel: Panel, *, actor:
             continue
         values[(a.key, a.period)] = _value(a, answer)
     keys = [
-        _key_json(engine, edition, key, chosen[key], table, grain, periods, values, restricted | set(errors))
+        _key_json(engine, edition, key, chosen[key], table, periods.get(key, []), values, restricted | set(errors))
         for key in DoraKey
     ]
     filtered_dims = set(board.filters)
@@ -81,7 +81,7 @@ def dora_panel(engine: Engine, board: Dashboard, p: int, panel: Panel, *, actor:
         "edition_title": table["title"],
         "source": table["source"],
         "grain": grain.value,
-        "period": periods[-1][0].isoformat() if periods else None,
+        "period": max((k["period"] for k in keys if k["period"]), default=None),
         "metrics": [_metric_json(engine, m, grain) for m in chosen.values() if m is not None],
         "keys": keys,
         "columns": list(COLUMNS),
@@ -95,19 +95,18 @@ def dora_panel(engine: Engine, board: Dashboard, p: int, panel: Panel, *, actor:
     }
 
 
-def _periods(engine: Engine, panel: Panel, grain: Grain, metric_ids: list[str]) -> list[tuple[dt.date, dt.date]]:
-    """The last `periods` complete periods (start, last day) up to the day the key metrics' data runs through."""
-    throughs = []
-    for metric_id in metric_ids:
-        try:
-            through = engine.data_through(metric_id)
-        except HeadwayError:
-            continue
-        if through is not None:
-            throughs.append(through)
-    if not throughs:
+def _periods(engine: Engine, panel: Panel, grain: Grain, metric_id: str) -> list[tuple[dt.date, dt.date]]:
+    """The last `periods` complete periods (start, last day) up to the day the metric's data runs through.
+
+    Each key ends at its own last complete period: a source whose last row is a day older (no change
+    shipped on the month's last day) leaves that month unfinished for its key alone.
+    """
+    try:
+        through = engine.data_through(metric_id)
+    except HeadwayError:
         return []
-    through = min(throughs)
+    if through is None:
+        return []
     if panel.to is not None:
         through = min(through, panel.to)
     calendar = engine.calendar()
@@ -150,7 +149,6 @@ def _key_json(
     key: DoraKey,
     metric: str | None,
     table: dict[str, Any],
-    grain: Grain,
     periods: list[tuple[dt.date, dt.date]],
     values: dict[tuple[DoraKey, dt.date], tuple[float | None, int]],
     refused: set[str],
