@@ -233,7 +233,7 @@
       if (k.previous) card.append(el("div", { class: "change trend-" + (k.trend || "none") }, (TREND[k.trend] || "–") + " vs " + k.previous.period + " (" + fmtValue(k.previous.value, k.unit, false) + ", " + k.previous.band + ")"));
       if (k.series && k.series.length > 1) {
         const trend = el("div", { class: "meta trend", title: k.series.map((s) => s.period + ": " + s.band).join("\n") });
-        trend.append("bands since " + k.series[0].period + ": " + k.series.map((s) => s.band === "no data" ? "·" : s.band[0].toUpperCase()).join(" "));
+        trend.append("bands since " + k.series[0].period + ": ", el("span", { class: "letters" }, k.series.map((s) => s.band === "no data" ? "·" : s.band[0].toUpperCase()).join(" ")));
         card.append(trend);
       }
       row.append(card);
