@@ -43,6 +43,10 @@ dashboards:
     filters: {service: "no-such-service"}
     panels:
       - {type: dora, grain: month, periods: 3}
+  - id: dora_restricted
+    title: A key the web's viewer may not read
+    panels:
+      - {type: dora, grain: month, periods: 2, keys: {recovery: team_pulse}}
   - id: dora_before
     title: DORA reaching back before the data starts
     panels:
@@ -217,6 +221,15 @@ def test_each_key_ends_at_its_own_last_complete_period(server: Server, demo: Pat
     assert keys["change_fail_rate"]["period"] == panel["period"] == "2026-10-01"
 
 
+def test_a_key_the_viewer_may_not_read_says_restricted_and_shows_no_number(server: Server) -> None:
+    panel = board(server, "dora_restricted")["panels"][0]
+    assert panel["restricted"] == ["team_pulse"]
+    recovery = by_key(panel)["recovery"]
+    assert recovery["value"] is None and recovery["band"] == "no data" and recovery["reason"] == "refused"
+    assert recovery["series"] == [] and not [r for r in panel["rows"] if r["key"] == "recovery"]
+    assert by_key(panel)["change_fail_rate"]["value"] is not None  # the other keys are still drawn
+
+
 def test_the_panel_downloads_as_csv_with_the_jsons_rows(server: Server) -> None:
     panel = board(server, "engineering")["panels"][DORA_PANEL]
     resp = httpx.get(f"{server.url}{panel['csv']}", timeout=60)
@@ -334,3 +347,19 @@ dashboards:
 def test_validate_on_the_demo_accepts_the_dora_panel(demo: Path) -> None:
     done = subprocess.run([str(HEADWAY), "validate", "-w", str(demo)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_panel_as_png_is_a_row_per_key_with_its_band(server: Server, demo: Path, tmp_path: Path) -> None:
+    from headway.serve.dashboard_png import _figure
+
+    panel = board(server, "engineering")["panels"][DORA_PANEL]
+    (table,) = _figure(panel).data
+    header, cells = list(table.header.values), [list(column) for column in table.cells.values]
+    assert header == ["label", "metric", "period", "value", "n", "band", "trend"]
+    assert cells[header.index("band")] == [k["band"] for k in panel["keys"]]
+    assert cells[header.index("value")][0].endswith(" days/week")  # deployment days *per week*
+    out = tmp_path / "dora.png"  # and through Kaleido and the installed Chromium
+    args = [HEADWAY, "dashboard", "export", "engineering", "--panel", str(DORA_PANEL), "--out", out, "-w", demo]
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -82,7 +82,7 @@ def dora_panel(engine: Engine, board: Dashboard, p: int, panel: Panel, *, actor:
         "source": table["source"],
         "grain": grain.value,
         "period": max((k["period"] for k in keys if k["period"]), default=None),
-        "metrics": [_metric_json(engine, m, grain) for m in chosen.values() if m is not None],
+        "metrics": [_metric_json(engine, k["metric"], k["unit"], grain) for k in keys if k["metric"] is not None],
         "keys": keys,
         "columns": list(COLUMNS),
         "rows": [{"key": k["key"], "metric": k["metric"], **pt, "unit": k["unit"]} for k in keys for pt in k["series"]],
@@ -196,6 +196,7 @@ def _trend(latest: dict[str, Any] | None, before: dict[str, Any] | None, directi
     return "better" if up == (direction == "increase") else "worse"
 
 
-def _metric_json(engine: Engine, metric_id: str, grain: Grain) -> dict[str, Any]:
+def _metric_json(engine: Engine, metric_id: str, unit: str | None, grain: Grain) -> dict[str, Any]:
+    """The key's metric, with the unit its values are in here (deployment days *per week*)."""
     metric = engine.workspace.metrics[metric_id]
-    return {"id": metric_id, "name": metric.label, "unit": metric.unit, "grain": grain.value, "owner": metric.owner}
+    return {"id": metric_id, "name": metric.label, "unit": unit, "grain": grain.value, "owner": metric.owner}
