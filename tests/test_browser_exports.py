@@ -150,3 +150,18 @@ def test_the_dora_panel_is_on_the_engineering_dashboard(browser: Any, server: Se
     page.locator(".panel-dora").screenshot(path=str(ARTIFACTS / "dashboard-dora-390.png"))
     context.close()
     assert errors == []
+
+
+def test_the_engineering_dashboards_offline_file_draws_the_dora_panel(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    path = download(server, "/dashboards/engineering/export.html", tmp_path / "engineering.html")
+    view = httpx.get(f"{server.url}/api/v1/dashboards/engineering", timeout=120).json()
+    (panel,) = [p for p in view["panels"] if p["type"] == "dora"]
+    asked: list[str] = []
+    errors: list[str] = []
+    page = open_offline(browser, path, asked, errors)
+    page.wait_for_selector(".panel-dora .card.dora")
+    assert page.locator(".panel-dora .band").all_inner_texts() == [k["band"] for k in panel["keys"]]
+    page.context.close()
+    assert asked == [] and errors == []
