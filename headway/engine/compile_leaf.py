@@ -219,8 +219,13 @@ class ScanCompiler:
 
 
 def n_is_value(leaf: Leaf) -> bool:
-    """A count's n is the count itself (rows behind it), so it is read from v<i>, not computed twice."""
-    return leaf.agg is Agg.COUNT
+    """Where n is the value itself, read from v<i> rather than computed twice.
+
+    A count's n is the rows behind it. A distinct count's n is the distinct values counted: the units
+    (users, accounts) a per-unit figure is an average over, and a second plain COUNT beside
+    COUNT(DISTINCT) would cost DuckDB ~25% of the scan (its distinct aggregate loses its fast path).
+    """
+    return leaf.agg in (Agg.COUNT, Agg.COUNT_DISTINCT)
 
 
 def conjuncts(condition: exp.Expr) -> list[exp.Expr]:

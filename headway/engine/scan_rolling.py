@@ -72,7 +72,7 @@ def _partials(
             return [alias(fn(this=value), "s"), n_partial], [alias(fn(this=col("s", b)), v), n_total]
         case Agg.COUNT_DISTINCT:
             combined = exp.Count(this=exp.Distinct(expressions=[col("x", b)]))
-            return [alias(value, "x"), n_partial], [alias(combined, v), n_total]
+            return [alias(value, "x")], [alias(combined, v)]  # its n is its value (`n_is_value`)
         case Agg.MEDIAN | Agg.PERCENTILE:
             q = 0.5 if agg is Agg.MEDIAN else p
             assert q is not None

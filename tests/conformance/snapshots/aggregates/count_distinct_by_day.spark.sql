@@ -11,8 +11,7 @@ WITH `spine` /* calendar: every period in range */ AS (
 ), `l0` /* metric buyers (metrics/metrics.yml:7) as v0: count_distinct over orders, plain */ AS (
   SELECT
     CAST(`t`.`ts` AS DATE) AS `period`,
-    COUNT(DISTINCT `t`.`user_id`) AS `v0`,
-    COUNT(`t`.`user_id`) AS `n0`
+    COUNT(DISTINCT `t`.`user_id`) AS `v0`
   FROM `hw_orders` AS `t`
   GROUP BY
     CAST(`t`.`ts` AS DATE)
@@ -20,7 +19,7 @@ WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     `f`.`period`,
     COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
+    COALESCE(`l0`.`v0`, 0) AS `n`
   FROM `spine` AS `f`
   LEFT JOIN `l0`
     ON `l0`.`period` = `f`.`period`

@@ -11,8 +11,7 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(`t`.`ts` AS DATE) AS `period`,
     SUM(`t`.`mrr`) AS `v0`,
     COUNT(`t`.`mrr`) AS `n0`,
-    COUNT(DISTINCT `t`.`account_id`) AS `v1`,
-    COUNT(`t`.`account_id`) AS `n1`
+    COUNT(DISTINCT `t`.`account_id`) AS `v1`
   FROM `hw_subs` AS `t`
   WHERE
     (
@@ -30,7 +29,7 @@ WITH `spine` /* calendar: every period in range */ AS (
   SELECT
     `f`.`period`,
     CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
-    COALESCE(`g0`.`n1`, 0) AS `n`
+    COALESCE(`g0`.`v1`, 0) AS `n`
   FROM `spine` AS `f`
   LEFT JOIN `g0`
     ON `g0`.`period` = `f`.`period`

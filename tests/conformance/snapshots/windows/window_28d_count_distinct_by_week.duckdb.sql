@@ -14,8 +14,7 @@ WITH "spine" /* calendar: every period in range */ AS (
 ), "l0_days" /* metric active_users_28d (metrics/metrics.yml:8) as v0: count_distinct over activity, window (per-day partials) */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "day",
-    "t"."user_id" AS "x",
-    COUNT("t"."user_id") AS "c"
+    "t"."user_id" AS "x"
   FROM "hw_activity" AS "t"
   GROUP BY
     CAST("t"."ts" AS DATE),
@@ -23,8 +22,7 @@ WITH "spine" /* calendar: every period in range */ AS (
 ), "l0" /* metric active_users_28d (metrics/metrics.yml:8) as v0: count_distinct over activity, window */ AS (
   SELECT
     "s"."period" AS "period",
-    COUNT(DISTINCT "b"."x") AS "v0",
-    SUM("b"."c") AS "n0"
+    COUNT(DISTINCT "b"."x") AS "v0"
   FROM "spine" AS "s"
   INNER JOIN "l0_days" AS "b"
     ON (
@@ -38,7 +36,7 @@ WITH "spine" /* calendar: every period in range */ AS (
   SELECT
     "f"."period",
     COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
+    COALESCE("l0"."v0", 0) AS "n"
   FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"
