@@ -315,10 +315,12 @@ dashboards:
     [
         ("{type: dora, keys: {lead: signups}}", 5, "change_lead_time"),  # the key names are a closed set
         ("{type: dora, metrics: [signups]}", 5, "under `keys:`"),
+        ("{type: dora, by: service}", 5, "takes no `metrics`, `by` or `compare`"),
+        ("{type: dora, from: 2026-03-01, to: 2026-01-01}", 5, "before from"),
         ("{type: dora, edition: 2019}", 5, "2021"),
         ("{type: kpi, metrics: [signups], edition: 2021}", 5, "type: dora"),
     ],
-    ids=["unknown-key", "metrics-on-dora", "unknown-edition", "edition-elsewhere"],
+    ids=["unknown-key", "metrics-on-dora", "by-on-dora", "range-backwards", "unknown-edition", "edition-elsewhere"],
 )
 def test_shape_errors_point_at_the_panel(tiny: Path, panel: str, line: int, words: str) -> None:
     text = f"dashboards:\n  - id: d\n    title: D\n    panels:\n      - {panel}\n"

@@ -59,9 +59,11 @@ class Panel(Model):
 
     @model_validator(mode="after")
     def _shape(self) -> Panel:
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"to ({self.to}) is before from ({self.from_})")
         if self.type is PanelType.DORA:
             if self.metrics or self.by or self.compare:
-                raise ValueError("a dora panel reads its four keys: name their metrics under `keys:`, not `metrics`")
+                raise ValueError("a dora panel takes no `metrics`, `by` or `compare`: name its metrics under `keys:`")
             return self
         if self.keys or self.edition:
             raise ValueError("`keys` and `edition` belong to a dora panel (type: dora)")
@@ -69,8 +71,6 @@ class Panel(Model):
             raise ValueError(f"a {self.type.value} panel needs `metrics: [metric_id, ...]`")
         if self.type is PanelType.TREE and self.metrics:
             raise ValueError("a tree panel draws the whole tree: leave out `metrics`")
-        if self.from_ is not None and self.to is not None and self.to < self.from_:
-            raise ValueError(f"to ({self.to}) is before from ({self.from_})")
         return self
 
     @property
