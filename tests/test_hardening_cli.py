@@ -339,3 +339,21 @@ def test_min_and_max_need_numbers(ws: Path) -> None:
         "Use count or count_distinct for non-numeric columns.",
         "2 error(s)",
     ]
+
+
+# -- --format: one closed choice on every verb that prints a table or JSON -------------------------------------
+
+TABLE_OR_JSON = [("explain", "new_mrr"), ("tiers",), ("quality",), ("okr", "list"), ("alerts", "run")]
+
+
+@pytest.mark.parametrize("verb", TABLE_OR_JSON, ids=lambda v: " ".join(v))
+def test_unknown_format_is_refused_with_the_choices(shared: Path, verb: tuple[str, ...]) -> None:
+    done = headway(*verb, "-w", shared, "--format", "xml", code=2)
+    assert "'xml' is not one of 'table', 'json'" in done.stderr
+
+
+def test_quality_format_json_prints_one_json_object(shared: Path) -> None:
+    """`quality` took any --format and printed a table for it; json is one object a script can read."""
+    import json
+
+    assert isinstance(json.loads(headway("quality", "-w", shared, "--format", "json", code=0).stdout), dict)

@@ -197,8 +197,9 @@ class Overview:
         self._cache: LRUCache[tuple[Any, ...], list[MetricSummary]] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
-    def summaries(self, actor: Actor) -> list[MetricSummary]:
-        key = (self.engine.workspace.spec_hash, self.engine.data_versions(), actor.policy_key)
+    def summaries(self, actor: Actor, versions: tuple[tuple[str, str], ...] | None = None) -> list[MetricSummary]:
+        """`versions`: `engine.data_versions()` when the caller listed the files already (one listing per request)."""
+        key = (self.engine.workspace.spec_hash, versions or self.engine.data_versions(), actor.policy_key)
         with self._lock:
             found = self._cache.get(key)
         if found is None:

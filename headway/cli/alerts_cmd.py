@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from headway.cli.common import Exit, WorkspaceOption, console, errors, fail, open_workspace
+from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, errors, fail, open_workspace
 from headway.cli.query_cmd import FromOption, ToOption, reporting
 from headway.spec.issues import choices_hint
 
@@ -22,11 +21,6 @@ if TYPE_CHECKING:  # `headway --help` must not load the spec loader or an engine
     from headway.spec.alerts import AlertSpec
 
 app = typer.Typer(help="Alert rules: backtest them over history, evaluate them once for cron.", no_args_is_help=True)
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 def _alert_spec(ws: Workspace, path: Path) -> AlertSpec:
@@ -47,7 +41,7 @@ def test_rule(
     start: FromOption = None,
     end: ToOption = None,
     metric: Annotated[str | None, typer.Option("--metric", help="Run the rule against another metric.")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")] = Format.TABLE,
+    format: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Backtest a rule: every alert it would have raised between --from and --to."""
@@ -107,7 +101,7 @@ def _cell(value: Any) -> str:
 
 @app.command("run")
 def run_rules(
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")] = Format.TABLE,
+    format: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Evaluate every rule once, open or resolve incidents, notify and escalate (for cron)."""

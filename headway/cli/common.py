@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -25,6 +25,16 @@ class Exit(IntEnum):
     USAGE = 2  # bad command-line usage (Typer/Click)
     FAILED = 3  # the data, the engine or the environment failed (missing files, state database, unwritable folder)
 
+
+class Format(StrEnum):
+    """--format of every verb that prints a table for people or one JSON object for scripts."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+# an unknown value is refused by Typer with exit 2 and the choices listed, as for `query --format`
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table, or json (one JSON object).")]
 
 WorkspaceOption = Annotated[
     Path,

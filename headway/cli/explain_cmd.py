@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
 from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
@@ -24,12 +24,10 @@ def explain(
     period: Annotated[dt.datetime, typer.Option("--period", formats=["%Y-%m-%d"], help="Any day of the period.")],
     grain: Annotated[Grain | None, typer.Option("--grain", help="Default: the metric's grain.")] = None,
     by: Annotated[list[str] | None, typer.Option("--by", help="Slice the value, e.g. --by service.")] = None,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """List the rows behind METRIC in one period: deployments, changes, incidents, and how each link was made."""
-    if output not in ("table", "json"):
-        fail(f"--format {output}: use table or json", Exit.USAGE)
     from headway.analysis.explain import explain as explain_value
     from headway.engine import Actor, Engine
 
@@ -49,7 +47,7 @@ def explain(
         fail(engine_failure(engine.engine_name, error, str(ws.root)), Exit.FAILED)
     finally:
         engine.close()
-    if output == "json":
+    if output is Format.JSON:
         print(json.dumps(out, default=str, ensure_ascii=False))
         return
     _print(out)

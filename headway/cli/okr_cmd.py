@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import getpass
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
 from headway.cli.tables import wide
 from headway.spec.issues import choices_hint
 
@@ -21,14 +20,6 @@ if TYPE_CHECKING:  # `headway --help` must not load the spec loader or an engine
 
 app = typer.Typer(help="Objectives and key results: scores, pace, guardrails, check-ins.", no_args_is_help=True)
 WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track", None: "–"}
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or json (one JSON object).")]
 
 
 def _store(ws: Workspace) -> StateStore:

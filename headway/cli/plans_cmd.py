@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
 
 if TYPE_CHECKING:
     from headway.spec import Workspace
@@ -22,13 +22,7 @@ if TYPE_CHECKING:
 initiatives_app = typer.Typer(help="Initiatives ranked by expected KPI impact per effort, and their measured impact.",
                               no_args_is_help=True)  # fmt: skip
 actions_app = typer.Typer(help="Action items from the alignment meeting: list, add, mark done.", no_args_is_help=True)
-Format = Annotated[str, typer.Option("--format", help="table or json.")]
 Day = Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="A day, YYYY-MM-DD.")]
-
-
-def _format(output: str) -> None:
-    if output not in ("table", "json"):
-        fail(f"--format {output}: use table or json", Exit.USAGE)
 
 
 def _store(ws: Workspace) -> StateStore:
@@ -68,11 +62,10 @@ def _measured(row: dict[str, Any]) -> str:
 
 
 @initiatives_app.command("list")
-def list_initiatives(workspace: WorkspaceOption = Path("."), output: Format = "table") -> None:
+def list_initiatives(workspace: WorkspaceOption = Path("."), output: FormatOption = Format.TABLE) -> None:
     """Every initiative, best score first, with its measured impact once launched."""
-    _format(output)
     body = _report(workspace)
-    if output == "json":
+    if output is Format.JSON:
         print(json.dumps(body, ensure_ascii=False))
         return
     from rich.table import Table
@@ -91,10 +84,9 @@ def list_initiatives(workspace: WorkspaceOption = Path("."), output: Format = "t
 def show_initiative(
     initiative: Annotated[str, typer.Argument(help="Initiative id.")],
     workspace: WorkspaceOption = Path("."),
-    output: Format = "table",
+    output: FormatOption = Format.TABLE,
 ) -> None:
     """One initiative: expected effects, each KPI's change per window with its interval, the verdict."""
-    _format(output)
     body = _report(workspace)
     found = {r["id"]: r for r in body["initiatives"]}
     if initiative not in found:
@@ -102,7 +94,7 @@ def show_initiative(
 
         fail(f"unknown initiative '{initiative}'", Exit.INVALID, choices_hint(initiative, found, "an initiative id"))
     row = found[initiative]
-    if output == "json":
+    if output is Format.JSON:
         print(json.dumps(row, ensure_ascii=False))
         return
     console.print(f"[bold]{row['name']}[/] ({row['id']}) · {row['status']} · owner {row['owner']}", highlight=False)
@@ -149,17 +141,16 @@ def list_actions(
     workspace: WorkspaceOption = Path("."),
     period: Annotated[str | None, typer.Option(help="A quarter such as 2026Q4.")] = None,
     status: Annotated[str | None, typer.Option(help="open, done or dropped.")] = None,
-    output: Format = "table",
+    output: FormatOption = Format.TABLE,
 ) -> None:
     """Action items, soonest due first; open ones past their due day are marked overdue."""
-    _format(output)
     if status is not None and status not in ("open", "done", "dropped"):
         fail(f"--status {status}: use open, done or dropped", Exit.USAGE)
     found, today = _actions(workspace, period)
     found = sorted(
         (a for a in found if status is None or a["status"] == status), key=lambda a: (a["due"], str(a["id"]))
     )
-    if output == "json":
+    if output is Format.JSON:
         print(json.dumps({"today": today.isoformat(), "actions": found}, ensure_ascii=False))
         return
     from rich.table import Table
@@ -234,10 +225,9 @@ def done_action(
 def meeting(
     period: Annotated[str | None, typer.Option(help="A quarter such as 2026Q4 (default: this quarter).")] = None,
     workspace: WorkspaceOption = Path("."),
-    output: Format = "table",
+    output: FormatOption = Format.TABLE,
 ) -> None:
     """A quarter's alignment meeting: priorities by stakeholder, agreement (Kendall's W), open actions, changes."""
-    _format(output)
     from headway.analysis.meeting import meeting_report, quarter_of
     from headway.analysis.meeting import today as today_of
     from headway.spec.meetings import QUARTER
@@ -251,7 +241,7 @@ def meeting(
         body = meeting_report(ws, period or quarter_of(today), store=store, today=today)
     finally:
         store.dispose()
-    if output == "json":
+    if output is Format.JSON:
         print(json.dumps(body, ensure_ascii=False))
         return
     _print_meeting(body)

@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import WorkspaceOption, console, open_workspace
+from headway.cli.common import Format, FormatOption, WorkspaceOption, console, open_workspace
 
 
 def quality(
     days: Annotated[int, typer.Option("--days", min=1, max=36500, help="How many days back.")] = 14,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Events per source and day: accepted, duplicates, quarantined by reason, late, skewed, resolved, lag."""
@@ -27,7 +27,7 @@ def quality(
         rows = report(ws.root, compactor, dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days))
     finally:
         compactor.close()
-    if output == "json":
+    if output is Format.JSON:
         console.print_json(json.dumps({"rows": rows}, ensure_ascii=False))
         return
     from rich.table import Table  # loaded when the command runs, not for --help

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
 from headway.errors import HeadwayError
 from headway.spec.models import Grain
 
@@ -24,12 +24,10 @@ def tiers(
         str, typer.Option("--edition", help="2021 (the DORA report) or 2023 (as DevLake applies it).")
     ] = "2023",
     by_service: Annotated[bool, typer.Option("--by-service/--overall", help="One row per service.")] = True,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: FormatOption = Format.TABLE,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Classify deployment frequency, lead time, recovery and change fail rate against DORA's published tiers."""
-    if output not in ("table", "json"):
-        fail(f"--format {output}: use table or json", Exit.USAGE)
     from headway.analysis.tiers import classify
     from headway.engine import Actor, Engine
 
@@ -41,7 +39,7 @@ def tiers(
         fail(error.message, Exit.FAILED if error.status >= 500 else Exit.INVALID, error.hint)
     finally:
         engine.close()
-    if output == "json":
+    if output is Format.JSON:
         print(json.dumps(out, ensure_ascii=False))
         return
     measures = ("deployment_frequency", "change_lead_time", "recovery", "change_fail_rate")

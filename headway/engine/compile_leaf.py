@@ -13,8 +13,10 @@ three. Rolling windows and last-value snapshots get a scan of their own.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
+from cachetools import LRUCache
 from sqlglot import exp
 
 from headway.engine import scan_plain, scan_rolling, scan_snapshot, stats
@@ -36,11 +38,13 @@ from headway.engine.sql import (
 )
 from headway.engine.timefuncs import decimal_averaged, render_time
 from headway.engine.views import view_name
-from headway.spec.expressions import field_name
+from headway.spec.expressions import Parsed, field_name
 from headway.spec.fields import FieldRef
 from headway.spec.models import Agg, ColumnType
 
 SHAREABLE = {Mode.PLAIN, Mode.SNAPSHOT_INTERVAL}
+_compiled: LRUCache[tuple[object, ...], exp.Expr] = LRUCache(maxsize=4096)  # see ScanCompiler.compiled
+_compiled_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -85,17 +89,30 @@ class ScanCompiler:
             return value
         return self.dialect.local_time(value, self.plan.timezone)
 
-    def compiled(self, tree: exp.Expr, leaf: Leaf) -> exp.Expr:
+    def compiled(self, parsed: Parsed, leaf: Leaf) -> exp.Expr:
         """A user expression with each column swapped for its resolved, quoted reference.
 
         Division by zero is NULL, as in formulas (DuckDB would give inf, ANSI Spark an error).
+        Compiled once per (text, the fields it reads and how the scan names them, zone, engine):
+        type-checking and rewriting its time functions is most of a small query's planning.
         """
-        tree = render_time(tree, leaf.fields, self.plan.timezone, self.dialect)
-        tree = replace_all(tree, exp.Column, lambda c: self.field(leaf.fields[field_name(c)]))
-        return replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+        refs = tuple((name, ref, self._alias_of(ref)) for name in parsed.fields for ref in (leaf.fields[name],))
+        key = (parsed.text, refs, self.plan.timezone, self.dialect.name)
+        with _compiled_lock:
+            found = _compiled.get(key)
+        if found is None:
+            tree = render_time(parsed.tree, leaf.fields, self.plan.timezone, self.dialect)
+            tree = replace_all(tree, exp.Column, lambda c: self.field(leaf.fields[field_name(c)]))
+            found = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+            with _compiled_lock:
+                _compiled[key] = found
+        return found.copy()
+
+    def _alias_of(self, ref: FieldRef) -> str | None:
+        return self.join_alias[ref.join] if ref.join is not None else None
 
     def value(self, leaf: Leaf) -> exp.Expr | None:
-        return decimal_averaged(self.compiled(leaf.value.tree, leaf), leaf) if leaf.value else None
+        return decimal_averaged(self.compiled(leaf.value, leaf), leaf) if leaf.value else None
 
     def dims(self) -> list[exp.Expr]:
         return [self.field(ref) for ref in self.leaf.dims]
@@ -107,7 +124,7 @@ class ScanCompiler:
         """The leaf's own filter as a list of conditions that must all hold (its top-level ANDs split)."""
         out: list[exp.Expr] = []
         for parsed in leaf.filters:
-            out.extend(conjuncts(self.compiled(parsed.tree, leaf)))
+            out.extend(conjuncts(self.compiled(parsed, leaf)))
         return out
 
     def split_filters(self) -> tuple[list[exp.Expr], list[list[exp.Expr]]]:
@@ -130,7 +147,7 @@ class ScanCompiler:
         A condition is written once however many leaves share it (`(NOT is_trial) OR (NOT is_trial)` is
         `NOT is_trial`), and when some leaf adds nothing there is no OR: that leaf reads every shared row.
         """
-        out: list[exp.Expr] = [self.compiled(self.leaf.where.tree, self.leaf)] if self.leaf.where else []
+        out: list[exp.Expr] = [self.compiled(self.leaf.where, self.leaf)] if self.leaf.where else []
         common, rest = self.split_filters()
         out.extend(common)
         if rest and all(rest):

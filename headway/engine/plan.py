@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlglot import exp
@@ -120,6 +120,8 @@ class Plan:
     spec_hash: str
     data_spans: tuple[tuple[dt.date, dt.date] | bool, ...] = ()  # per leaf: its source's first/last local day
     others: tuple[tuple[str, Node], ...] = ()  # more metrics computed by the same query (sharing its scans)
+    # what compiling asks of the spine again and again (see spine.constant), worked out once per plan
+    memo: dict[tuple[str, str], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def roots(self) -> tuple[tuple[str, Node], ...]:

@@ -51,11 +51,14 @@ def constant(plan: Plan, name: str) -> exp.Expr | None:
     """The literal a spine column always holds, or None when it varies (then it is a column)."""
     if name == "period":
         return None
-    values = iter(_values(plan, name))
-    first = next(values)
-    if any(v != first for v in values):
-        return None
-    return _literal(first, boolean=_is_flag(name))
+    key = ("constant", name)
+    if key not in plan.memo:  # asked for each column of each CTE: the periods are scanned once per plan
+        values = iter(_values(plan, name))
+        first = next(values)
+        plan.memo[key] = None if any(v != first for v in values) else _literal(first, boolean=_is_flag(name))
+    found = plan.memo[key]
+    assert found is None or isinstance(found, exp.Expr)
+    return found.copy() if found is not None else None
 
 
 def ref(plan: Plan, name: str, table: str) -> exp.Expr:

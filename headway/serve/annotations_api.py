@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from headway.analysis.releases import release_notes
 from headway.engine import QueryError
 from headway.serve.errors import ERROR_RESPONSES
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 from headway.spec.annotations import Annotation, applies_to, iso_day, load_annotations
 from headway.spec.issues import choices_hint
 from headway.store import StateStore
@@ -21,7 +21,7 @@ from headway.store.annotations import add_annotation, as_annotation, list_annota
 from headway.store.models import AnnotationRecord
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 MetricId = Annotated[str | None, Query(max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 

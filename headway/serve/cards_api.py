@@ -6,30 +6,31 @@ import json
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from headway.analysis.cards import overview_cards
 from headway.serve.api.params import CurrentActor
+from headway.serve.encoded import Encoded
 from headway.serve.errors import ERROR_RESPONSES
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
-State = Annotated[ServerState, Depends(get_state)]
-_encoded: list[tuple[dict[str, Any], bytes]] = []  # the last answer and its JSON: a page load re-encodes nothing
+State = Annotated[ServerState, Depends(current_state)]
+_encoded: list[tuple[dict[str, Any], Encoded]] = []  # the last answer and its JSON: a page load re-encodes nothing
 _lock = threading.Lock()
 
 
 @router.get("/cards", response_model=None)
-def cards(state: State, actor: CurrentActor) -> Response:
+def cards(request: Request, state: State, actor: CurrentActor) -> Response:
     """Each card: last complete period's value, target and status, change vs previous period and a year
     before, sparkline, owner, data age; KPIs carry their counter-metrics, flagged when the KPI improves
     while the counter-metric degrades."""
     found = overview_cards(state.engine, actor=actor)
     with _lock:
         if _encoded and _encoded[0][0] is found:
-            return Response(_encoded[0][1], media_type="application/json")
-    body = json.dumps({"workspace": state.workspace.config.name, **found}, separators=(",", ":")).encode()
+            return _encoded[0][1].response(request)
+    body = Encoded.of(json.dumps({"workspace": state.workspace.config.name, **found}, separators=(",", ":")).encode())
     with _lock:
         _encoded[:] = [(found, body)]
-    return Response(body, media_type="application/json")
+    return body.response(request)

@@ -24,12 +24,12 @@ from headway.serve.annotations_api import Note
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
 from headway.serve.pages import templates
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state, get_state
 from headway.spec.annotations import applies_to
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 pages = APIRouter(include_in_schema=False)
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 DashboardId = Annotated[str, PathParam(max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 PanelIndex = Annotated[int, PathParam(ge=0, le=99)]
 

@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 from headway.analysis import plans
 from headway.errors import HeadwayError
 from headway.serve.errors import ERROR_RESPONSES, ErrorBody
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 from headway.spec.initiatives import Initiative, check_initiative
 from headway.spec.issues import choices_hint
 from headway.store import StateStore
@@ -18,7 +18,7 @@ from headway.store.meeting import add_initiative
 
 CONFLICT = {"model": ErrorBody, "description": "The id is taken."}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses={**ERROR_RESPONSES, 409: CONFLICT})
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 InitiativeId = Annotated[str, Path(max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 

@@ -19,7 +19,7 @@ from headway.analysis.meeting import gather, meeting_report, quarter_of, with_ov
 from headway.errors import HeadwayError
 from headway.serve.errors import ERROR_RESPONSES, ErrorBody
 from headway.serve.initiatives_api import store_of
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 from headway.spec.annotations import iso_day
 from headway.spec.issues import choices_hint
 from headway.spec.meetings import (
@@ -39,7 +39,7 @@ from headway.store.meeting import record_json
 
 CONFLICT = {"model": ErrorBody, "description": "The id is taken."}
 router = APIRouter(prefix="/api/v1/meeting", tags=["api"], responses={**ERROR_RESPONSES, 409: CONFLICT})
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 PeriodQuery = Annotated[str | None, Query(pattern=QUARTER.pattern, description="A quarter such as 2026Q4.")]
 Via = Literal["api", "ui"]
 

@@ -14,12 +14,12 @@ from headway.serve import annotations_api
 from headway.serve.api.metrics import get_metric
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 from headway.spec.annotations import iso_day
 from headway.spec.models import Grain
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 MetricId = Annotated[str, Path(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)]
 Filters = Annotated[list[Annotated[str, Query(max_length=400)]], Query(alias="filter", max_length=MAX_FILTERS)]
 

@@ -16,11 +16,11 @@ from headway.review import ReviewError, parse_quarter, review_pack
 from headway.review.render import render_html, render_problem
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 from headway.store import StateStore
 
 router = APIRouter(tags=["api"], responses=ERROR_RESPONSES)
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 Period = Annotated[str, Path(max_length=64, description="The quarter, e.g. 2026Q4.")]
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
+from cachetools import LRUCache
 from fastapi import Request
 
 from headway.analysis.summary import Overview
 from headway.engine import Actor, Engine
+from headway.serve.encoded import Encoded
 from headway.serve.recorder import Recorder
 from headway.spec import Workspace
 
@@ -21,6 +24,9 @@ class ServerState:
     actor: Actor = field(default_factory=Actor.viewer)  # every web request, until access control lands
     overview: Overview = field(init=False)
     warmed: threading.Event = field(default_factory=threading.Event)  # set when the start-up warm-up is over
+    # JSON twins already serialized, keyed by (page, spec, data versions, policy): a hit costs one file listing
+    payloads: LRUCache[tuple[Any, ...], Encoded] = field(default_factory=lambda: LRUCache(maxsize=32))
+    payloads_lock: threading.Lock = field(default_factory=threading.Lock)  # handlers run on several threads
 
     def __post_init__(self) -> None:
         self.overview = Overview(self.engine)
@@ -29,3 +35,9 @@ class ServerState:
 def get_state(request: Request) -> ServerState:
     state: ServerState = request.app.state.headway
     return state
+
+
+async def current_state(request: Request) -> ServerState:
+    """`get_state` as a dependency. Async on purpose: FastAPI runs a sync dependency on a worker thread,
+    a thread hop per request for an attribute read."""
+    return get_state(request)

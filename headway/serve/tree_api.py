@@ -13,10 +13,10 @@ from headway.analysis.tree_cache import cached_tree_report
 from headway.engine import QueryError
 from headway.serve.api.params import CurrentActor
 from headway.serve.errors import ERROR_RESPONSES
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 Dimension = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")]
 Value = Annotated[str | None, Query(max_length=200)]
 

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from headway.engine import Actor
 from headway.engine.results import json_value
 from headway.serve.api.params import CurrentActor, State
+from headway.serve.encoded import Encoded
 from headway.serve.errors import public_message
 from headway.serve.state import ServerState
 
@@ -19,13 +20,30 @@ router = APIRouter()
 
 
 @router.get("/overview", response_class=Response, responses={200: {"content": {"application/json": {}}}})
-def overview(state: State, actor: CurrentActor) -> Response:
+def overview(request: Request, state: State, actor: CurrentActor) -> Response:
     """Every metric with its latest complete period's value; a metric that fails carries its reason alone."""
-    # JSON-ready already: orjson writes it several times faster than FastAPI's encoder (the p95 under load)
-    return Response(orjson.dumps(overview_json(state, actor)), media_type="application/json")
+    return overview_encoded(state, actor).response(request)
 
 
-def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
+def overview_encoded(state: ServerState, actor: Actor) -> Encoded:
+    """The overview serialized once per (spec, data versions, policy): later requests list the files and no more.
+
+    The data versions are listed on every request, so a changed file is never answered from the cache.
+    """
+    versions = state.engine.data_versions()
+    key = ("overview", state.workspace.spec_hash, versions, actor.policy_key)
+    with state.payloads_lock:
+        found = state.payloads.get(key)
+    if found is None:
+        found = Encoded.of(orjson.dumps(overview_json(state, actor, versions)))  # orjson: ~5x FastAPI's encoder
+        with state.payloads_lock:
+            state.payloads[key] = found
+    return found
+
+
+def overview_json(
+    state: ServerState, actor: Actor, versions: tuple[tuple[str, str], ...] | None = None
+) -> dict[str, Any]:
     ws = state.workspace
     return {
         "workspace": ws.config.name,
@@ -34,7 +52,7 @@ def overview_json(state: ServerState, actor: Actor) -> dict[str, Any]:
         "engine": state.engine.engine_name,
         "spec_hash": ws.spec_hash,
         "data_through": json_value(state.engine.facts.workspace_through()),
-        "metrics": [_public(s.to_json(), ws.root) for s in state.overview.summaries(actor)],
+        "metrics": [_public(s.to_json(), ws.root) for s in state.overview.summaries(actor, versions)],
     }
 
 

@@ -11,17 +11,20 @@ from pydantic import BeforeValidator
 
 from headway.engine import Actor, Compare, QueryError
 from headway.engine import Query as MetricQuery
-from headway.serve.state import ServerState, get_state
+from headway.serve.state import ServerState, current_state
 from headway.spec.issues import choices_hint
 from headway.spec.models import Grain
 
 METRIC_ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MetricId = Annotated[str, Path(pattern=METRIC_ID, max_length=128)]
-State = Annotated[ServerState, Depends(get_state)]
+State = Annotated[ServerState, Depends(current_state)]
 
 
-def get_actor(request: Request) -> Actor:
-    """Who is asking. Until access control lands every web request is an anonymous viewer."""
+async def get_actor(request: Request) -> Actor:
+    """Who is asking. Until access control lands every web request is an anonymous viewer.
+
+    Async (it never blocks) so FastAPI calls it in place instead of on a worker thread.
+    """
     state: ServerState = request.app.state.headway
     return state.actor
 
