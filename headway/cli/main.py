@@ -8,6 +8,7 @@ from headway.cli.dashboard_cmd import app as dashboard_app
 from headway.cli.delivery_cmd import app as ingest_app
 from headway.cli.demo_cmd import demo
 from headway.cli.explain_cmd import explain
+from headway.cli.export_cmd import app as export_app
 from headway.cli.ingest_cmd import ingest
 from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
@@ -56,6 +57,7 @@ app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
 app.add_typer(dashboard_app, name="dashboard")
+app.add_typer(export_app, name="export")
 app.add_typer(initiatives_app, name="initiatives")
 app.add_typer(actions_app, name="actions")
 app.command()(meeting)
