@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import typer
-
 from headway.cli.alerts_cmd import app as alerts_app
 from headway.cli.catalog_cmd import metrics, schema
 from headway.cli.dashboard_cmd import app as dashboard_app
@@ -15,6 +13,7 @@ from headway.cli.ingest_cmd import ingest
 from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
+from headway.cli.lazy_app import LazyTyper
 from headway.cli.okr_cmd import app as okr_app
 from headway.cli.plans_cmd import actions_app, initiatives_app, meeting
 from headway.cli.quality_cmd import quality
@@ -29,7 +28,7 @@ from headway.cli.tiers_cmd import tiers
 from headway.cli.tree_cmd import tree
 from headway.cli.validate_cmd import validate
 
-app = typer.Typer(
+app = LazyTyper(  # builds only the parser of the command it runs (lazy_app.py)
     name="headway",
     help="Metrics as code: declare KPIs, delivery and health metrics in YAML; compute them on DuckDB or Spark.",
     no_args_is_help=True,
