@@ -143,7 +143,7 @@ dashboards:
         ("{type: line, metrics: [mrr], from: 2026-03-01, to: 2026-01-01}", 5, "before from"),
         ("{type: line, metrics: [mrr], periods: 0}", 5, "greater than or equal to 1"),
         ("{type: line, metrics: [mrr], grain: fortnight}", 5, "week"),
-        ("{type: line, metrics: [mrr], colour: red}", 5, "by, compare, from, grain"),  # `from` as written
+        ("{type: line, metrics: [mrr], colour: red}", 5, "by, compare, edition, from, grain"),  # `from` as written
     ],
     ids=["unknown-type", "tree-with-metrics", "no-metrics", "range-backwards", "zero-periods", "bad-grain", "extra"],
 )

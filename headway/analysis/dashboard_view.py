@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from headway.analysis.alignment import Filter
+from headway.analysis.dora_panel import dora_panel
 from headway.analysis.tree_cache import cached_tree_report
 from headway.engine import Actor, Compare, Engine, Failure, Query, QueryError, Result
 from headway.engine.results import json_row
@@ -94,7 +95,7 @@ def dashboard_view(
 def dimensions_of(engine: Engine, board: Dashboard) -> list[str]:
     """What the dashboard can be filtered by: every dimension of one of its panels' metrics."""
     metrics = engine.workspace.metrics
-    ids = {m for panel in board.panels for m in panel.metrics if m in metrics}
+    ids = {m for panel in board.panels for m in panel.metric_ids(metrics) if m in metrics}
     return sorted({d for m in ids for d in available_dimensions(metrics, m)})
 
 
@@ -121,6 +122,8 @@ def _build(engine: Engine, board: Dashboard, actor: Actor) -> dict[str, Any]:
     for p, panel in enumerate(board.panels):
         if panel.type is PanelType.TREE:
             panels.append(_tree_panel(engine, board, p, panel, actor))
+        elif panel.type is PanelType.DORA:
+            panels.append(dora_panel(engine, board, p, panel, actor=actor))
         else:
             panels.append(_metric_panel(engine, board, p, panel, by_panel.get(p, [])))
     return {

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from functools import cache
 from typing import Any
-
-import yaml
 
 from headway.engine import Actor, Engine, Query, QueryError
 from headway.engine.calendar import Calendar
-from headway.spec.library import HERE as LIBRARY
+from headway.spec.dora import EDITION_FILES, tier_table
 from headway.spec.models import Grain
 
-EDITIONS = {"2021": "dora-2021.yml", "2023": "devlake-2023.yml"}
+EDITIONS = {e.value: name for e, name in EDITION_FILES.items()}
 BOUNDS = {"gte": float.__ge__, "gt": float.__gt__, "lte": float.__le__, "lt": float.__lt__}
 
 
-@cache
 def edition(name: str) -> dict[str, Any]:
     if name not in EDITIONS:
         raise QueryError(f"unknown DORA tiers edition '{name}'", f"Use one of: {', '.join(EDITIONS)}.", "bad_edition")
-    doc: dict[str, Any] = yaml.safe_load((LIBRARY / "delivery" / "tiers" / EDITIONS[name]).read_text("utf-8"))
-    return doc
+    return tier_table(name)
 
 
 def tier_of(value: float | None, tiers: dict[str, dict[str, float]]) -> str:
@@ -86,15 +81,27 @@ def _values(
     last: dt.date,
     actor: Actor,
 ) -> list[tuple[str, float | None, int]]:
-    metric = spec["metric"]
+    rows = engine.query(measure_query(spec, grain, by, start, last), actor=actor).rows
+    return measure_values(spec, rows, by, start, last)
+
+
+def measure_query(spec: dict[str, Any], grain: Grain, by: tuple[str, ...], start: dt.date, last: dt.date) -> Query:
+    """The query behind one measure of a tier table over one period (`start` to `last`, both included)."""
     if spec.get("statistic") == "median_of_weeks":  # DevLake: median over the weeks starting in the period
-        rows = engine.query(Query(metric, Grain.WEEK, by, start, last), actor=actor).rows
+        return Query(spec["metric"], Grain.WEEK, by, start, last)
+    return Query(spec["metric"], grain, by, start, last)
+
+
+def measure_values(
+    spec: dict[str, Any], rows: list[dict[str, Any]], by: tuple[str, ...], start: dt.date, last: dt.date
+) -> list[tuple[str, float | None, int]]:
+    """Per slice (`all` without `by`): the value the tier table's thresholds are written in, and its n."""
+    if spec.get("statistic") == "median_of_weeks":
         weeks: dict[str, list[tuple[float, int]]] = {}
         for row in rows:
             if row["period"] >= start and row["value"] is not None:
                 weeks.setdefault(_key(row, by), []).append((float(row["value"]), int(row["n"] or 0)))
         return [(k, statistics.median(v for v, _ in w), sum(n for _, n in w)) for k, w in weeks.items()]
-    rows = engine.query(Query(metric, grain, by, start, last), actor=actor).rows
     scale = 7 / ((last - start).days + 1) if spec.get("per") == "week" else 1.0
     out = []
     for row in rows:
@@ -104,4 +111,4 @@ def _values(
 
 
 def _key(row: dict[str, Any], by: tuple[str, ...]) -> str:
-    return str(row.get("service")) if by else "all"
+    return str(row.get(by[0])) if by else "all"

@@ -8,9 +8,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, errors, fail, open_workspace
+from headway.cli.common import (
+    Exit,
+    Format,
+    FormatOption,
+    WorkspaceOption,
+    console,
+    errors,
+    escape,
+    fail,
+    open_workspace,
+)
 from headway.cli.query_cmd import FromOption, ToOption, reporting
 from headway.spec.issues import choices_hint
 

@@ -4,17 +4,49 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from headway.spec import Workspace
 
-console = Console()
-errors = Console(stderr=True)
+
+class _LazyConsole:
+    """A Rich console made on first use: a command that prints JSON or CSV never imports Rich (~15 ms)."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    def __enter__(self) -> Console:  # `with console:` (Rich's Live and Progress) skips __getattr__
+        return self._made().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._made().__exit__(*exc)
+
+
+console = cast("Console", _LazyConsole())
+errors = cast("Console", _LazyConsole(stderr=True))
+
+
+def escape(text: str) -> str:
+    """Rich's `escape` (user text is not markup), imported on first use like the consoles."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 class Exit(IntEnum):
@@ -74,11 +106,16 @@ def ensure_delivery_tables(ws: Workspace) -> bool:
 
 
 def open_workspace(path: Path) -> Workspace:
-    from headway.spec import SpecError, load_workspace  # the loader and its parser: only for commands that read a spec
+    from headway.spec.cache import load_cached  # the loader and its parser: only when no cached spec fits
+    from headway.spec.issues import SpecError
 
     try:
-        ws = load_workspace(path)
-        return load_workspace(path) if ensure_delivery_tables(ws) else ws  # reloaded: no missing-file warnings
+        ws = load_cached(path)  # .headway/spec-cache/spec.pickle when no spec file changed (headway/spec/cache.py)
+        if ensure_delivery_tables(ws):  # reloaded: no missing-file warnings
+            from headway.spec import load_workspace
+
+            return load_workspace(path)
+        return ws
     except SpecError as error:
         for issue in error.issues:
             errors.print(issue.render(), highlight=False, soft_wrap=True, markup=False)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
 from headway.errors import HeadwayError
@@ -75,6 +74,8 @@ def _print(out: dict[str, Any]) -> None:
             continue
         columns = [c for c in (*SHOWN, part["time"], *HOW) if c in rows[0]]
         columns = list(dict.fromkeys(columns))
+        from rich.table import Table  # inside: Rich only for the table output
+
         table = Table(*columns, title=title, title_justify="left")
         for row in rows:
             table.add_row(*[_fmt(row.get(c)) for c in columns])

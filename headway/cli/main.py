@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import typer
-
 from headway.cli.alerts_cmd import app as alerts_app
 from headway.cli.catalog_cmd import metrics, schema
 from headway.cli.dashboard_cmd import app as dashboard_app
 from headway.cli.delivery_cmd import app as ingest_app
 from headway.cli.demo_cmd import demo
 from headway.cli.explain_cmd import explain
+from headway.cli.export_cmd import app as export_app
 from headway.cli.ingest_cmd import ingest
 from headway.cli.ingest_group import DEFAULT
 from headway.cli.init_cmd import init
 from headway.cli.keys_cmd import app as keys_app
+from headway.cli.lazy_app import LazyTyper
 from headway.cli.okr_cmd import app as okr_app
 from headway.cli.plans_cmd import actions_app, initiatives_app, meeting
 from headway.cli.quality_cmd import quality
@@ -28,7 +28,7 @@ from headway.cli.tiers_cmd import tiers
 from headway.cli.tree_cmd import tree
 from headway.cli.validate_cmd import validate
 
-app = typer.Typer(
+app = LazyTyper(  # builds only the parser of the command it runs (lazy_app.py)
     name="headway",
     help="Metrics as code: declare KPIs, delivery and health metrics in YAML; compute them on DuckDB or Spark.",
     no_args_is_help=True,
@@ -57,6 +57,7 @@ app.add_typer(ingest_app, name="ingest")
 app.command()(init)
 app.add_typer(source_app, name="source")
 app.add_typer(dashboard_app, name="dashboard")
+app.add_typer(export_app, name="export")
 app.add_typer(initiatives_app, name="initiatives")
 app.add_typer(actions_app, name="actions")
 app.command()(meeting)

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, escape, fail, open_workspace
 from headway.cli.tables import wide
 from headway.spec.issues import choices_hint
 

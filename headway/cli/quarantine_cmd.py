@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, escape, fail, open_workspace
 
 app = typer.Typer(help="Refused events: list them, show one, replay them.", no_args_is_help=True)
 

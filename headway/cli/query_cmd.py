@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from headway.cli.common import (
     ENGINE_FAILURE_HINT,
@@ -22,6 +21,7 @@ from headway.cli.common import (
     WorkspaceOption,
     console,
     errors,
+    escape,
     fail,
     open_workspace,
 )

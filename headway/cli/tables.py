@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PIPED_WIDTH = 1000  # piped output is read by tools and people scrolling: never cut a column short
 STYLES = {"good": "green", "bad": "red"}
@@ -14,6 +15,8 @@ def wide(console: Console) -> Console:
     """The console to print a table on: this one on a terminal; when piped, one without a width limit."""
     if console.is_terminal:
         return console
+    from rich.console import Console  # inside: only a table printer pays for Rich
+
     return Console(file=console.file, width=PIPED_WIDTH, color_system=None, highlight=False)
 
 

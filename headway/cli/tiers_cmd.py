@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from headway.cli.common import Exit, Format, FormatOption, WorkspaceOption, console, fail, open_workspace
 from headway.errors import HeadwayError
@@ -43,6 +42,8 @@ def tiers(
         print(json.dumps(out, ensure_ascii=False))
         return
     measures = ("deployment_frequency", "change_lead_time", "recovery", "change_fail_rate")
+    from rich.table import Table  # inside: Rich only for the table output
+
     table = Table("service", *measures, title=f"DORA tiers, {out['edition']} · {out['grain']} of {out['period']}")
     for row in out["rows"]:
         cells = []

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, escape, fail, open_workspace
 from headway.cli.query_cmd import ActorChoice, AsOption, actor_of, reporting
 
 if TYPE_CHECKING:  # the analysis (numpy) and Rich's tree load when the command runs, not for --help

@@ -11,6 +11,7 @@ from headway.serve import (
     initiatives_api,
     meeting_api,
     metric_api,
+    page_export,
     pages_meeting,
     pages_metric,
     pages_tree,
@@ -29,6 +30,7 @@ ROUTERS = (
     pages_meeting.router,
     dashboards_api.router,
     dashboards_api.pages,
+    page_export.router,
 )
 
 

@@ -18,6 +18,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 WIDTH, HEIGHT = 1000, 420
 KPI_COLUMNS = ["metric", "period", "value", "n", "compare_value", "change_pct"]  # a card: the last complete period
 HIDDEN = ("reason", "compare_complete", "summary")
+DORA_COLUMNS = ["label", "metric", "period", "value", "n", "band", "trend"]
 
 
 class NoBrowser(HeadwayError):
@@ -51,6 +52,8 @@ def _figure(panel: dict[str, Any]) -> Any:
     else:
         rows = panel.get("cards") if panel["type"] == "kpi" else panel["rows"]
         columns = KPI_COLUMNS if panel["type"] == "kpi" else [c for c in panel["columns"] if c not in HIDDEN]
+        if panel["type"] == "dora":  # a card per key: the last complete period and its band
+            rows, columns = panel["keys"], DORA_COLUMNS
         units = {m["id"]: m.get("unit") for m in panel["metrics"]}
         cells = [[_cell(c, r.get(c), units.get(r.get("metric", ""))) for r in rows or []] for c in columns]
         figure = go.Figure([go.Table(header={"values": columns}, cells={"values": cells})])

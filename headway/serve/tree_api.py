@@ -28,8 +28,13 @@ def metric_tree(state: State, actor: CurrentActor, dimension: Dimension = None, 
     `dimension` and `value` grade every link on one dimension value (links whose two metrics
     do not share the dimension stay hypotheses).
     """
-    if (dimension is None) != (value is None):
-        raise QueryError("dimension and value go together", "Give both, e.g. ?dimension=plan&value=pro.")
-    where = Filter(dimension, value) if dimension is not None and value is not None else None
+    where = tree_filter(dimension, value)
     # JSON-ready already: orjson writes it several times faster than FastAPI's encoder
     return Response(orjson.dumps(cached_tree_report(state.engine, where, actor=actor)), media_type="application/json")
+
+
+def tree_filter(dimension: str | None, value: str | None) -> Filter | None:
+    """`?dimension=&value=` as the tree's filter: both or neither."""
+    if (dimension is None) != (value is None):
+        raise QueryError("dimension and value go together", "Give both, e.g. ?dimension=plan&value=pro.")
+    return Filter(dimension, value) if dimension is not None and value is not None else None

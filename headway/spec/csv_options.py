@@ -38,7 +38,7 @@ class Encoding(StrEnum):
 
 
 class CsvOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     delimiter: str = ","
     quote: str = '"'

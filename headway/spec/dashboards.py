@@ -1,9 +1,10 @@
 """Dashboards as code: `dashboards/*.yml`, each a titled page of panels bound to governed metrics.
 
 A panel is one of a few templates (a row of KPI cards, a line chart, a breakdown table, the metric
-tree) so every dashboard reads the same way. Panels name metrics by id; unknown or retired ids are
-errors at their line (with a suggestion), deprecated ones warnings, and a `by` or filter dimension
-a metric cannot be sliced by is an error naming the dimensions it has.
+tree, DORA's four keys with their performance bands) so every dashboard reads the same way.
+Panels name metrics by id; unknown or retired ids are errors at their line (with a suggestion),
+deprecated ones warnings, and a `by` or filter dimension a metric cannot be sliced by is an error
+naming the dimensions it has.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, model_validator
 
 from headway.spec.annotations import Day
+from headway.spec.dora import DoraEdition, DoraKey, Edition, dora_metrics, missing_key_issues
 from headway.spec.graph import available_dimensions
 from headway.spec.issues import Issue, Severity, choices_hint
 from headway.spec.models import Grain, Ident, Metric, Model
@@ -32,6 +34,7 @@ class PanelType(StrEnum):
     LINE = "line"  # a time series per metric (per `by` value)
     TABLE = "table"  # the same numbers as a table, usually broken down `by` a dimension
     TREE = "tree"  # the metric tree with every link's evidence
+    DORA = "dora"  # DORA's four keys: last complete period, trend and performance band (spec/dora.py)
 
 
 class PanelCompare(StrEnum):
@@ -51,19 +54,39 @@ class Panel(Model):
     to: Day | None = None
     compare: PanelCompare | None = None
     by: Dimension | None = None
+    edition: Edition | None = None  # dora panels: the tier table (default 2023)
+    keys: dict[DoraKey, Ident] = Field(default_factory=dict)  # dora panels: a metric id per key
 
     @model_validator(mode="after")
     def _shape(self) -> Panel:
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"to ({self.to}) is before from ({self.from_})")
+        if self.type is PanelType.DORA:
+            if self.metrics or self.by or self.compare:
+                raise ValueError("a dora panel takes no `metrics`, `by` or `compare`: name its metrics under `keys:`")
+            return self
+        if self.keys or self.edition:
+            raise ValueError("`keys` and `edition` belong to a dora panel (type: dora)")
         if self.type is not PanelType.TREE and not self.metrics:
             raise ValueError(f"a {self.type.value} panel needs `metrics: [metric_id, ...]`")
         if self.type is PanelType.TREE and self.metrics:
             raise ValueError("a tree panel draws the whole tree: leave out `metrics`")
-        if self.from_ is not None and self.to is not None and self.to < self.from_:
-            raise ValueError(f"to ({self.to}) is before from ({self.from_})")
         return self
 
+    @property
+    def dora_edition(self) -> DoraEdition:
+        return self.edition or DoraEdition.DEVLAKE_2023
+
     def heading(self) -> str:
+        if self.type is PanelType.DORA:
+            return self.title or "DORA"
         return self.title or (", ".join(self.metrics) if self.metrics else "Metric tree")
+
+    def metric_ids(self, metrics: Mapping[str, Metric]) -> list[str]:
+        """The metrics the panel reads: its `metrics`, or a dora panel's key metrics (defaults filled in)."""
+        if self.type is PanelType.DORA:
+            return [m for m in dora_metrics(self.dora_edition, self.keys, metrics).values() if m is not None]
+        return list(self.metrics)
 
 
 class Dashboard(Model):
@@ -114,6 +137,9 @@ def check_dashboard(board: Dashboard, origin: Origin, metrics: Mapping[str, Metr
                 readable.append(metric_id)
         if panel.by is not None:
             issues.extend(_by_issues(panel, origin, p, metrics))
+        if panel.type is PanelType.DORA:
+            issues.extend(_dora_issues(panel, origin, p, metrics))
+            readable.extend(m for m in panel.metric_ids(metrics) if m in metrics)
     for dimension in board.filters:
         slicers = [m for m in readable if dimension in available_dimensions(metrics, m)]
         if readable and not slicers:
@@ -139,6 +165,15 @@ def _metric_issue(
         found = origin.issue(path, f"metric '{metric_id}' is deprecated", hint, "deprecated_metric")
         return Issue(found.file, found.line, found.path, found.message, found.hint, found.code, Severity.WARNING)
     return None
+
+
+def _dora_issues(panel: Panel, origin: Origin, p: int, metrics: Mapping[str, Metric]) -> list[Issue]:
+    issues = missing_key_issues(panel.dora_edition, panel.keys, origin, p, metrics)
+    for key, metric_id in panel.keys.items():
+        problem = _metric_issue(metric_id, origin, ("panels", p, "keys", key.value), metrics)
+        if problem is not None:
+            issues.append(problem)
+    return issues
 
 
 def _by_issues(panel: Panel, origin: Origin, p: int, metrics: Mapping[str, Metric]) -> list[Issue]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class DeliveryConfig(BaseModel):
     """How webhook and import data map onto services, teams and production."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     # "owner/repo" or "owner/repo:path/glob/**" -> service; the most specific (longest) key wins
     services: dict[str, str] = Field(default_factory=dict)

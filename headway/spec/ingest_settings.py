@@ -16,7 +16,7 @@ class SkewPolicy(StrEnum):
 
 
 class IngestSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     dedupe_window_days: Annotated[int, Field(ge=1, le=3650)] = 7
     clock_skew: SkewPolicy = SkewPolicy.CORRECT

@@ -102,7 +102,10 @@ def check_workspace(root: str | Path) -> tuple[Workspace | None, list[Issue]]:
 def _with_warnings(workspace: Workspace, warnings: tuple[Issue, ...]) -> Workspace:
     from dataclasses import replace
 
-    return replace(workspace, warnings=warnings)
+    done = replace(workspace, warnings=warnings)
+    if "resolved" in workspace.__dict__:  # what the rules resolved is not resolved again by the planner
+        done.__dict__["resolved"] = workspace.__dict__["resolved"]
+    return done
 
 
 def _read_config(root: Path, issues: list[Issue]) -> Located | None:

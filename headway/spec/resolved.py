@@ -8,7 +8,7 @@ problem beside the metric, for the rules to report with file:line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from headway.errors import SpecProblem
@@ -42,6 +42,30 @@ class ResolvedMetric:
 
 def resolve_metrics(sources: Mapping[str, Source], metrics: Mapping[str, Metric]) -> dict[str, ResolvedMetric]:
     return {metric_id: resolve_metric(sources, metric) for metric_id, metric in metrics.items()}
+
+
+class Resolutions(Mapping[str, ResolvedMetric]):
+    """Every metric's resolved form, each built on first read and kept.
+
+    Validation reads them all; a query reads only the metrics it plans, so a command that
+    loaded the spec from the cache (`cache.py`) parses a handful of expressions, not hundreds.
+    """
+
+    def __init__(self, sources: Mapping[str, Source], metrics: Mapping[str, Metric]):
+        self._sources, self._metrics = sources, metrics
+        self._done: dict[str, ResolvedMetric] = {}
+
+    def __getitem__(self, metric_id: str) -> ResolvedMetric:
+        found = self._done.get(metric_id)
+        if found is None:
+            found = self._done[metric_id] = resolve_metric(self._sources, self._metrics[metric_id])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._metrics)
+
+    def __len__(self) -> int:
+        return len(self._metrics)
 
 
 def resolve_metric(sources: Mapping[str, Source], metric: Metric) -> ResolvedMetric:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from headway.spec.issues import Issue, PathPart, render_path
+from headway.spec.located import Located
 from headway.spec.models import Grain, Metric, Source, WorkspaceConfig
-from headway.spec.yamlpos import Located
 
 if TYPE_CHECKING:
-    from headway.spec.resolved import ResolvedMetric
+    from headway.spec.resolved import Resolutions
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,14 @@ class Workspace:
     warnings: tuple[Issue, ...] = ()
 
     @cached_property
-    def resolved(self) -> dict[str, ResolvedMetric]:
-        """Every metric parsed and resolved once (the normalize stage), read by rules, graph and planner."""
-        from headway.spec.resolved import resolve_metrics
+    def resolved(self) -> Resolutions:
+        """Every metric parsed and resolved once (the normalize stage), read by rules, graph and planner.
 
-        return resolve_metrics(self.sources, self.metrics)
+        Each metric is resolved on first read, so a query pays only for the metrics it plans.
+        """
+        from headway.spec.resolved import Resolutions
+
+        return Resolutions(self.sources, self.metrics)
 
     def grain_of(self, metric_id: str) -> Grain:
         """The grain a metric is shown at unless a query says otherwise."""

@@ -7,35 +7,19 @@ can name the line a problem is on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from headway.spec.issues import Issue, PathPart, render_path
+from headway.spec.located import Located
 
 try:  # the C composer is much faster on large specs; fall back when absent
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-
-@dataclass
-class Located:
-    """A parsed YAML file: its data and where each path begins."""
-
-    file: str
-    data: Any
-    lines: dict[tuple[PathPart, ...], int] = field(default_factory=dict)
-
-    def line(self, path: tuple[PathPart, ...] | list[PathPart]) -> int:
-        """The line of the longest known prefix of `path` (1-based)."""
-        key = tuple(path)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return self.lines.get((), 1)
+__all__ = ["Located", "load_yaml"]  # Located lives in located.py, which imports no YAML (the spec cache reads it)
 
 
 MAX_DEPTH = 40  # nesting levels; the spec itself needs fewer than ten

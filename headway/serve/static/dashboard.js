@@ -94,6 +94,7 @@
     if (panel.type === "kpi") body.append(kpis(panel));
     else if (panel.type === "line") requestAnimationFrame(() => line(body, panel));
     else if (panel.type === "tree") body.append(tree(panel));
+    else if (panel.type === "dora") body.append(dora(panel));
     else body.append(table(panel));
     return box;
   }
@@ -213,6 +214,32 @@
       more.append(el("a", { href: "/tree" }, "open the interactive tree"));
       box.append(more);
     }
+    return box;
+  }
+
+  // DORA's four keys: the band is the JSON's (analysis/dora_panel.py), shown in words and colour
+  const TREND = { better: "▲ better", worse: "▼ worse", unchanged: "unchanged", up: "up", down: "down" };
+  function dora(panel) {
+    const box = el("div");
+    const row = el("div", { class: "cards" });
+    for (const k of panel.keys) {
+      const band = k.band.startsWith("ambiguous") || k.band === "between tiers" ? "other" : k.band.replace(" ", "_");
+      const card = el("div", { class: "card dora", "data-key": k.key, "data-metric": k.metric || "" });
+      card.append(el("div", { class: "name" }, k.label));
+      card.append(el("div", { class: "value", "data-value": k.value === null ? "" : String(k.value) }, k.value === null ? "no data" : fmtValue(k.value, k.unit, false)));
+      card.append(el("div", { class: "band band-" + band, "data-band": k.band }, k.band));
+      const meta = k.metric === null ? "no metric: name one under keys:" : k.metric + (k.period ? " · " + panel.grain + " of " + k.period : "") + " · n = " + (k.n === null ? "–" : k.n);
+      card.append(el("div", { class: "meta" }, meta));
+      if (k.previous) card.append(el("div", { class: "change trend-" + (k.trend || "none") }, (TREND[k.trend] || "–") + " vs " + k.previous.period + " (" + fmtValue(k.previous.value, k.unit, false) + ", " + k.previous.band + ")"));
+      if (k.series && k.series.length > 1) {
+        const trend = el("div", { class: "meta trend", title: k.series.map((s) => s.period + ": " + s.band).join("\n") });
+        trend.append("bands since " + k.series[0].period + ": ", el("span", { class: "letters" }, k.series.map((s) => s.band === "no data" ? "·" : s.band[0].toUpperCase()).join(" ")));
+        card.append(trend);
+      }
+      row.append(card);
+    }
+    box.append(row);
+    box.append(el("p", { class: "meta" }, "Bands: " + panel.edition_title + " (" + panel.source + "). A period with no value is \"no data\", never a band."));
     return box;
   }
 

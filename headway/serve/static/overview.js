@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   const { el, fmtValue, fmtChange } = window.headway;
+  const offline = document.body.dataset.offline === "true";  // a static export: the cards are inlined, no pages to link
+  const metricHref = (id) => (offline ? "#" + encodeURIComponent(id) : "/metrics/" + encodeURIComponent(id));
   const SVG = "http://www.w3.org/2000/svg";
   const TITLES = { kpi: "North star and KPIs", delivery: "Delivery", health: "Health: numbers we protect" };
   const STATUS = { on_track: "on track", at_risk: "at risk", off_track: "off track", not_started: "target not started" };
@@ -26,7 +28,7 @@
   function card(c) {
     const box = el("article", { class: "card" + (c.north_star ? " star" : "") + (c.north_star && !c.reason ? " wide" : ""), "data-metric": c.id });
     const head = el("h3");
-    head.append(el("a", { href: "/metrics/" + encodeURIComponent(c.id) }, c.name));
+    head.append(el("a", { href: metricHref(c.id) }, c.name));
     if (c.north_star) head.append(el("span", { class: "badge" }, "north star"));
     box.append(head);
     if (c.reason) {
@@ -50,7 +52,7 @@
     }
     for (const k of c.counters || []) {
       const line = el("p", { class: "counter" + (k.flag ? " flag" : ""), "data-counter": k.id });
-      line.append((k.flag ? "⚠ " : "") + "guarded by ", el("a", { href: "/metrics/" + encodeURIComponent(k.id) }, k.name),
+      line.append((k.flag ? "⚠ " : "") + "guarded by ", el("a", { href: metricHref(k.id) }, k.name),
         " " + fmtValue(k.value, k.unit, Number.isInteger(k.value)) + " (" + fmtChange(k.change_pct) + ")");
       if (k.flag) line.title = "This KPI improved while its counter-metric got worse";
       box.append(line);
@@ -61,9 +63,14 @@
 
   async function load() {
     const status = document.getElementById("cards-status");
-    const resp = await fetch("/api/v1/cards");
-    const body = await resp.json();
-    if (!resp.ok) { status.textContent = body.error; return; }
+    const inline = document.getElementById("cards-data");
+    let body;
+    if (inline) body = JSON.parse(inline.textContent);
+    else {
+      const resp = await fetch("/api/v1/cards");
+      body = await resp.json();
+      if (!resp.ok) { status.textContent = body.error; return; }
+    }
     const root = document.getElementById("cards");
     root.replaceChildren();
     for (const [kind, cards] of Object.entries(body.rows)) {

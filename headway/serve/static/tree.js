@@ -5,6 +5,7 @@
   const SVG = "http://www.w3.org/2000/svg";
   const BOX_W = 180, BOX_H = 44, COL_GAP = 110, ROW_GAP = 16, PAD = 12;
   const WORDS = { supports: "supports", no_evidence: "no evidence", contradicts: "contradicts" };
+  const offline = document.body.dataset.offline === "true";  // a static export: the report is inlined
   let report = null;
 
   function el(tag, attrs, text) {
@@ -34,8 +35,16 @@
 
   async function load() {
     const p = params();
+    const inline = document.getElementById("tree-data");
+    if (inline) {
+      report = JSON.parse(inline.textContent);
+      render();
+      return;
+    }
     const url = apiUrl(p);
     document.getElementById("json-link").href = url;
+    const exportLink = document.getElementById("export-link");
+    if (exportLink) exportLink.href = "/export/tree.html" + url.slice("/api/v1/tree".length);
     document.getElementById("status").textContent = "Grading links…";
     const error = document.getElementById("error");
     const resp = await fetch(url);
@@ -58,6 +67,7 @@
     document.getElementById("status").textContent =
       report.edges.length + " links, graded on " + report.grain + "ly changes" +
       (f ? " for " + f.dimension + " = " + f.value : " over all the data") + ".";
+    if (offline) { drawGraph(); drawTable(); drawLists(); return; }
     const select = document.getElementById("dimension");
     select.replaceChildren(el("option", { value: "" }, "(everything)"));
     for (const d of report.dimensions) select.append(el("option", { value: d }, d));
@@ -116,7 +126,7 @@
       g.append(link);
     }
     for (const { x, y, node } of pos.values()) {
-      const a = svg("a", { href: "/api/v1/metrics/" + encodeURIComponent(node.id), class: "node " + node.kind + (node.north_star ? " star" : ""), "data-metric": node.id });
+      const a = svg("a", { href: offline ? "#" : "/api/v1/metrics/" + encodeURIComponent(node.id), class: "node " + node.kind + (node.north_star ? " star" : ""), "data-metric": node.id });
       const rect = svg("rect", { x, y, width: BOX_W, height: BOX_H, rx: 6 });
       const label = svg("text", { x: x + 8, y: y + 18 });
       label.textContent = node.name.length > 24 ? node.name.slice(0, 23) + "…" : node.name;
@@ -163,7 +173,7 @@
     const e = report.edges.find((x) => x.id === id);
     const panel = document.getElementById("evidence");
     if (!e) { panel.hidden = true; return; }
-    if (push) history.pushState(null, "", "?" + withParam("edge", id));
+    if (push && !offline) history.pushState(null, "", "?" + withParam("edge", id));
     for (const n of document.querySelectorAll("[data-edge].selected")) n.classList.remove("selected");
     for (const n of document.querySelectorAll(`[data-edge="${CSS.escape(id)}"]`)) n.classList.add("selected");
     const ev = e.evidence;
@@ -202,11 +212,12 @@
       panel.append(bars);
     }
     const close = el("button", { type: "button", class: "close" }, "Close");
-    close.addEventListener("click", () => { panel.hidden = true; history.pushState(null, "", "?" + withParam("edge", null)); });
+    close.addEventListener("click", () => { panel.hidden = true; if (!offline) history.pushState(null, "", "?" + withParam("edge", null)); });
     panel.append(close);
     panel.hidden = false;
   }
 
+  if (offline) { load(); return; }
   document.getElementById("filter").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const p = params();
