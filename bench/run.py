@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from alerts import main as alerts_run  # noqa: E402
+from ci_cost import main as ci_cost_run  # noqa: E402
 from cold import cold  # noqa: E402
 from compile_bench import run as compile_run  # noqa: E402
 from dashboard_bench import cards, first_visit, tree  # noqa: E402
@@ -185,6 +186,7 @@ def main() -> int:
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
     results["alerts"] = alerts_run()
+    results["ci_cost"] = ci_cost_run(str(DEMO))
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
     if os.environ.get("BENCH_SKIP_INGEST") != "1":
         from ingest import main as ingest_main  # tracking API throughput (bench/ingest.py)

@@ -109,3 +109,44 @@ def test_api_ci_gives_a_wilson_interval_for_a_share(ws: Path) -> None:
     january = answer.json()["rows"][0]
     low, high = proportion_confint(1, 4, alpha=0.05, method="wilson")  # Jan: 1 trial of 4 signups
     assert (january["ci_low"], january["ci_high"]) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+
+
+def test_cli_ci_level_gives_the_interval_at_that_level_and_refuses_a_bad_one(ws: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from scipy import stats as scipy_stats
+
+    headway = str(Path(sys.executable).parent / "headway")
+    args = ["query", "avg_duration", "--grain", "month", "--ci-level", "0.9", "--format", "json", "-w", str(ws)]
+    done = subprocess.run([headway, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    february = json.loads(done.stdout)["rows"][1]  # --ci-level implies --ci
+    values = [2.0, 4.0, 6.0, 1.0, 2.5]
+    low, high = scipy_stats.t.interval(0.9, len(values) - 1, loc=3.1, scale=scipy_stats.sem(values))
+    assert february["ci_low"] == pytest.approx(low, rel=1e-9) and february["ci_high"] == pytest.approx(high, rel=1e-9)
+    for bad in ("95", "0", "1", "nan", "-0.1"):
+        refused = subprocess.run([headway, *args[:4], "--ci-level", bad, "-w", str(ws)], capture_output=True, text=True)
+        assert refused.returncode == 2, (bad, refused.stderr)
+        assert "--ci-level must be between 0 and 1" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_api_ci_level_gives_the_interval_at_that_level_and_refuses_a_bad_one(ws: Path) -> None:
+    import httpx
+    from fixtures import Server
+    from statsmodels.stats.proportion import proportion_confint
+
+    from headway.serve.app import create_app
+
+    url = "/api/v1/metrics/trial_share/query"
+    with Server(create_app(ws, warm=False)) as running:
+        answer = httpx.get(f"{running.url}{url}", params={"ci_level": "0.9"}, timeout=60)
+        refusals = [httpx.get(f"{running.url}{url}", params={"ci_level": bad}, timeout=60) for bad in ("1.5", "0", "x")]
+    assert answer.status_code == 200, answer.text
+    january = answer.json()["rows"][0]
+    low, high = proportion_confint(1, 4, alpha=0.1, method="wilson")
+    assert (january["ci_low"], january["ci_high"]) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+    for refused in refusals:
+        body = refused.json()
+        assert refused.status_code == 422 and body["ok"] is False and body["errors"][0]["loc"][-1] == "ci_level"

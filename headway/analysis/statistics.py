@@ -9,6 +9,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+F = TypeVar("F", np.float64, np.ndarray)  # one value, or one per period: the same formula serves both
+
+
+def sample_variance(n: F, total: F, total_sq: F) -> F:
+    """Sample variance from n, Σx and Σx² (n - 1 in the denominator; 0 when all values are equal)."""
+    return np.maximum((total_sq - total**2 / n) / (n - 1), 0.0)  # type: ignore[no-any-return]
+
+
+def delta_variance(n: F, xs: F, xss: F, ys: F, yss: F, xys: F) -> F:
+    """Var(mean x / mean y) by the delta method, with sample (n - 1) moments, from per-unit sums."""
+    mx, my = xs / n, ys / n
+    vx = (xss - n * mx * mx) / (n - 1)
+    vy = (yss - n * my * my) / (n - 1)
+    cxy = (xys - n * mx * my) / (n - 1)
+    return np.maximum((vx / my**2 - 2 * mx * cxy / my**3 + mx**2 * vy / my**4) / n, 0.0)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -31,7 +50,7 @@ class SampleMeanStatistic:
         """Sample variance (n - 1 in the denominator); 0 when all values are equal."""
         if self.n < 2:
             return math.nan
-        return max((self.sum_sq - self.sum**2 / self.n) / (self.n - 1), 0.0)
+        return float(sample_variance(np.float64(self.n), np.float64(self.sum), np.float64(self.sum_sq)))
 
 
 @dataclass(frozen=True)
@@ -77,12 +96,8 @@ class RatioStatistic:
     @property
     def ratio_variance(self) -> float:
         """Var(mean x / mean y) by the delta method, with sample (n - 1) moments."""
-        n = self.n
-        mx, my = self.num_sum / n, self.den_sum / n
-        vx = (self.num_sum_sq - n * mx * mx) / (n - 1)
-        vy = (self.den_sum_sq - n * my * my) / (n - 1)
-        cxy = (self.num_den_sum - n * mx * my) / (n - 1)
-        return max((vx / my**2 - 2 * mx * cxy / my**3 + mx**2 * vy / my**4) / n, 0.0)
+        moments = (self.n, self.num_sum, self.num_sum_sq, self.den_sum, self.den_sum_sq, self.num_den_sum)
+        return float(delta_variance(*(np.float64(m) for m in moments)))
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,10 @@ CompareOption = Annotated[
 ]
 
 
+LEVEL = 0.95  # the intervals' level unless --ci-level says otherwise
+LEVEL_HINT = "Write the level as a fraction: 0.9 for a 90% interval, 0.95 (the default) for 95%."
+
+
 def _query(
     ws_metric: str,
     grain: Grain | None,
@@ -115,14 +119,22 @@ def query(
         bool,
         typer.Option("--ci", help="Add a 95% interval and a status to each value (and a test of each change)."),
     ] = False,
+    ci_level: Annotated[
+        float | None,
+        typer.Option("--ci-level", help="The intervals' confidence level, between 0 and 1 (e.g. 0.9); implies --ci."),
+    ] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute metrics per period (calendar-complete), optionally sliced and compared."""
     from headway.engine import Engine
 
+    if ci_level is not None and not 0 < ci_level < 1:
+        fail(f"--ci-level must be between 0 and 1, not {ci_level:g}", Exit.USAGE, LEVEL_HINT)
+    level, ci = ci_level or LEVEL, ci or ci_level is not None
     ws = open_workspace(workspace)
     ids = list(dict.fromkeys(metrics))
-    queries = [replace(_query(m, grain, by, start, end, where, compare, ws.grain_of(m)), stats=ci) for m in ids]
+    asked = [_query(m, grain, by, start, end, where, compare, ws.grain_of(m)) for m in ids]
+    queries = [replace(q, stats=ci, level=level) for q in asked]
     runner = Engine(ws, engine.value if engine else None)
     actor = actor_of(as_)
     if len(queries) == 1:
@@ -135,7 +147,7 @@ def query(
         if ci:
             from headway.analysis.uncertainty import with_uncertainty
 
-            result = with_uncertainty(result, ws.metrics[ids[0]])
+            result = with_uncertainty(result, ws.metrics[ids[0]], level)
         _print(result, format, ws.metrics[ids[0]].label, ws.metrics[ids[0]].unit, ws.metrics[ids[0]].direction)
         return
     with reporting(runner):
@@ -143,7 +155,7 @@ def query(
     if ci:
         from headway.analysis.uncertainty import with_uncertainty
 
-        answers = [with_uncertainty(a, ws.metrics[a.metric]) if isinstance(a, Result) else a for a in answers]
+        answers = [with_uncertainty(a, ws.metrics[a.metric], level) if isinstance(a, Result) else a for a in answers]
     _print_many(answers, format, ws)
 
 

@@ -29,7 +29,7 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
         ctes.append(("dim_keys", _keys(plan, scans, dim_names), "every dimension value seen in range"))
     if dim_names or plan.spine is None:  # without dimensions the frame is the calendar itself
         ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
-    ctes.append(("result", _result(plan, scans, home, dim_names), f"metric {plan.metric.id} ({plan.origin})"))
+    ctes.append(("result", _result(plan, scans, home, dim_names, dialect), f"metric {plan.metric.id} ({plan.origin})"))
     query = _final(plan, dim_names, home)
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
@@ -77,7 +77,7 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
     return exp.select(alias(exp.Literal.number(1), "one"))
 
 
-def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]) -> exp.Select:
+def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str], dialect: Dialect) -> exp.Select:
     spine_cols = [c for c in spine.carried(plan) if not spine.is_cover(c)] if plan.spine is not None else []
     frame = "spine" if plan.spine is not None and not dims else "frame"
     values = [
@@ -89,7 +89,7 @@ def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]
         *[col(c, "f") for c in spine_cols],
         *[col(d, "f") for d in dims],
         *values,
-        *stats.result_columns(plan, home),
+        *stats.result_columns(plan, home, dialect),
     ).from_(table(frame, "f"), copy=False)
     for scan in scans:
         name = scan.name

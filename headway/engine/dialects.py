@@ -26,11 +26,23 @@ class Dialect:
     utc_result_cast: str | None = "timestamp"  # cast applied to what `to_utc` returns
     epoch_us: str = "epoch_us"  # microseconds since 1970 of a UTC timestamp
     parse_time: str | None = None  # text + java.time pattern -> timestamp or NULL; None: SQLGlot's TRY_STRPTIME
+    slice_by_length: bool = False  # SLICE(array, start, length) (Spark) rather than ARRAY_SLICE(array, start, end)
     # extract(unit from ts): (function, offset added) so that every engine gives the same numbers
     extract: dict[str, tuple[str, int]] = field(default_factory=dict, hash=False, compare=False)
 
     def quantile_of(self, value: exp.Expr, p: float) -> exp.Expr:
         return exp.Anonymous(this=self.quantile, expressions=[value, exp.Literal.number(repr(float(p)))])
+
+    def window(self, array: exp.Expr, start: exp.Expr, length: int) -> exp.Expr:
+        """`length` items of `array` from the 1-based position `start` (at least 1).
+
+        Written as an inclusive end where the engine takes one: SQLGlot's length form makes DuckDB
+        re-read the list's length in a CASE for negative starts, which costs more than the slice.
+        """
+        if self.slice_by_length:
+            return exp.ArraySlice(this=array, start=start, end=exp.Literal.number(length), is_length=True)
+        end = exp.Add(this=start.copy(), expression=exp.Literal.number(length - 1))
+        return exp.ArraySlice(this=array, start=start, end=end)
 
     def local_time(self, utc: exp.Expr, zone: str) -> exp.Expr:
         """Wall-clock time in `zone` of a UTC timestamp column."""
@@ -83,6 +95,7 @@ SPARK = Dialect(
     utc_result_cast=None,
     epoch_us="unix_micros",
     parse_time="try_to_timestamp",
+    slice_by_length=True,
     extract={
         "year": ("year", 0),
         "quarter": ("quarter", 0),

@@ -23,16 +23,18 @@ from typing import Any
 
 from sqlglot import exp
 
+from headway.engine.dialects import Dialect
 from headway.engine.sql import alias, as_double, col
 
 LEVEL = 0.95
-Z = NormalDist().inv_cdf(0.5 + LEVEL / 2)
 SPREAD = 3  # ranks kept below the approximate rank
 WIDTH = 8  # ranks kept in all: approx - 3 … approx + 4 (the exact rank is within [approx, approx + 2])
 WINDOWS = ("os_low_from", "os_low", "os_high_from", "os_high")
 
 
-def scan_columns(value: exp.Expr, condition: exp.Expr | None, index: int, q: float) -> list[exp.Expr]:
+def scan_columns(
+    value: exp.Expr, condition: exp.Expr | None, index: int, q: float, level: float = LEVEL
+) -> list[exp.Expr]:
     """In the scan: a<i>, the group's non-null values in ascending order, and al<i>/ah<i>, the first
     rank of each bound's window (the window itself is cut in the result, from these columns)."""
     x = as_double(value)
@@ -45,16 +47,16 @@ def scan_columns(value: exp.Expr, condition: exp.Expr | None, index: int, q: flo
         n = exp.Filter(this=n, expression=exp.Where(this=condition.copy()))
     return [
         alias(exp.ArraySort(this=collected), f"a{index}"),
-        alias(_start(n, q, upper=False), f"al{index}"),
-        alias(_start(n.copy(), q, upper=True), f"ah{index}"),
+        alias(_start(n, q, level, upper=False), f"al{index}"),
+        alias(_start(n.copy(), q, level, upper=True), f"ah{index}"),
     ]
 
 
-def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
+def _start(n: exp.Expr, q: float, level: float, upper: bool) -> exp.Expr:
     """First rank of the window around n·q ∓ z·√(n·q·(1-q)) (+1 for the upper rank), at least 1."""
     nq = exp.Mul(this=as_double(n), expression=exp.Literal.number(repr(q)))
     spread = exp.Mul(
-        this=exp.Literal.number(repr(Z)),
+        this=exp.Literal.number(repr(NormalDist().inv_cdf(0.5 + level / 2))),
         expression=exp.Sqrt(this=exp.Mul(this=nq.copy(), expression=exp.Literal.number(repr(1 - q)))),
     )
     centre: exp.Expr = exp.Floor(this=(exp.Add if upper else exp.Sub)(this=nq, expression=spread))
@@ -65,13 +67,11 @@ def _start(n: exp.Expr, q: float, upper: bool) -> exp.Expr:
     return exp.Greatest(this=exp.Literal.number(1), expressions=[exp.paren(first, copy=False)], ignore_nulls=True)
 
 
-def result_columns(index: int, home: str) -> list[exp.Expr]:
+def result_columns(index: int, home: str, dialect: Dialect) -> list[exp.Expr]:
     """`os_low_from`, `os_low`, `os_high_from`, `os_high`: each bound's first rank and its window of sorted values."""
     out: list[exp.Expr] = []
     for name, start in (("os_low", f"al{index}"), ("os_high", f"ah{index}")):
-        window = exp.ArraySlice(
-            this=col(f"a{index}", home), start=col(start, home), end=exp.Literal.number(WIDTH), is_length=True
-        )
+        window = dialect.window(col(f"a{index}", home), col(start, home), WIDTH)
         out += [alias(col(start, home), f"{name}_from"), alias(window, name)]
     return out
 
@@ -91,16 +91,23 @@ OFFSETS = range(-6, 7)  # candidates around the normal approximation (the exact 
 
 
 def ranks_many(ns: list[int], q: float, level: float = LEVEL) -> list[tuple[int, int] | None]:
-    """`ranks` for many sample sizes at once (a day-grain year is 365 of them).
+    """`ranks` for many sample sizes at once (a day-grain year is 365 of them, with a few dozen distinct sizes).
 
     SciPy's binomial `ppf` searches element by element (~0.1 ms each); here the CDF, one
-    vectorised call, is read at a few candidates around the normal approximation, and the
-    rare size whose rank is not among them falls back to `ppf`.
+    vectorised call over the distinct sizes, is read at a few candidates around the normal
+    approximation, and the rare size whose rank is not among them falls back to `ppf`.
     """
+    import numpy as np
+
+    sizes, each = np.unique(np.asarray(ns, dtype=np.int64), return_inverse=True)
+    found = _ranks_of_sizes(sizes, q, level)
+    return [found[i] for i in each.reshape(-1).tolist()]
+
+
+def _ranks_of_sizes(n: Any, q: float, level: float) -> list[tuple[int, int] | None]:
     import numpy as np
     from scipy import stats  # imported on use: SciPy costs ~0.3 s at start-up
 
-    n = np.asarray(ns, dtype=np.int64)
     tail = (1 - level) / 2
     z = NormalDist().inv_cdf(1 - tail)
     sd = np.sqrt(n * q * (1 - q))
@@ -110,15 +117,16 @@ def ranks_many(ns: list[int], q: float, level: float = LEVEL) -> list[tuple[int,
     above = np.clip(np.floor(n * q + z * sd)[:, None] + offsets, -1, size)  # candidates for u - 1
     low_ok = stats.binom.cdf(below, size, q) <= tail  # True on a prefix
     high_ok = stats.binom.cdf(above, size, q) >= 1 - tail  # True on a suffix
+    rows, width = np.arange(len(n)), len(OFFSETS)
+    k_low, k_high = low_ok.sum(axis=1), high_ok.argmax(axis=1)
+    low_sure = ((k_low > 0) & (k_low < width)) | ((k_low == width) & (below[:, -1] >= n))
+    high_sure = high_ok[rows, k_high] & ((k_high > 0) | (above[:, 0] <= -1))
+    lows = (below[rows, np.maximum(k_low - 1, 0)] + 1).astype(np.int64).tolist()
+    highs = (above[rows, k_high] + 1).astype(np.int64).tolist()
     out: list[tuple[int, int] | None] = []
-    for i, count in enumerate(n):
-        k_low, k_high = int(low_ok[i].sum()), int(np.argmax(high_ok[i]))
-        low_sure = 0 < k_low < len(OFFSETS) or (k_low == len(OFFSETS) and below[i, -1] >= count)
-        high_sure = high_ok[i, k_high] and (k_high > 0 or above[i, 0] <= -1)
-        if low_sure and high_sure:
-            low, high = int(below[i, k_low - 1]) + 1, int(above[i, k_high]) + 1
-        else:
-            low, high = _ranks_by_search(int(count), q, tail)
+    for count, low, high, sure in zip(n.tolist(), lows, highs, (low_sure & high_sure).tolist(), strict=True):
+        if not sure:
+            low, high = _ranks_by_search(count, q, tail)
         out.append((low, high) if count >= 1 and low >= 1 and high <= count else None)
     return out
 
@@ -145,15 +153,17 @@ def picked(row: dict[str, Any], found: tuple[int, int] | None, prefix: str = "")
     low = high = None
     if found is not None:
         low, high = _at(row, f"{prefix}os_low", found[0]), _at(row, f"{prefix}os_high", found[1])
-    windows = {prefix + name for name in WINDOWS}
-    out = {k: v for k, v in row.items() if k not in windows}
-    return {**out, f"{prefix}ci_low_value": low, f"{prefix}ci_high_value": high}
+    out = row.copy()
+    for name in WINDOWS:
+        out.pop(prefix + name, None)
+    out[f"{prefix}ci_low_value"], out[f"{prefix}ci_high_value"] = low, high
+    return out
 
 
-def picked_rows(rows: list[dict[str, Any]], q: float) -> list[dict[str, Any]]:
+def picked_rows(rows: list[dict[str, Any]], q: float, level: float = LEVEL) -> list[dict[str, Any]]:
     """Every row's windows (and its compared period's) turned into bounds."""
     for prefix in ("", "compare_"):
         if rows and f"{prefix}os_low" in rows[0]:
-            found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q)
+            found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q, level)
             rows = [picked(row, f, prefix) for row, f in zip(rows, found, strict=True)]
     return rows

@@ -75,6 +75,26 @@ class Query:
     where: str | None = None
     compare: Compare | None = None
     stats: bool = False  # also return each value's sufficient statistics (for intervals)
+    level: float = 0.95  # confidence level of those intervals (a median's order-statistic windows depend on it)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.level, int | float) and 0 < self.level < 1):
+            raise QueryError(
+                f"a confidence level must be between 0 and 1, not {self.level!r}",
+                "Write it as a fraction: 0.9 for a 90% interval, 0.95 (the default) for 95%.",
+                code="bad_ci_level",
+            )
 
     def key(self) -> tuple[Any, ...]:
-        return (self.metric, self.grain.value, self.by, self.start, self.end, self.where, self.compare, self.stats)
+        level = self.level if self.stats else None  # without statistics the level changes nothing
+        return (
+            self.metric,
+            self.grain.value,
+            self.by,
+            self.start,
+            self.end,
+            self.where,
+            self.compare,
+            self.stats,
+            level,
+        )

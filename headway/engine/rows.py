@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -30,8 +31,8 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     horizon = facts.through + dt.timedelta(days=1) if facts.through is not None else None
     compared = "compare_period" in keys
     out = []
-    for raw in rows:
-        row = {k: _plain(v) for k, v in zip(keys, raw, strict=True)}
+    for raw in zip(*(_plain_column(c) for c in zip(*rows, strict=True)), strict=True):
+        row = dict(zip(keys, raw, strict=True))
         if plan.timeless:
             row["period"] = None
             row["complete"] = True
@@ -48,7 +49,7 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     out.sort(key=lambda r: (r["period"] or dt.date.min, *[(r[d] is None, str(r[d])) for d in dims]))
     ordered = ["period", *dims, *ORDER[1:], "compare_complete"]
     if (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
-        out = order_stats.picked_rows(out, q)
+        out = order_stats.picked_rows(out, q, plan.query.level)
     extra = [k for k in (out[0] if out else {}) if k not in ordered]
     order = [k for k in [*ordered, *extra] if out and k in out[0]]
     return [{k: row[k] for k in order} for row in out]
@@ -72,6 +73,21 @@ def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return dt.date.fromisoformat(str(value)[:10])
+
+
+NUMBERS = {int, float, bool, type(None)}
+
+
+def _plain_column(values: tuple[Any, ...]) -> Sequence[Any]:
+    """`_plain` over one column, skipped when the column holds nothing it would change (the common case:
+    a call per value cost as much as the rest of building a day-grain year of rows)."""
+    kinds = set(map(type, values))
+    if any(issubclass(k, (Decimal, float)) and k is not float for k in kinds):
+        return [_plain(v) for v in values]
+    # a sum is finite only if every term is (None and zeros filtered out; an overflow just takes the slow path)
+    if float in kinds and not (kinds <= NUMBERS and math.isfinite(sum(filter(None, values)))):
+        return [_plain(v) for v in values]
+    return values
 
 
 def _plain(value: Any) -> Any:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from headway.engine import order_stats
+from headway.engine.dialects import DUCKDB, Dialect
 from headway.engine.plan import Leaf, LeafRef, Mode, Plan, RatioNode
 from headway.engine.sql import alias, as_double, col
 from headway.spec.models import Agg
@@ -66,7 +67,7 @@ def leaf_moments(sc: ScanCompiler, leaf: Leaf, condition: exp.Expr | None) -> li
     """s<i> = Σ value and q<i> = Σ value² for a sum or an average."""
     value = sc.value(leaf)
     if wanted(sc.plan) and leaf.agg in QUANTILE_AGGS and leaf.mode in STAT_MODES and value is not None:
-        return order_stats.scan_columns(value, condition, leaf.index, leaf_q(leaf))
+        return order_stats.scan_columns(value, condition, leaf.index, leaf_q(leaf), sc.plan.query.level)
     if not wanted(sc.plan) or leaf.agg not in MOMENT_AGGS or leaf.mode not in STAT_MODES or value is None:
         return []
     x = as_double(value)
@@ -114,7 +115,7 @@ def _contribution(sc: ScanCompiler, leaf: Leaf, condition: exp.Expr | None) -> e
     return as_double(exp.Case(ifs=[exp.If(this=condition.copy(), true=amount)], default=exp.Literal.number(0)))
 
 
-def result_columns(plan: Plan, home: dict[int, str]) -> list[exp.Expr]:
+def result_columns(plan: Plan, home: dict[int, str], dialect: Dialect = DUCKDB) -> list[exp.Expr]:
     """The statistics of the metric's value, as columns of the result CTE."""
     if not wanted(plan):
         return []
@@ -125,7 +126,7 @@ def result_columns(plan: Plan, home: dict[int, str]) -> list[exp.Expr]:
             name = home[leaf.index]
             return [alias(col(f"s{leaf.index}", name), "sum"), alias(col(f"q{leaf.index}", name), "sum_sq")]
         if quantile(plan) is not None:
-            return order_stats.result_columns(leaf.index, home[leaf.index])
+            return order_stats.result_columns(leaf.index, home[leaf.index], dialect)
         return []
     pair = ratio_pair(plan)
     if pair is None or home[pair[0].index] != home[pair[1].index]:
@@ -150,4 +151,4 @@ def leaf_q(leaf: Leaf) -> float:
 
 
 def names(plan: Plan, home: dict[int, str]) -> list[str]:
-    return [e.alias for e in result_columns(plan, home)]
+    return [e.alias for e in result_columns(plan, home)]  # the names are the same on every engine

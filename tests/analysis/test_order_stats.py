@@ -120,8 +120,8 @@ def brute_ranks(n: int, q: float, level: float = 0.95) -> tuple[int, int] | None
     return (max(lows), min(highs)) if lows and highs else None
 
 
-def expected(values: list[float], q: float) -> tuple[float | None, float | None]:
-    found = brute_ranks(len(values), q)
+def expected(values: list[float], q: float, level: float = 0.95) -> tuple[float | None, float | None]:
+    found = brute_ranks(len(values), q, level)
     if found is None:
         return None, None
     ordered = np.sort(np.array(values))
@@ -187,16 +187,42 @@ def test_no_windows_without_stats(engine: Engine) -> None:
 
 @pytest.mark.parametrize("n", [6, 7, 20, 61, 100, 999, 10_000, 123_457, 2_000_000])
 @pytest.mark.parametrize("q", [0.5, 0.9, 0.99, 0.05])
-def test_exact_rank_falls_inside_the_sql_window(n: int, q: float) -> None:
+@pytest.mark.parametrize("level", [0.8, 0.9, 0.95, 0.99])
+def test_exact_rank_falls_inside_the_sql_window(n: int, q: float, level: float) -> None:
     """The SQL keeps ranks floor(n·q ∓ z·√(n·q·(1-q))) - 3 … + 4; the exact ranks must be inside."""
-    from headway.engine.order_stats import SPREAD, WIDTH, Z
+    from headway.engine.order_stats import SPREAD, WIDTH
 
-    found = ranks(n, q)
+    found = ranks(n, q, level)
     if found is None:
+        assert brute_ranks(n, q, level) is None
         return
-    assert found == brute_ranks(n, q) if n <= 10_000 else True
-    spread = Z * np.sqrt(n * q * (1 - q))
+    assert found == brute_ranks(n, q, level) if n <= 10_000 else True
+    spread = stats.norm.ppf(0.5 + level / 2) * np.sqrt(n * q * (1 - q))
     low_from = max(1, int(np.floor(n * q - spread)) - SPREAD)
     high_from = max(1, int(np.floor(n * q + spread)) + 1 - (SPREAD - 1))
     assert low_from <= found[0] < low_from + WIDTH
     assert high_from <= found[1] < high_from + WIDTH
+
+
+@pytest.mark.parametrize("level", [0.8, 0.9, 0.99])
+def test_bounds_at_another_level_are_the_order_statistics_at_that_levels_ranks(engine: Engine, level: float) -> None:
+    metric = engine.workspace.metrics["p90_ms"]
+    result = engine.query(Query("p90_ms", Grain.MONTH, stats=True, level=level), actor=OWNER)
+    months = by_month()
+    for row in intervals_for(result.rows, metric, level=level):
+        values = months[row["period"].month]
+        want = expected(values, 0.9, level) if values else (None, None)
+        assert (row["ci_low_value"], row["ci_high_value"]) == want
+        assert (row["ci_low"], row["ci_high"]) == want
+    # April's 401 values: the 80% interval is inside the 99% one, and both differ from 95%
+    apr = {lv: expected(months[4], 0.9, lv) for lv in (0.8, 0.95, 0.99)}
+    assert apr[0.99][0] < apr[0.8][0] and apr[0.8][1] < apr[0.99][1] and apr[0.8] != apr[0.95]
+
+
+def test_a_level_outside_zero_to_one_is_refused() -> None:
+    from headway.engine import QueryError
+
+    for bad in (0, 1, 95, -0.5, float("nan")):
+        with pytest.raises(QueryError, match="between 0 and 1") as caught:
+            Query("median_ms", Grain.MONTH, stats=True, level=bad)
+        assert caught.value.code == "bad_ci_level" and caught.value.status == 400

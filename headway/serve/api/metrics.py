@@ -62,7 +62,7 @@ def query_metric(
     started = time.perf_counter()
     result = state.engine.query(q, actor=actor)
     if q.stats:
-        result = with_uncertainty(result, state.workspace.metrics[q.metric])
+        result = with_uncertainty(result, state.workspace.metrics[q.metric], q.level)
     if state.recorder is not None:
         state.recorder.query_answered(q, result, time.perf_counter() - started)
     body = result.to_json() if limit is None else page(result.to_json(), offset, limit)

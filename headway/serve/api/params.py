@@ -47,6 +47,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 From = Annotated[IsoDate | None, Query(alias="from")]
 To = Annotated[IsoDate | None, Query(alias="to")]
 Where = Annotated[str | None, Query(max_length=4000)]
+CiLevel = Annotated[float | None, Query(gt=0, lt=1, description="Confidence level of the intervals, e.g. 0.9.")]
 
 
 def known(state: ServerState, metric_id: str) -> None:
@@ -68,14 +69,18 @@ def metric_query(
     where: Where = None,
     compare: Compare | None = None,
     ci: bool = False,
+    ci_level: CiLevel = None,
 ) -> MetricQuery:
     """The query parameters every metric endpoint shares, bounded and checked.
 
-    `ci=true` adds each value's 95% interval and status (and a test of each change).
+    `ci=true` adds each value's 95% interval and status (and a test of each change);
+    `ci_level=0.9` asks for 90% intervals instead (and implies `ci=true`).
     """
     known(state, metric_id)
     chosen = grain or state.workspace.grain_of(metric_id)
-    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare, stats=ci)
+    level = 0.95 if ci_level is None else ci_level
+    stats = ci or ci_level is not None
+    return MetricQuery(metric_id, chosen, tuple(by), start, end, where, compare, stats=stats, level=level)
 
 
 MetricQueryParams = Annotated[MetricQuery, Depends(metric_query)]

@@ -41,45 +41,9 @@ WITH "spine" /* calendar: every period in range */ AS (
     "l0"."v0" AS "value",
     COALESCE("l0"."n0", 0) AS "n",
     "l0"."al0" AS "os_low_from",
-    ARRAY_SLICE(
-      "l0"."a0",
-      CASE
-        WHEN "l0"."al0" < -ARRAY_LENGTH("l0"."a0")
-        THEN ARRAY_LENGTH("l0"."a0") + 1
-        WHEN "l0"."al0" < 0
-        THEN ARRAY_LENGTH("l0"."a0") + "l0"."al0" + 1
-        ELSE "l0"."al0"
-      END,
-      (
-        CASE
-          WHEN "l0"."al0" < -ARRAY_LENGTH("l0"."a0")
-          THEN ARRAY_LENGTH("l0"."a0") + 1
-          WHEN "l0"."al0" < 0
-          THEN ARRAY_LENGTH("l0"."a0") + "l0"."al0" + 1
-          ELSE "l0"."al0"
-        END + CAST(8 AS BIGINT)
-      ) - 1
-    ) AS "os_low",
+    ARRAY_SLICE("l0"."a0", "l0"."al0", "l0"."al0" + 7) AS "os_low",
     "l0"."ah0" AS "os_high_from",
-    ARRAY_SLICE(
-      "l0"."a0",
-      CASE
-        WHEN "l0"."ah0" < -ARRAY_LENGTH("l0"."a0")
-        THEN ARRAY_LENGTH("l0"."a0") + 1
-        WHEN "l0"."ah0" < 0
-        THEN ARRAY_LENGTH("l0"."a0") + "l0"."ah0" + 1
-        ELSE "l0"."ah0"
-      END,
-      (
-        CASE
-          WHEN "l0"."ah0" < -ARRAY_LENGTH("l0"."a0")
-          THEN ARRAY_LENGTH("l0"."a0") + 1
-          WHEN "l0"."ah0" < 0
-          THEN ARRAY_LENGTH("l0"."a0") + "l0"."ah0" + 1
-          ELSE "l0"."ah0"
-        END + CAST(8 AS BIGINT)
-      ) - 1
-    ) AS "os_high"
+    ARRAY_SLICE("l0"."a0", "l0"."ah0", "l0"."ah0" + 7) AS "os_high"
   FROM "spine" AS "f"
   LEFT JOIN "l0"
     ON "l0"."period" = "f"."period"

@@ -1,0 +1,144 @@
+"""`intervals_for` over whole results: the array path gives each row the reference interval and the right reason.
+
+A result mixes rows that get an interval with rows that cannot (no value, no statistics, too few
+rows, a zero denominator, below `min_sample`); the bounds are computed per column, so a row must
+never take its neighbour's numbers. References: scipy's t interval, statsmodels' Wilson and
+Poisson intervals, and the delta-method variance linearised from raw values.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from scipy import stats
+from statsmodels.stats import rates
+from statsmodels.stats.proportion import proportion_confint
+
+from headway.analysis.uncertainty import intervals_for
+from headway.engine import order_stats
+from headway.engine.rows import _plain_column
+from headway.spec.models import Metric
+
+TOL = 1e-9
+
+
+def metric(**fields: object) -> Metric:
+    return Metric.model_validate({"id": "m", "kind": "kpi", **fields})
+
+
+def mean_row(x: np.ndarray, period: str) -> dict[str, object]:
+    return {"period": period, "value": float(x.mean()), "n": len(x), "sum": float(x.sum()), "sum_sq": float(x @ x)}
+
+
+def test_mixed_average_rows_each_get_their_own_t_interval_or_reason() -> None:
+    rng = np.random.default_rng(7)
+    samples = [rng.lognormal(2, 1, n) for n in (2, 45, 45, 300, 17)]  # repeated sizes share a t quantile
+    rows = [mean_row(x, f"2026-01-{i + 1:02d}") for i, x in enumerate(samples)]
+    rows.insert(1, {"period": "2026-02-01", "value": None, "n": 0, "sum": None, "sum_sq": None})
+    rows.insert(3, {"period": "2026-02-02", "value": 4.0, "n": 1, "sum": 4.0, "sum_sq": 16.0})
+    rows.insert(4, {"period": "2026-02-03", "value": 4.0, "n": 19, "sum": None, "sum_sq": None})
+    out = intervals_for(rows, metric(source="s", measure={"agg": "avg", "expr": "x"}, min_sample=10))
+    got = {r["period"]: (r["ci_low"], r["ci_high"], r["status"], r["ci_method"]) for r in out}
+    assert got["2026-02-01"] == (None, None, "no_data", "none")
+    assert got["2026-02-02"] == (None, None, "insufficient_sample", "t")  # one value: no variance
+    assert got["2026-02-03"] == (None, None, "no_statistics", "t")
+    assert got["2026-01-01"] == (None, None, "insufficient_sample", "t")  # 2 values < min_sample 10
+    for i, x in enumerate(samples[1:], start=2):
+        low, high = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+        row = got[f"2026-01-{i:02d}"]
+        assert row[2:] == ("ok", "t")
+        assert row[0] == pytest.approx(low, rel=TOL) and row[1] == pytest.approx(high, rel=TOL)
+    assert [r["period"] for r in out] == [r["period"] for r in rows]  # order kept
+    assert all(r["value"] == s["value"] for r, s in zip(out, rows, strict=True))  # values untouched
+
+
+def test_mixed_ratio_rows_pick_wilson_or_delta_per_row() -> None:
+    rng = np.random.default_rng(3)
+    y = rng.poisson(10, 200).astype(float) + 1
+    x = rng.binomial(y.astype(int), 0.3).astype(float)
+    crossed = {
+        "units": 200,
+        "num_sum": x.sum(),
+        "num_sum_sq": x @ x,
+        "den_sum": y.sum(),
+        "den_sum_sq": y @ y,
+        "num_den_sum": x @ y,
+        "nested": False,
+    }
+    nested = {"units": 80, "num_sum": 12.0, "num_sum_sq": 12.0, "den_sum": 80.0, "den_sum_sq": 80.0}
+    rows = [
+        {"period": "a", "value": 12 / 80, "n": 80, **nested, "num_den_sum": 12.0, "nested": True},
+        {"period": "b", "value": x.sum() / y.sum(), "n": 200, **crossed},
+        {"period": "c", "value": 0.2, "n": 50, "sum": 10},  # trials and successes
+        {"period": "d", "value": 1.0, "n": 1, **crossed, "units": 1},
+        {"period": "e", "value": 0.5, "n": 9, **crossed, "den_sum": 0.0},
+        {"period": "f", "value": 0.5, "n": 9},
+    ]
+    out = {r["period"]: r for r in intervals_for(rows, metric(ratio={"numerator": "a", "denominator": "b"}))}
+    for period, (k, n) in {"a": (12, 80), "c": (10, 50)}.items():
+        low, high = proportion_confint(k, n, method="wilson")
+        assert out[period]["ci_method"] == "wilson" and out[period]["status"] == "ok"
+        assert out[period]["ci_low"] == pytest.approx(low, abs=TOL)
+        assert out[period]["ci_high"] == pytest.approx(high, abs=TOL)
+    r = x.sum() / y.sum()  # delta method: Var(r) ≈ Var(x - r·y) / (n · mean(y)²), from the raw values
+    se = math.sqrt(np.var(x - r * y, ddof=1) / (200 * y.mean() ** 2))
+    assert out["b"]["ci_method"] == "delta"
+    assert out["b"]["ci_low"] == pytest.approx(r - 1.959963984540054 * se, abs=TOL)
+    assert out["b"]["ci_high"] == pytest.approx(r + 1.959963984540054 * se, abs=TOL)
+    assert (out["d"]["status"], out["e"]["status"], out["f"]["status"]) == (
+        "insufficient_sample",
+        "zero_denominator",
+        "no_statistics",
+    )
+
+
+def test_sampled_counts_get_exact_poisson_bounds_row_by_row() -> None:
+    rows = [{"period": str(c), "value": c, "n": c} for c in (0, 1, 7, 7, 250)] + [{"period": "x", "value": None}]
+    out = intervals_for(rows, metric(source="s", measure={"agg": "count"}), sampled=True)
+    for row, count in zip(out, (0, 1, 7, 7, 250), strict=False):
+        low, high = rates.confint_poisson(count, 1, method="exact-c")
+        assert row["ci_low"] == pytest.approx(low, abs=TOL) and row["ci_high"] == pytest.approx(high, abs=TOL)
+    assert out[-1]["status"] == "no_data"
+
+
+def test_order_statistic_ranks_for_many_sizes_match_brute_force() -> None:
+    sizes = [0, 1, 5, 6, 6, 7, 40, 43, 43, 40, 1000, 1, 999, 43]  # repeats and the too-small sizes
+
+    def brute(n: int, q: float) -> tuple[int, int] | None:
+        cdf = stats.binom(n, q).cdf
+        lows = [k for k in range(1, n + 1) if cdf(k - 1) <= 0.025]
+        highs = [k for k in range(1, n + 1) if cdf(k - 1) >= 0.975]
+        return (max(lows), min(highs)) if n and lows and highs else None
+
+    for q in (0.5, 0.9):
+        assert order_stats.ranks_many(sizes, q) == [brute(n, q) for n in sizes]
+
+
+def test_result_columns_are_cleaned_only_where_needed() -> None:
+    assert _plain_column((1.5, None, 0.0, 2.0)) == (1.5, None, 0.0, 2.0)
+    assert _plain_column((1.5, float("nan"), None)) == [1.5, None, None]
+    assert _plain_column((float("inf"), -1.0)) == [None, -1.0]
+    assert _plain_column((Decimal("1.25"), None)) == [1.25, None]
+    assert _plain_column((1e308, 1e308)) == [1e308, 1e308]  # the sum overflows: checked value by value, kept
+    assert _plain_column((np.float64("nan"), 1.0)) == [None, 1.0]  # a float subclass is checked too
+    assert _plain_column(([1.0, 2.0], ["é", "ü"])) == ([1.0, 2.0], ["é", "ü"])  # windows, text: untouched
+
+
+@pytest.mark.parametrize("level", [0.8, 0.9, 0.99])
+def test_other_levels_match_the_references(level: float) -> None:
+    rng = np.random.default_rng(11)
+    x = rng.normal(50, 12, 40)
+    out = intervals_for([mean_row(x, "p")], metric(source="s", measure={"agg": "avg", "expr": "x"}), level=level)[0]
+    low, high = stats.t.interval(level, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert out["ci_low"] == pytest.approx(low, rel=TOL) and out["ci_high"] == pytest.approx(high, rel=TOL)
+    share = metric(ratio={"numerator": "a", "denominator": "b"})
+    out = intervals_for([{"period": "p", "value": 0.3, "n": 90, "sum": 27}], share, level=level)[0]
+    low, high = proportion_confint(27, 90, alpha=1 - level, method="wilson")
+    assert out["ci_low"] == pytest.approx(low, abs=TOL) and out["ci_high"] == pytest.approx(high, abs=TOL)
+    count = metric(source="s", measure={"agg": "count"})
+    out = intervals_for([{"period": "p", "value": 12, "n": 12}], count, level=level, sampled=True)[0]
+    low, high = rates.confint_poisson(12, 1, method="exact-c", alpha=1 - level)
+    assert out["ci_low"] == pytest.approx(low, abs=TOL) and out["ci_high"] == pytest.approx(high, abs=TOL)
