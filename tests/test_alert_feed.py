@@ -13,7 +13,7 @@ import httpx
 import pytest
 from alerting import Clock, Receiver, SmtpServer, build_shop, write_orders
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from test_browser import ARTIFACTS
 
 from headway.alerts.channels import Context
 from headway.serve import create_app
@@ -83,47 +83,41 @@ def test_markers_of_an_unknown_metric_or_bad_state_are_clear_errors(served: tupl
 
 
 @pytest.mark.browser
-def test_acknowledge_from_the_overview_and_see_markers(served: tuple[Server, AlertService, Path]) -> None:
+def test_acknowledge_from_the_overview_and_see_markers(browser: Any, served: tuple[Server, AlertService, Path]) -> None:
     server, _, _ = served
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (never `playwright install`)")
-    from playwright.sync_api import sync_playwright
+    page = browser.new_page()
+    try:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url + "/")
+        page.wait_for_selector("#alerts li.alert")
+        items = page.locator("#alerts li.alert")
+        assert items.count() == 2
+        revenue = page.locator("#alerts li.alert", has_text="revenue")
+        assert "firing" in revenue.inner_text() and "400" in revenue.inner_text()
+        assert "revenue fell below its band" in revenue.inner_text()
+        revenue.get_by_role("button", name="Acknowledge").click()
+        assert page.locator("#alert-error").inner_text().startswith("Say who acknowledges")
+        page.fill("#ack-by", "Zoë Ōsaka")
+        revenue.get_by_role("button", name="Acknowledge").click()
+        page.wait_for_selector("#alerts li.alert.acknowledged")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "alert-feed.png"), full_page=True)
+        feed = get(server, "/api/v1/alerts", metric="revenue")["alerts"]
+        assert (feed[0]["state"], feed[0]["acknowledged_by"]) == ("acknowledged", "Zoë Ōsaka")
+        assert page.locator("#alerts li.alert.acknowledged").count() == 2  # its driver, sign-ups, with it
+        assert page.locator("#alerts li.alert button").count() == 0  # nothing left to acknowledge
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server.url + "/")
-            page.wait_for_selector("#alerts li.alert")
-            items = page.locator("#alerts li.alert")
-            assert items.count() == 2
-            revenue = page.locator("#alerts li.alert", has_text="revenue")
-            assert "firing" in revenue.inner_text() and "400" in revenue.inner_text()
-            assert "revenue fell below its band" in revenue.inner_text()
-            revenue.get_by_role("button", name="Acknowledge").click()
-            assert page.locator("#alert-error").inner_text().startswith("Say who acknowledges")
-            page.fill("#ack-by", "Zoë Ōsaka")
-            revenue.get_by_role("button", name="Acknowledge").click()
-            page.wait_for_selector("#alerts li.alert.acknowledged")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "alert-feed.png"), full_page=True)
-            feed = get(server, "/api/v1/alerts", metric="revenue")["alerts"]
-            assert (feed[0]["state"], feed[0]["acknowledged_by"]) == ("acknowledged", "Zoë Ōsaka")
-            assert page.locator("#alerts li.alert.acknowledged").count() == 2  # its driver, sign-ups, with it
-            assert page.locator("#alerts li.alert button").count() == 0  # nothing left to acknowledge
-
-            page.goto(server.url + "/metrics/revenue?grain=day")
-            page.wait_for_function("() => document.getElementById('chart').layout !== undefined")
-            shapes = "(document.getElementById('chart').layout.shapes || []).map(s => s.name || '')"
-            page.wait_for_function(f"() => {shapes}.some(n => n.startsWith('alert-'))")
-            names = page.evaluate(f"() => {shapes}.filter(n => n.startsWith('alert-'))")
-            # fired on the data's last day; acknowledged on the clock's 2026-03-02, after the chart's last period
-            assert [n.rsplit("-", 1)[0] for n in names] == ["alert-fired"]
-            label = page.evaluate("() => document.getElementById('chart').layout.annotations.map(a => a.text)")
-            assert "⚠ fired" in label
-            page.screenshot(path=str(ARTIFACTS / "alert-markers.png"), full_page=True)
-            assert errors == []
-        finally:
-            browser.close()
+        page.goto(server.url + "/metrics/revenue?grain=day")
+        page.wait_for_function("() => document.getElementById('chart').layout !== undefined")
+        shapes = "(document.getElementById('chart').layout.shapes || []).map(s => s.name || '')"
+        page.wait_for_function(f"() => {shapes}.some(n => n.startsWith('alert-'))")
+        names = page.evaluate(f"() => {shapes}.filter(n => n.startsWith('alert-'))")
+        # fired on the data's last day; acknowledged on the clock's 2026-03-02, after the chart's last period
+        assert [n.rsplit("-", 1)[0] for n in names] == ["alert-fired"]
+        label = page.evaluate("() => document.getElementById('chart').layout.annotations.map(a => a.text)")
+        assert "⚠ fired" in label
+        page.screenshot(path=str(ARTIFACTS / "alert-markers.png"), full_page=True)
+        assert errors == []
+    finally:
+        page.close()

@@ -20,11 +20,6 @@ from headway.serve import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 CHART_JS = """
 window.addEventListener('DOMContentLoaded', function () {
@@ -47,21 +42,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     app.add_api_route("/csp-test/page", lambda: HTMLResponse(PAGE))
     with Server(app) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (never `playwright install`)")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def visit(browser: Any, url: str) -> tuple[Any, list[str]]:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from test_browser import ARTIFACTS
 
 from headway.demo import generate
 from headway.serve import create_app
@@ -28,21 +28,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     demo = generate(tmp_path_factory.mktemp("dash-browser") / "acme", seed=42, scale="small").path
     with Server(create_app(demo, warm=False)) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`.")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def open_page(browser: Any, url: str, width: int, errors: list[str]) -> Any:

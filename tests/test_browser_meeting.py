@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Visit
+from test_browser import ARTIFACTS, DESKTOP, PHONE, Visit
 
 from headway.demo import generate
 from headway.serve import create_app
@@ -27,23 +27,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     demo = generate(tmp_path_factory.mktemp("browser-meeting") / "acme", seed=42, scale="small").path
     with Server(create_app(demo, warm=False)) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`. Never `playwright install`."
-        )
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def shot(visit: Visit, name: str) -> None:

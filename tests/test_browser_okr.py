@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Visit
+from test_browser import ARTIFACTS, PHONE, Visit
 
 from headway.demo import generate
 from headway.serve import create_app
@@ -24,22 +24,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     demo: Path = generate(tmp_path_factory.mktemp("okr-browser") / "acme", seed=42, scale="small").path
     with Server(create_app(demo, warm=False)) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium (never `playwright install`), as in test_browser.py."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`.")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def until(page: Any, expression: str, timeout: float = 120) -> None:

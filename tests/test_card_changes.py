@@ -19,7 +19,6 @@ import pytest
 from fixtures import Server
 from scipy import stats
 from statsmodels.stats.proportion import proportions_ztest
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from headway.serve import create_app
 
@@ -122,22 +121,16 @@ def test_a_total_changed_exactly_and_an_empty_comparison_says_so(cards: dict[str
 
 
 @pytest.mark.browser
-def test_the_card_shows_words_and_a_cue(server: Server, cards: dict[str, dict[str, Any]]) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (never `playwright install`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(server.url + "/")
-            page.wait_for_selector("article.card[data-metric=conversion] p.test")
-            real = page.locator("article.card[data-metric=conversion]")
-            assert real.locator(".changes .previous.sig").count() == 1
-            assert real.locator("p.test").inner_text() == "vs previous: " + cards["conversion"]["previous"]["verdict"]
-            total = page.locator("article.card[data-metric=conversions]")
-            assert total.locator(".changes .previous.untested").count() == 1
-            assert "the change is exact" in total.locator("p.test").inner_text()
-        finally:
-            browser.close()
+def test_the_card_shows_words_and_a_cue(browser: Any, server: Server, cards: dict[str, dict[str, Any]]) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(server.url + "/")
+        page.wait_for_selector("article.card[data-metric=conversion] p.test")
+        real = page.locator("article.card[data-metric=conversion]")
+        assert real.locator(".changes .previous.sig").count() == 1
+        assert real.locator("p.test").inner_text() == "vs previous: " + cards["conversion"]["previous"]["verdict"]
+        total = page.locator("article.card[data-metric=conversions]")
+        assert total.locator(".changes .previous.untested").count() == 1
+        assert "the change is exact" in total.locator("p.test").inner_text()
+    finally:
+        page.close()

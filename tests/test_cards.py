@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Visit
+from test_browser import ARTIFACTS, PHONE, Visit
 
 from headway.analysis.cards import overview_cards
 from headway.analysis.pace import Standing, assess, recent_pace
@@ -142,21 +142,6 @@ def test_a_counter_metric_is_flagged_when_its_kpi_improves_and_it_degrades(demo:
 
 
 # -- the page in Chromium ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`.")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 @pytest.mark.parametrize(("viewport", "name"), [({"width": 1440, "height": 1000}, "desktop"), (PHONE, "phone")])

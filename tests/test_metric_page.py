@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, Visit
+from test_browser import ARTIFACTS, PHONE, Visit
 
 from headway.demo import generate
 from headway.serve import create_app
@@ -131,21 +131,6 @@ def test_unknown_metric_and_hostile_values(server: Server) -> None:
 
 
 # -- the page in Chromium -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` or `apt-get install -y chromium`.")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def open_page(browser: Any, server: Server, path: str, viewport: dict[str, int] = WIDE) -> Visit:

@@ -20,7 +20,7 @@ import httpx
 import numpy as np
 import pytest
 from fixtures import Server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Visit
+from test_browser import ARTIFACTS, Visit
 
 from headway.demo import generate
 from headway.engine import Actor, Engine
@@ -374,21 +374,6 @@ def test_a_note_added_through_the_api_is_in_the_pack(server: Server) -> None:
 
 
 # -- in a browser ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test` (scripts/system-deps.sh). Never `playwright install`.")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 @pytest.mark.browser
