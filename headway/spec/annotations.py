@@ -14,13 +14,24 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Ident, Metric, Model
 
 FOLDER = "annotations"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _web_link(value: str) -> str:
+    """Only web links: a `javascript:` link would run in the browser of whoever clicks it."""
+    if not value.lower().startswith(("https://", "http://")):
+        raise ValueError("a link must start with https:// or http://")
+    return value
+
+
+WebLink = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_web_link)]
+
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -55,16 +66,8 @@ class Annotation(Model):
     metrics: Annotated[list[Ident], Field(max_length=100)] = Field(default_factory=list)
     tags: Annotated[list[Text], Field(max_length=50)] = Field(default_factory=list)
     author: Text | None = None
-    link: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    link: WebLink | None = None
     description: Annotated[str, StringConstraints(max_length=4000)] | None = None
-
-    @field_validator("link")
-    @classmethod
-    def _web_link(cls, value: str | None) -> str | None:
-        # only web links: a `javascript:` link would run in the browser of whoever clicks it
-        if value is not None and not value.lower().startswith(("https://", "http://")):
-            raise ValueError("a link must start with https:// or http://")
-        return value
 
     @model_validator(mode="after")
     def _window(self) -> Annotation:

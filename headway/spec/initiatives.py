@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from headway.spec.annotations import Day, Text
+from headway.spec.annotations import Day, Text, WebLink
 from headway.spec.graph import available_dimensions
 from headway.spec.issues import Issue, choices_hint
 from headway.spec.models import Ident, Kind, Metric, Model
@@ -83,20 +83,13 @@ class Initiative(Model):
     leading: Annotated[list[Ident], Field(max_length=20)] = Field(default_factory=list)
     team: Text | None = None
     description: Annotated[str, StringConstraints(max_length=4000)] | None = None
-    link: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    link: WebLink | None = None
 
     @field_validator("control")
     @classmethod
     def _one_segment(cls, value: dict[str, str] | None) -> dict[str, str] | None:
         if value is not None and len(value) != 1:
             raise ValueError("a control segment is one dimension and its value, e.g. {plan: enterprise}")
-        return value
-
-    @field_validator("link")
-    @classmethod
-    def _web_link(cls, value: str | None) -> str | None:
-        if value is not None and not value.lower().startswith(("https://", "http://")):
-            raise ValueError("a link must start with https:// or http://")
         return value
 
     @model_validator(mode="after")
