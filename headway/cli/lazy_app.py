@@ -16,6 +16,8 @@ from typing import Any
 
 import typer
 
+from headway.cli.startup import started_from_shell
+
 
 class LazyTyper(typer.Typer):
     def __init__(self, **settings: Any):
@@ -24,6 +26,7 @@ class LazyTyper(typer.Typer):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not args and not kwargs:
+            started_from_shell()  # what importing the CLI built lives until exit: frozen (startup.py)
             alone = self.alone(sys.argv[1] if len(sys.argv) > 1 else "")
             if alone is not None:
                 return alone()
