@@ -62,7 +62,22 @@ def as_timestamp(value: exp.Expr) -> exp.Expr:
 
 
 def as_double(value: exp.Expr) -> exp.Expr:
-    return cast(value, "double")
+    """`value` as DOUBLE; a value that already is one (a cast, or a quotient of two) is left as it is."""
+    return value if is_double(value) else cast(value, "double")
+
+
+def is_double(value: exp.Expr) -> bool:
+    """Whether the SQL's type is DOUBLE on every engine: a DOUBLE cast, or one divided by another."""
+    while isinstance(value, exp.Paren):
+        value = value.this
+    if isinstance(value, exp.Cast):
+        return value.to.this is exp.DataType.Type.DOUBLE
+    if isinstance(value, exp.Div):
+        denominator = value.expression
+        if isinstance(denominator, exp.Nullif):  # safe_divide's NULLIF(y, 0) has y's type
+            denominator = denominator.this
+        return is_double(value.this) and is_double(denominator)
+    return False
 
 
 def safe_divide(numerator: exp.Expr, denominator: exp.Expr) -> exp.Expr:
