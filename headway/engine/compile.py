@@ -127,7 +127,7 @@ def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
             return safe_divide(_value(plan, home, numerator), _value(plan, home, denominator))
         case FormulaNode(tree, parts):
             tree = replace_all(tree, exp.Column, lambda c: exp.paren(_value(plan, home, parts[c.name]), copy=False))
-            tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+            tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression), copy=False)
             return as_double(tree)
     raise AssertionError(node)  # pragma: no cover
 

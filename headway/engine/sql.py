@@ -143,9 +143,11 @@ def aggregate(agg: Agg, value: exp.Expr | None, p: float | None, dialect: Dialec
             return dialect.quantile_of(value, p), n
 
 
-def replace_all(tree: exp.Expr, kind: type[exp.Expr], fn: Callable[[Any], exp.Expr]) -> exp.Expr:
-    """A copy of `tree` with every `kind` node replaced by `fn(node)`, deepest first, the root included."""
-    holder = exp.Paren(this=tree.copy())
+def replace_all(tree: exp.Expr, kind: type[exp.Expr], fn: Callable[[Any], exp.Expr], *, copy: bool = True) -> exp.Expr:
+    """A copy of `tree` with every `kind` node replaced by `fn(node)`, deepest first, the root included.
+
+    `copy=False` rewrites `tree` itself: for a tree just built, that nobody else holds."""
+    holder = exp.Paren(this=tree.copy() if copy else tree)
     nodes = list(holder.find_all(kind))
     for node in reversed(nodes):
         node.replace(fn(node))
