@@ -108,10 +108,15 @@ def period_of(local: exp.Expr, grain: Grain, week_offset: int) -> exp.Expr:
         return cast(local, "date")
     if grain is Grain.WEEK and week_offset:
         shifted = exp.Sub(this=local, expression=days(week_offset))
-        truncated = exp.TimestampTrunc(this=shifted, unit=exp.Var(this="WEEK"))
-        return cast(exp.Add(this=truncated, expression=days(week_offset)), "date")
+        return cast(exp.Add(this=date_trunc("WEEK", shifted), expression=days(week_offset)), "date")
     unit = {Grain.WEEK: "WEEK", Grain.MONTH: "MONTH", Grain.QUARTER: "QUARTER", Grain.YEAR: "YEAR"}[grain]
-    return cast(exp.TimestampTrunc(this=local, unit=exp.Var(this=unit)), "date")
+    return cast(date_trunc(unit, local), "date")
+
+
+def date_trunc(unit: str, value: exp.Expr) -> exp.Expr:
+    """`DATE_TRUNC('UNIT', ts)`, spelled the same on DuckDB and Spark: written as is, not transpiled
+    (SQLGlot's DuckDB generator rebuilds a `TimestampTrunc` on every render, a tenth of a small query's compile)."""
+    return exp.Anonymous(this="DATE_TRUNC", expressions=[exp.Literal.string(unit), value])
 
 
 def count_all() -> exp.Expr:
