@@ -83,3 +83,17 @@ def test_at_week_grain_it_falls_back_and_says_so() -> None:
     found = decide(rule, METRIC, [{**r, "period": f"2026-W{i + 1:02d}"} for i, r in enumerate(rows(x))], Grain.WEEK)
     assert "same_weekday needs day grain" in found.note and found.noted is not None and all(found.noted)
     assert [p.period for p in found.fired] == ["2026-W07"]  # the plain window: median 100, MAD 1
+
+
+def test_the_message_names_the_same_weekday_band() -> None:
+    from headway.alerts.message import compose
+
+    incident = {"period": "2026-03-07", "value": 20.0, "expected": 40.0, "low": 35.0, "high": 45.0, "direction": "down"}
+    rule = AlertRule(id="sat", metric="m", baseline="rolling", window=56, same_weekday=True)
+    found = compose(state="firing", incident=incident, rule=rule, metric=METRIC, owner=None, base_url="", ack_url=None)
+    assert "baseline: rolling, same weekday (rule sat), band 35 to 45" in found.text
+    plain = compose(
+        state="firing", incident=incident, rule=rule.model_copy(update={"same_weekday": False}), metric=METRIC,
+        owner=None, base_url="", ack_url=None,
+    )  # fmt: skip
+    assert "baseline: rolling (rule sat), band 35 to 45" in plain.text
