@@ -91,26 +91,31 @@ def spine_select(plan: Plan, dialect: Dialect) -> exp.Select:
     typed = [_typed(n) for n in columns]
     if dialect.literal_rows_as_arrays:
         # one string per column, split by the engine: a daily calendar is a few nodes, not thousands
-        split = [
-            alias(
-                exp.Unnest(
-                    expressions=[
-                        exp.Anonymous(
-                            this="string_split",
-                            expressions=[exp.Literal.string(",".join(values)), exp.Literal.string(",")],
-                        )
-                    ]
-                ),
-                name,
-            )
-            for name, values in columns.items()
-        ]
+        split = [alias(exp.Unnest(expressions=[_split(name, values)]), name) for name, values in columns.items()]
+        if len(split) == 1:  # the period alone: no flags to type
+            return exp.select(*split)
         inner = exp.Subquery(this=exp.select(*split), alias=exp.TableAlias(this=exp.to_identifier("v")))
+        typed[0] = col("period", "v")  # already dates: the list was cast whole
         return exp.select(*typed).from_(inner, copy=False)
     rows = [exp.Tuple(expressions=[exp.Literal.string(v) for v in row]) for row in zip(*columns.values(), strict=True)]
     names_sql = [exp.to_identifier(n, quoted=True) for n in columns]
     values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=names_sql))
     return exp.select(*typed).from_(values, copy=False)
+
+
+def _split(name: str, values: list[str]) -> exp.Expr:
+    """The column's values as a list split from one string; `period` (never empty) cast to dates in one go."""
+    listed: exp.Expr = exp.Anonymous(
+        this="string_split", expressions=[exp.Literal.string(",".join(values)), exp.Literal.string(",")]
+    )
+    if name == "period":
+        listed = exp.Cast(this=listed, to=DATE_LIST.copy())
+    return listed
+
+
+DATE_LIST = exp.DataType(
+    this=exp.DataType.Type.ARRAY, expressions=[exp.DataType(this=exp.DataType.Type.DATE)], nested=True
+)
 
 
 def is_cover(name: str) -> bool:

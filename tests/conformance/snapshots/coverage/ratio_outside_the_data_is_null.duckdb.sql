@@ -2,12 +2,12 @@
 -- grain=day by=- engine=duckdb spec=a9c238ba3ebe5364
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."c0" = 't' AS "c0",
     "v"."c1" = 't' AS "c1"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('f,t,t', ',')) AS "c0",
       UNNEST(STRING_SPLIT('f,t,t', ',')) AS "c1"
   ) AS v

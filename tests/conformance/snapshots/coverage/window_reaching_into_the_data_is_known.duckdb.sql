@@ -2,16 +2,16 @@
 -- grain=day by=- engine=duckdb spec=a9c238ba3ebe5364
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."c0" = 't' AS "c0",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT(
+      UNNEST(CAST(STRING_SPLIT(
         '2024-03-10,2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17',
         ','
-      )) AS "period",
+      ) AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('t,t,t,t,t,t,f,f', ',')) AS "c0",
       UNNEST(STRING_SPLIT(
         '2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17,2024-03-18',

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=4d6de6e8a1f6ddad
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-31,2024-02-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-31,2024-02-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric revenue (metrics/metrics.yml:9) as v0: sum over sales, plain */ AS (
   SELECT
     CAST(CAST("t"."day" AS TIMESTAMP) AS DATE) AS "period",

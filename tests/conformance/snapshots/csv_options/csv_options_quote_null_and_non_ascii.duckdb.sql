@@ -2,11 +2,7 @@
 -- grain=month by=shop engine=duckdb spec=4d6de6e8a1f6ddad
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric sales (metrics/metrics.yml:15) as v0: count over sales, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', CAST("t"."day" AS TIMESTAMP)) AS DATE) AS "period",

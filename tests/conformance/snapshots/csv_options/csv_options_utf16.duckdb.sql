@@ -2,11 +2,7 @@
 -- grain=month by=name engine=duckdb spec=4d6de6e8a1f6ddad
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric people (metrics/metrics.yml:2) as v0: count over people, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', CAST("t"."day" AS TIMESTAMP)) AS DATE) AS "period",

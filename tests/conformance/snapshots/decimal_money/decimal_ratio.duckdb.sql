@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=0f32339ab43d30ab
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',') AS DATE[])) AS "period"
 ), "g0" /* metric fees (metrics/metrics.yml:8) as v0; metric paid (metrics/metrics.yml:2) as v1: over payments, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",

@@ -2,11 +2,7 @@
 -- grain=week by=country engine=duckdb spec=a3d6d4b92078c5b6
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',') AS DATE[])) AS "period"
 ), "l0" /* metric events (metrics/metrics.yml:2) as v0: count over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",

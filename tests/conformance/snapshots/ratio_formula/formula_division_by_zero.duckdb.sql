@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=29821c834b27e810
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04,2024-04-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04,2024-04-05', ',') AS DATE[])) AS "period"
 ), "g0" /* metric cost (metrics/metrics.yml:18) as v0; metric clicks (metrics/metrics.yml:2) as v1: over ads, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",

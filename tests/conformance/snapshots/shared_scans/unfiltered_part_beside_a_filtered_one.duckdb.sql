@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=0f130db60efdb39a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',') AS DATE[])) AS "period"
 ), "g0" /* metric trials (metrics/metrics.yml:21) as v0; metric all_subs (metrics/metrics.yml:27) as v1: over subs, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",

@@ -2,11 +2,7 @@
 -- grain=month by=- engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01', ',') AS DATE[])) AS "period"
 ), "l0_last" /* metric sales_headcount (metrics/metrics.yml:28) as v0: sum over headcount, snapshot_last (snapshot times) */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', CAST("t"."day" AS TIMESTAMP)) AS DATE) AS "period",

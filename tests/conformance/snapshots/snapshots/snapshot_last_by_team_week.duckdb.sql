@@ -2,11 +2,7 @@
 -- grain=week by=team engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-29,2024-02-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-29,2024-02-05', ',') AS DATE[])) AS "period"
 ), "l0_last" /* metric headcount (metrics/metrics.yml:19) as v0: sum over headcount, snapshot_last (snapshot times) */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', CAST("t"."day" AS TIMESTAMP)) AS DATE) AS "period",

@@ -2,11 +2,11 @@
 -- grain=month by=plan engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-02-01,2024-03-01,2024-04-01', ',')) AS "as_of"
   ) AS v
 ), "l0" /* metric mrr (metrics/metrics.yml:9) as v0: sum over subscriptions, snapshot_interval */ AS (

@@ -2,11 +2,7 @@
 -- grain=month by=- engine=duckdb spec=9ba6eb38ad41a3ff
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01,2024-04-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01,2024-04-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric kept_amount (metrics/metrics.yml:7) as v0: sum over payments, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE) AS "period",

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=164e2cf2d4c4da5b
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-03-01,2024-03-02,2024-03-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-03-01,2024-03-02,2024-03-03', ',') AS DATE[])) AS "period"
 ), "l0" /* metric closures (metrics/metrics.yml:15) as v0: count over closures, plain */ AS (
   SELECT
     CAST(CAST("t"."closed_on" AS TIMESTAMP) AS DATE) AS "period",

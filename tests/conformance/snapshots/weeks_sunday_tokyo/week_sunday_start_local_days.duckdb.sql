@@ -2,11 +2,7 @@
 -- grain=week by=- engine=duckdb spec=db8164961be9fa93
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2023-12-31,2024-01-07,2024-01-14', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2023-12-31,2024-01-07,2024-01-14', ',') AS DATE[])) AS "period"
 ), "l0" /* metric points (metrics/metrics.yml:2) as v0: sum over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', TIMEZONE('Asia/Tokyo', CAST("t"."ts" AS TIMESTAMPTZ)) - INTERVAL '6' DAY) + INTERVAL '6' DAY AS DATE) AS "period",

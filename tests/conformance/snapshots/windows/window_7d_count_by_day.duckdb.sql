@@ -2,12 +2,12 @@
 -- grain=day by=- engine=duckdb spec=870ed8002598a015
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-05-08,2024-05-09,2024-05-10', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-05-08,2024-05-09,2024-05-10', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-05-09,2024-05-10,2024-05-11', ',')) AS "period_end",
       UNNEST(STRING_SPLIT('2024-05-02,2024-05-03,2024-05-04', ',')) AS "w0"
   ) AS v

@@ -2,15 +2,15 @@
 -- grain=day by=- engine=duckdb spec=870ed8002598a015
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT(
+      UNNEST(CAST(STRING_SPLIT(
         '2024-05-08,2024-05-09,2024-05-10,2024-05-11,2024-05-12,2024-05-13,2024-05-14,2024-05-15,2024-05-16,2024-05-17',
         ','
-      )) AS "period",
+      ) AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT(
         '2024-05-09,2024-05-10,2024-05-11,2024-05-12,2024-05-13,2024-05-14,2024-05-15,2024-05-16,2024-05-17,2024-05-18',
         ','
