@@ -8,9 +8,10 @@ garbage, so a command run from a shell freezes the CLI's modules (`gc.freeze()`:
 them from then on), pauses the collector while it imports the engine and loads the spec, freezes
 those too, and collects as usual from there on (the query itself, DuckDB, the output).
 
-Only the console script's own run does this (`LazyTyper.__call__` with no arguments). A test
-runner, a server or a script that calls the app keeps its collector untouched: freezing its
-objects would keep its garbage alive.
+Only the console script's own run does this (`LazyTyper.__call__` with no arguments, as the
+`headway` script and `python -m headway` call it). A test runner or a script that calls the app
+with arguments (`app([...])`, `CliRunner`) keeps its collector untouched: freezing its objects
+would keep its garbage alive.
 """
 
 from __future__ import annotations
