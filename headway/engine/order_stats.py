@@ -18,6 +18,7 @@ compute them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from statistics import NormalDist
 from typing import Any
 
@@ -93,7 +94,7 @@ def ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, int] | None:
 OFFSETS = range(-6, 7)  # candidates around the normal approximation (the exact rank is within +2 of it)
 
 
-_KNOWN: dict[tuple[int, float, float], tuple[int, int] | None] = {}  # (n, q, level) -> ranks, once each
+_KNOWN: dict[tuple[float, float], dict[int, tuple[int, int] | None]] = {}  # (q, level) -> n -> ranks
 _KNOWN_MAX = 1 << 16
 
 
@@ -105,16 +106,17 @@ def ranks_many(ns: list[int], q: float, level: float = LEVEL) -> list[tuple[int,
     approximation, and the rare size whose rank is not among them falls back to `ppf`.
     Each size's ranks are kept (the same sizes recur query after query: a warm query looks them up).
     """
-    known = _KNOWN
-    missing = sorted({n for n in ns if (n, q, level) not in known})
+    known = _KNOWN.setdefault((q, level), {})
+    missing = set(ns).difference(known)
     if not missing:
-        return [known[(n, q, level)] for n in ns]
+        return list(map(known.__getitem__, ns))
     import numpy as np
 
-    fresh = dict(zip(missing, _ranks_of_sizes(np.asarray(missing, dtype=np.int64), q, level), strict=True))
-    if len(known) < _KNOWN_MAX:  # never cleared, so a key seen here is there for every thread
-        known.update(((n, q, level), f) for n, f in fresh.items())
-    return [fresh[n] if n in fresh else known[(n, q, level)] for n in ns]
+    sizes = sorted(missing)
+    fresh = dict(zip(sizes, _ranks_of_sizes(np.asarray(sizes, dtype=np.int64), q, level), strict=True))
+    if len(known) < _KNOWN_MAX:  # never cleared, so a size seen here is there for every thread
+        known.update(fresh)
+    return [fresh[n] if n in fresh else known[n] for n in ns]
 
 
 def _ranks_of_sizes(n: Any, q: float, level: float) -> list[tuple[int, int] | None]:
@@ -154,28 +156,33 @@ def _ranks_by_search(n: int, q: float, tail: float) -> tuple[int, int]:
     return low, int(dist.ppf(1 - tail)) + 1
 
 
-def _at(first: Any, values: Any, rank: int) -> float | None:
-    if first is None or values is None or not 0 <= rank - int(first) < len(values):
-        return None
-    return float(values[rank - int(first)])
+def picked_columns(
+    names: list[str], columns: list[Sequence[Any]], q: float, level: float = LEVEL
+) -> tuple[list[str], list[Sequence[Any]]]:
+    """The result's columns with each bound's window (and its compared period's) replaced by the value at
+    its exact rank, `ci_low_value` and `ci_high_value` (None: no interval exists, or the rank fell outside).
 
-
-def _pick(row: dict[str, Any], found: tuple[int, int] | None, prefix: str) -> None:
-    low_from, low = row.pop(prefix + "os_low_from", None), row.pop(prefix + "os_low", None)
-    high_from, high = row.pop(prefix + "os_high_from", None), row.pop(prefix + "os_high", None)
-    if found is None:
-        row[f"{prefix}ci_low_value"] = row[f"{prefix}ci_high_value"] = None
-    else:
-        row[f"{prefix}ci_low_value"] = _at(low_from, low, found[0])
-        row[f"{prefix}ci_high_value"] = _at(high_from, high, found[1])
-
-
-def picked_rows(rows: list[dict[str, Any]], q: float, level: float = LEVEL) -> list[dict[str, Any]]:
-    """Every row's windows (and its compared period's) turned into bounds, in place (the rows are the
-    engine's own, built for this result)."""
+    Column by column, before the rows are built: a day-grain year is 365 rows, and four window
+    columns fewer in each row's dict cost less than picking row by row.
+    """
     for prefix in ("", "compare_"):
-        if rows and f"{prefix}os_low" in rows[0]:
-            found = ranks_many([int(r.get(f"{prefix}n") or 0) for r in rows], q, level)
-            for row, f in zip(rows, found, strict=True):
-                _pick(row, f, prefix)
-    return rows
+        if prefix + "os_low" not in names:
+            continue
+        at = {name: i for i, name in enumerate(names)}
+        found = ranks_many([int(n or 0) for n in columns[at[prefix + "n"]]], q, level)
+        windows = zip(found, *(columns[at[prefix + w]] for w in WINDOWS), strict=True)
+        lows: list[float | None] = []
+        highs: list[float | None] = []
+        for f, low_from, low, high_from, high in windows:  # inline: a call per value costs more than the rest
+            if f is None or low_from is None or high_from is None or low is None or high is None:
+                lows.append(None)
+                highs.append(None)
+                continue
+            i, j = f[0] - int(low_from), f[1] - int(high_from)
+            lows.append(float(low[i]) if 0 <= i < len(low) else None)  # outside the window: no bound, never a wrong one
+            highs.append(float(high[j]) if 0 <= j < len(high) else None)
+        drop = {prefix + w for w in WINDOWS}
+        keep = [i for i, name in enumerate(names) if name not in drop]
+        names = [*(names[i] for i in keep), f"{prefix}ci_low_value", f"{prefix}ci_high_value"]
+        columns = [*(columns[i] for i in keep), lows, highs]
+    return names, columns

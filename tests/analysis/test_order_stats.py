@@ -179,6 +179,23 @@ def test_analysis_reports_order_statistic_intervals(engine: Engine) -> None:
     assert feb["status"] == "no_data"
 
 
+def test_compared_period_gets_its_own_order_statistics(engine: Engine) -> None:
+    """With `--compare previous`, each row also carries the earlier month's bounds, at that month's ranks."""
+    from headway.engine.query import Compare
+
+    result = engine.query(Query("median_ms", Grain.MONTH, stats=True, compare=Compare.PREVIOUS), actor=OWNER)
+    months = by_month()
+    by = {r["period"].month: r for r in result.rows}
+    assert set(by) == {1, 2, 3, 4}
+    for month, row in by.items():
+        assert not any("os_" in k for k in row)
+        now = expected(months[month], 0.5) if months[month] else (None, None)
+        before = expected(months[month - 1], 0.5) if months.get(month - 1) else (None, None)
+        assert (row["ci_low_value"], row["ci_high_value"]) == now
+        assert (row["compare_ci_low_value"], row["compare_ci_high_value"]) == before
+    assert by[4]["compare_n"] == 5 and by[2]["compare_n"] == 61  # March's 5 values, January's 61
+
+
 def test_no_windows_without_stats(engine: Engine) -> None:
     row = engine.query(Query("median_ms", Grain.MONTH), actor=OWNER).rows[0]
     assert "ci_low_value" not in row and "os_low" not in row
