@@ -29,8 +29,13 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
         ctes.append(("dim_keys", _keys(plan, scans, dim_names), "every dimension value seen in range"))
     if dim_names or plan.spine is None:  # without dimensions the frame is the calendar itself
         ctes.append(("frame", _frame(plan, dim_names), "periods x dimension values"))
-    ctes.append(("result", _result(plan, scans, home, dim_names, dialect), f"metric {plan.metric.id} ({plan.origin})"))
-    query = _final(plan, dim_names, home)
+    result = _result(plan, scans, home, dim_names, dialect)
+    if _projects_result(plan):  # the final SELECT would only repeat the result's columns: the result is final
+        query = result
+        query.add_comments([f"metric {plan.metric.id} ({plan.origin})"])
+    else:
+        ctes.append(("result", result, f"metric {plan.metric.id} ({plan.origin})"))
+        query = _final(plan, dim_names, home)
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         query.args["with_"].expressions[-1].add_comments([comment])
@@ -122,7 +127,7 @@ def _value(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
             return safe_divide(_value(plan, home, numerator), _value(plan, home, denominator))
         case FormulaNode(tree, parts):
             tree = replace_all(tree, exp.Column, lambda c: exp.paren(_value(plan, home, parts[c.name]), copy=False))
-            tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+            tree = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression), copy=False)
             return as_double(tree)
     raise AssertionError(node)  # pragma: no cover
 
@@ -148,6 +153,16 @@ def _n(plan: Plan, home: dict[int, str], node: Node) -> exp.Expr:
 def suffixed(name: str, k: int) -> str:
     """The column of the k-th metric of a plan: `value`, `n`… for the first, `value_1`, `n_1`… after it."""
     return name if k == 0 else f"{name}_{k}"
+
+
+def _projects_result(plan: Plan) -> bool:
+    """Whether the final SELECT is the result's own columns in their order: no comparison joined in, no
+    period filtered out, no per-period flag carried (each would be a column the answer does not show)."""
+    if plan.query.compare is not None:
+        return False
+    if plan.spine is None:
+        return True
+    return [c for c in spine.carried(plan) if not spine.is_cover(c)] == ["period"]  # `requested` is always true
 
 
 def _final(plan: Plan, dims: list[str], home: dict[int, str]) -> exp.Select:

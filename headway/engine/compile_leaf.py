@@ -103,7 +103,7 @@ class ScanCompiler:
         if found is None:
             tree = render_time(parsed.tree, leaf.fields, self.plan.timezone, self.dialect)
             tree = replace_all(tree, exp.Column, lambda c: self.field(leaf.fields[field_name(c)]))
-            found = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression))
+            found = replace_all(tree, exp.Div, lambda d: safe_divide(d.this, d.expression), copy=False)
             with _compiled_lock:
                 _compiled[key] = found
         return found.copy()
@@ -138,6 +138,7 @@ class ScanCompiler:
             common = [c for c in own[0] if all(c in conditions for conditions in own[1:])]
             rest = [[c for c in conditions if c not in common] for conditions in own]
             self._split = common, rest
+            return common, rest  # fresh trees: the first caller may have them, later callers get copies
         common, rest = self._split
         return [c.copy() for c in common], [[c.copy() for c in r] for r in rest]
 

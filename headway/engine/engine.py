@@ -320,7 +320,7 @@ class Engine:
         """The files read must be the files planned for: otherwise the answer may mix two versions."""
         for name, before in files.items():
             try:
-                now = source_files(self.workspace, self.workspace.sources[name])
+                now = source_files(self.workspace, self.workspace.sources[name], confine=False)
             except DataError:
                 now = None
             if now is None or now.version != before.version:

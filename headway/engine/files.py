@@ -44,8 +44,11 @@ def source_format(source: Source) -> str:
     return "csv" if source.path.lower().rstrip("*").endswith((".csv", ".csv.gz")) else "parquet"
 
 
-def source_files(ws: Workspace, source: Source) -> SourceFiles:
-    """The regular files a source's path matches now, each stat'ed once: its version hashes path, size and mtime."""
+def source_files(ws: Workspace, source: Source, *, confine: bool = True) -> SourceFiles:
+    """The regular files a source's path matches now, each stat'ed once: its version hashes path, size and mtime.
+
+    `confine=False` skips resolving symlinks, for a second look only: whether the files a query just
+    read (confined when it was planned) are still the same ones."""
     pattern = str(ws.path_of(source.path))
     matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
     files: list[str] = []
@@ -58,7 +61,8 @@ def source_files(ws: Workspace, source: Source) -> SourceFiles:
         if S_ISREG(stat.st_mode):
             files.append(match)
             stats.append(stat)
-    _confine(ws, source, files)
+    if confine:
+        _confine(ws, source, files)
     if not files:
         origin = ws.source_origins.get(source.name)
         where = f" ({origin.file}:{origin.line_of('path')})" if origin else ""

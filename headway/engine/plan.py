@@ -7,6 +7,7 @@ carries the calendar as data, so compiling it for an engine is mechanical.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -312,32 +313,48 @@ def _spine(
             f"{len(requested)} {grain.value} periods requested; the limit is {MAX_PERIODS}",
             "Use a coarser --grain or a shorter --from/--to range.",
         )
-    compare = {start: _compare_start(calendar, start, grain, query.compare) for start in requested}
+    cap = query.end + dt.timedelta(days=1) if query.end is not None else None
+    shapes = tuple((leaf.mode, leaf.window_days, leaf.reset) for leaf in leaves)
+    spans = tuple(_data_span(leaf, bounds) for leaf in leaves)
+    return _periods(calendar, grain, tuple(requested), query.compare, cap, shapes, spans)
+
+
+LeafShape = tuple[Mode, int | None, Grain | None]  # what a period's window and coverage depend on
+
+
+@functools.lru_cache(maxsize=512)  # a pure calendar computation; the same range recurs query after query
+def _periods(
+    calendar: Calendar,
+    grain: Grain,
+    requested: tuple[dt.date, ...],
+    compare_to: Compare | None,
+    cap: dt.date | None,
+    shapes: tuple[LeafShape, ...],
+    spans: tuple[tuple[dt.date, dt.date] | bool, ...],
+) -> tuple[Period, ...]:
+    compare = {start: _compare_start(calendar, start, grain, compare_to) for start in requested}
     starts = sorted(set(requested) | {c for c in compare.values() if c is not None})
     wanted = set(requested)
-    cap = query.end + dt.timedelta(days=1) if query.end is not None else None
-    spans = [_data_span(leaf, bounds) for leaf in leaves]
     periods = []
     for start in starts:
         end = calendar.end(start, grain)
         as_of = min(end, cap) if cap is not None else end
-        windows = tuple(_window_start(calendar, leaf, start, end) for leaf in leaves)
-        covered = tuple(
-            _covers(span, leaf, start, end, window) for span, leaf, window in zip(spans, leaves, windows, strict=True)
-        )
+        windows = tuple(_window_start(calendar, shape, start, end) for shape in shapes)
+        reads = zip(spans, shapes, windows, strict=True)
+        covered = tuple(_covers(span, shape[0], start, end, window) for span, shape, window in reads)
         compared = compare.get(start) if start in wanted else None
         periods.append(Period(start, end, as_of, start in wanted, compared, windows, covered))
     return tuple(periods)
 
 
 def _covers(
-    span: tuple[dt.date, dt.date] | bool, leaf: Leaf, start: dt.date, end: dt.date, window: dt.date | None
+    span: tuple[dt.date, dt.date] | bool, mode: Mode, start: dt.date, end: dt.date, window: dt.date | None
 ) -> bool:
     """Whether the rows a period reads (its own days, or its window's) overlap the source's data."""
     if isinstance(span, bool):
         return span
     first_read = window if window is not None else start
-    if leaf.mode is Mode.CUMULATIVE and window is None:
+    if mode is Mode.CUMULATIVE and window is None:
         return span[0] < end  # a running total since the beginning: known once data has started
     return span[0] < end and span[1] >= first_read
 
@@ -396,9 +413,10 @@ def _compare_start(calendar: Calendar, start: dt.date, grain: Grain, compare: Co
     return None
 
 
-def _window_start(calendar: Calendar, leaf: Leaf, start: dt.date, end: dt.date) -> dt.date | None:
-    if leaf.mode is Mode.WINDOW and leaf.window_days is not None:
-        return end - dt.timedelta(days=leaf.window_days)
-    if leaf.mode is Mode.CUMULATIVE and leaf.reset is not None:
-        return calendar.start(end - dt.timedelta(days=1), leaf.reset)
+def _window_start(calendar: Calendar, shape: LeafShape, start: dt.date, end: dt.date) -> dt.date | None:
+    mode, window_days, reset = shape
+    if mode is Mode.WINDOW and window_days is not None:
+        return end - dt.timedelta(days=window_days)
+    if mode is Mode.CUMULATIVE and reset is not None:
+        return calendar.start(end - dt.timedelta(days=1), reset)
     return None

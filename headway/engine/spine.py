@@ -49,16 +49,20 @@ def _values(plan: Plan, name: str) -> Iterator[bool | dt.date | None]:
 
 def constant(plan: Plan, name: str) -> exp.Expr | None:
     """The literal a spine column always holds, or None when it varies (then it is a column)."""
+    held = _held(plan, name)
+    return _literal(held[0], boolean=_is_flag(name)) if held is not None else None
+
+
+def _held(plan: Plan, name: str) -> tuple[bool | dt.date | None] | None:
+    """(the value,) a spine column holds in every period, or None when it varies."""
     if name == "period":
         return None
     key = ("constant", name)
     if key not in plan.memo:  # asked for each column of each CTE: the periods are scanned once per plan
         values = iter(_values(plan, name))
         first = next(values)
-        plan.memo[key] = None if any(v != first for v in values) else _literal(first, boolean=_is_flag(name))
-    found = plan.memo[key]
-    assert found is None or isinstance(found, exp.Expr)
-    return found.copy() if found is not None else None
+        plan.memo[key] = None if any(v != first for v in values) else (first,)
+    return plan.memo[key]  # type: ignore[return-value]
 
 
 def ref(plan: Plan, name: str, table: str) -> exp.Expr:
@@ -70,7 +74,7 @@ def ref(plan: Plan, name: str, table: str) -> exp.Expr:
 def carried(plan: Plan) -> list[str]:
     """The per-period columns that must travel with each row past the scans: period, and the varying flags."""
     names = ["requested", "compare_period", *(f"c{i}" for i in filled(plan))]
-    return ["period", *(n for n in names if constant(plan, n) is None)]
+    return ["period", *(n for n in names if _held(plan, n) is None)]
 
 
 def spine_select(plan: Plan, dialect: Dialect) -> exp.Select:
@@ -87,26 +91,31 @@ def spine_select(plan: Plan, dialect: Dialect) -> exp.Select:
     typed = [_typed(n) for n in columns]
     if dialect.literal_rows_as_arrays:
         # one string per column, split by the engine: a daily calendar is a few nodes, not thousands
-        split = [
-            alias(
-                exp.Unnest(
-                    expressions=[
-                        exp.Anonymous(
-                            this="string_split",
-                            expressions=[exp.Literal.string(",".join(values)), exp.Literal.string(",")],
-                        )
-                    ]
-                ),
-                name,
-            )
-            for name, values in columns.items()
-        ]
+        split = [alias(exp.Unnest(expressions=[_split(name, values)]), name) for name, values in columns.items()]
+        if len(split) == 1:  # the period alone: no flags to type
+            return exp.select(*split)
         inner = exp.Subquery(this=exp.select(*split), alias=exp.TableAlias(this=exp.to_identifier("v")))
+        typed[0] = col("period", "v")  # already dates: the list was cast whole
         return exp.select(*typed).from_(inner, copy=False)
     rows = [exp.Tuple(expressions=[exp.Literal.string(v) for v in row]) for row in zip(*columns.values(), strict=True)]
     names_sql = [exp.to_identifier(n, quoted=True) for n in columns]
     values = exp.Values(expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=names_sql))
     return exp.select(*typed).from_(values, copy=False)
+
+
+def _split(name: str, values: list[str]) -> exp.Expr:
+    """The column's values as a list split from one string; `period` (never empty) cast to dates in one go."""
+    listed: exp.Expr = exp.Anonymous(
+        this="string_split", expressions=[exp.Literal.string(",".join(values)), exp.Literal.string(",")]
+    )
+    if name == "period":
+        listed = exp.Cast(this=listed, to=DATE_LIST.copy())
+    return listed
+
+
+DATE_LIST = exp.DataType(
+    this=exp.DataType.Type.ARRAY, expressions=[exp.DataType(this=exp.DataType.Type.DATE)], nested=True
+)
 
 
 def is_cover(name: str) -> bool:

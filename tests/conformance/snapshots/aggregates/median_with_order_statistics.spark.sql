@@ -25,25 +25,16 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_orders` AS `t`
   GROUP BY
     CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE)
-), `result` /* metric median_order (metrics/metrics.yml:37) */ AS (
-  SELECT
-    `f`.`period`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`,
-    `l0`.`al0` AS `os_low_from`,
-    SLICE(`l0`.`a0`, `l0`.`al0`, 8) AS `os_low`,
-    `l0`.`ah0` AS `os_high_from`,
-    SLICE(`l0`.`a0`, `l0`.`ah0`, 8) AS `os_high`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric median_order (metrics/metrics.yml:37) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`,
-  `r`.`os_low_from`,
-  `r`.`os_low`,
-  `r`.`os_high_from`,
-  `r`.`os_high`
-FROM `result` AS `r`
+  `f`.`period`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`,
+  `l0`.`al0` AS `os_low_from`,
+  SLICE(`l0`.`a0`, `l0`.`al0`, 8) AS `os_low`,
+  `l0`.`ah0` AS `os_high_from`,
+  SLICE(`l0`.`a0`, `l0`.`ah0`, 8) AS `os_high`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -2,11 +2,7 @@
 -- grain=week by=- engine=duckdb spec=47a915ec6332cc5a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric p90_order (metrics/metrics.yml:43) as v0: percentile over orders, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
@@ -25,25 +21,16 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_orders" AS "t"
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE)
-), "result" /* metric p90_order (metrics/metrics.yml:43) */ AS (
-  SELECT
-    "f"."period",
-    "l0"."v0" AS "value",
-    COALESCE("l0"."n0", 0) AS "n",
-    "l0"."al0" AS "os_low_from",
-    ARRAY_SLICE("l0"."a0", "l0"."al0", "l0"."al0" + 7) AS "os_low",
-    "l0"."ah0" AS "os_high_from",
-    ARRAY_SLICE("l0"."a0", "l0"."ah0", "l0"."ah0" + 7) AS "os_high"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric p90_order (metrics/metrics.yml:43) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n",
-  "r"."os_low_from",
-  "r"."os_low",
-  "r"."os_high_from",
-  "r"."os_high"
-FROM "result" AS "r"
+  "f"."period",
+  "l0"."v0" AS "value",
+  COALESCE("l0"."n0", 0) AS "n",
+  "l0"."al0" AS "os_low_from",
+  ARRAY_SLICE("l0"."a0", "l0"."al0", "l0"."al0" + 7) AS "os_low",
+  "l0"."ah0" AS "os_high_from",
+  ARRAY_SLICE("l0"."a0", "l0"."ah0", "l0"."ah0" + 7) AS "os_high"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

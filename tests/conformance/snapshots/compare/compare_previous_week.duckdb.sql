@@ -2,12 +2,12 @@
 -- grain=week by=- engine=duckdb spec=4eb3eaed1f6f0ea1
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."requested" = 't' AS "requested",
     CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-02-26,2024-03-04,2024-03-11', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-02-26,2024-03-04,2024-03-11', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('f,t,t', ',')) AS "requested",
       UNNEST(STRING_SPLIT(',2024-02-26,2024-03-04', ',')) AS "compare_period"
   ) AS v

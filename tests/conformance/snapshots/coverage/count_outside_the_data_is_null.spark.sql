@@ -21,17 +21,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_tickets` AS `t`
   GROUP BY
     CAST(`t`.`opened_at` AS DATE)
-), `result` /* metric tickets (metrics/metrics.yml:2) */ AS (
-  SELECT
-    `f`.`period`,
-    CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
-    COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric tickets (metrics/metrics.yml:2) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  CASE WHEN `f`.`c0` THEN COALESCE(`l0`.`v0`, 0) END AS `value`,
+  COALESCE(`l0`.`v0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

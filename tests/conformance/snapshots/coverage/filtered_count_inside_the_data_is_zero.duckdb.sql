@@ -2,11 +2,11 @@
 -- grain=day by=- engine=duckdb spec=a9c238ba3ebe5364
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."c0" = 't' AS "c0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06,2024-03-07', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06,2024-03-07', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('f,t,t,t', ',')) AS "c0"
   ) AS v
 ), "l0" /* metric urgent (metrics/metrics.yml:7) as v0: count over tickets, plain */ AS (
@@ -26,17 +26,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."opened_at" AS DATE)
-), "result" /* metric urgent (metrics/metrics.yml:7) */ AS (
-  SELECT
-    "f"."period",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric urgent (metrics/metrics.yml:7) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,12 +2,12 @@
 -- grain=day by=- engine=duckdb spec=a9c238ba3ebe5364
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."c0" = 't' AS "c0",
     "v"."c1" = 't' AS "c1"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-03-04,2024-03-05,2024-03-06', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('f,t,t', ',')) AS "c0",
       UNNEST(STRING_SPLIT('f,t,t', ',')) AS "c1"
   ) AS v
@@ -29,17 +29,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."opened_at" AS DATE)
-), "result" /* metric urgent_share (metrics/metrics.yml:13) */ AS (
-  SELECT
-    "f"."period",
-    CAST(CASE WHEN "f"."c0" THEN COALESCE("g0"."v0", 0) END AS DOUBLE) / NULLIF(CAST(CASE WHEN "f"."c1" THEN COALESCE("g0"."v1", 0) END AS DOUBLE), 0) AS "value",
-    COALESCE("g0"."v1", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "g0"
-    ON "g0"."period" = "f"."period"
 )
+/* metric urgent_share (metrics/metrics.yml:13) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CAST(CASE WHEN "f"."c0" THEN COALESCE("g0"."v0", 0) END AS DOUBLE) / NULLIF(CAST(CASE WHEN "f"."c1" THEN COALESCE("g0"."v1", 0) END AS DOUBLE), 0) AS "value",
+  COALESCE("g0"."v1", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "g0"
+  ON "g0"."period" = "f"."period"

@@ -27,17 +27,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(`t`.`opened_at` AS DATE)
-), `result` /* metric urgent_share (metrics/metrics.yml:13) */ AS (
-  SELECT
-    `f`.`period`,
-    CAST(CASE WHEN `f`.`c0` THEN COALESCE(`g0`.`v0`, 0) END AS DOUBLE) / NULLIF(CAST(CASE WHEN `f`.`c1` THEN COALESCE(`g0`.`v1`, 0) END AS DOUBLE), 0) AS `value`,
-    COALESCE(`g0`.`v1`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `g0`
-    ON `g0`.`period` = `f`.`period`
 )
+/* metric urgent_share (metrics/metrics.yml:13) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  CAST(CASE WHEN `f`.`c0` THEN COALESCE(`g0`.`v0`, 0) END AS DOUBLE) / NULLIF(CAST(CASE WHEN `f`.`c1` THEN COALESCE(`g0`.`v1`, 0) END AS DOUBLE), 0) AS `value`,
+  COALESCE(`g0`.`v1`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `g0`
+  ON `g0`.`period` = `f`.`period`

@@ -2,16 +2,16 @@
 -- grain=day by=- engine=duckdb spec=a9c238ba3ebe5364
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."c0" = 't' AS "c0",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT(
+      UNNEST(CAST(STRING_SPLIT(
         '2024-03-10,2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17',
         ','
-      )) AS "period",
+      ) AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('t,t,t,t,t,t,f,f', ',')) AS "c0",
       UNNEST(STRING_SPLIT(
         '2024-03-11,2024-03-12,2024-03-13,2024-03-14,2024-03-15,2024-03-16,2024-03-17,2024-03-18',
@@ -42,17 +42,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric tickets_7d (metrics/metrics.yml:18) */ AS (
-  SELECT
-    "f"."period",
-    CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric tickets_7d (metrics/metrics.yml:18) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CASE WHEN "f"."c0" THEN COALESCE("l0"."v0", 0) END AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,13 +2,13 @@
 -- grain=month by=- engine=duckdb spec=a9c238ba3ebe5364
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     "v"."requested" = 't' AS "requested",
     CAST(NULLIF("v"."compare_period", '') AS DATE) AS "compare_period",
     "v"."c0" = 't' AS "c0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2023-03-01,2024-03-01', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2023-03-01,2024-03-01', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('f,t', ',')) AS "requested",
       UNNEST(STRING_SPLIT(',2023-03-01', ',')) AS "compare_period",
       UNNEST(STRING_SPLIT('f,t', ',')) AS "c0"

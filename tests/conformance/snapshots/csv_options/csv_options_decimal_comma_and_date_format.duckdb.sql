@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=4d6de6e8a1f6ddad
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-31,2024-02-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-31,2024-02-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric revenue (metrics/metrics.yml:9) as v0: sum over sales, plain */ AS (
   SELECT
     CAST(CAST("t"."day" AS TIMESTAMP) AS DATE) AS "period",
@@ -22,17 +18,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(CAST("t"."day" AS TIMESTAMP) AS DATE)
-), "result" /* metric revenue (metrics/metrics.yml:9) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric revenue (metrics/metrics.yml:9) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -13,17 +13,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_sales` AS `t`
   GROUP BY
     CAST(FROM_UTC_TIMESTAMP(`t`.`at`, 'Europe/Berlin') AS DATE)
-), `result` /* metric sales_by_time (metrics/metrics.yml:22) */ AS (
-  SELECT
-    `f`.`period`,
-    COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric sales_by_time (metrics/metrics.yml:22) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  COALESCE(`l0`.`v0`, 0) AS `value`,
+  COALESCE(`l0`.`v0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=4d6de6e8a1f6ddad
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-05', ',') AS DATE[])) AS "period"
 ), "l0" /* metric units (metrics/metrics.yml:28) as v0: sum over units, plain */ AS (
   SELECT
     CAST(CAST("t"."day" AS TIMESTAMP) AS DATE) AS "period",
@@ -15,17 +11,12 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_units" AS "t"
   GROUP BY
     CAST(CAST("t"."day" AS TIMESTAMP) AS DATE)
-), "result" /* metric units (metrics/metrics.yml:28) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric units (metrics/metrics.yml:28) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

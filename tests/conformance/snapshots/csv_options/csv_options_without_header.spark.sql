@@ -13,17 +13,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_units` AS `t`
   GROUP BY
     CAST(CAST(`t`.`day` AS TIMESTAMP) AS DATE)
-), `result` /* metric units (metrics/metrics.yml:28) */ AS (
-  SELECT
-    `f`.`period`,
-    COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric units (metrics/metrics.yml:28) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  COALESCE(`l0`.`v0`, 0) AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -2,12 +2,12 @@
 -- grain=month by=- engine=duckdb spec=f50b6333af194d45
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-02-01,2024-03-01,2024-04-01', ',')) AS "period_end",
       UNNEST(STRING_SPLIT(',,', ',')) AS "w0"
   ) AS v
@@ -33,17 +33,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric total_users (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric total_users (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

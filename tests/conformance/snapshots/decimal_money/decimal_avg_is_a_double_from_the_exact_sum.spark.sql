@@ -15,17 +15,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_payments` AS `t`
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `result` /* metric average_paid (metrics/metrics.yml:20) */ AS (
-  SELECT
-    `f`.`period`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric average_paid (metrics/metrics.yml:20) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

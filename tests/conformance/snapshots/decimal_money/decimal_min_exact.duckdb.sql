@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=0f32339ab43d30ab
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',') AS DATE[])) AS "period"
 ), "l0" /* metric smallest (metrics/metrics.yml:14) as v0: min over payments, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -15,17 +11,12 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_payments" AS "t"
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric smallest (metrics/metrics.yml:14) */ AS (
-  SELECT
-    "f"."period",
-    "l0"."v0" AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric smallest (metrics/metrics.yml:14) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "l0"."v0" AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

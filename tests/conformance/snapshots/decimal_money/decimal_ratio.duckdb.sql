@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=0f32339ab43d30ab
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',') AS DATE[])) AS "period"
 ), "g0" /* metric fees (metrics/metrics.yml:8) as v0; metric paid (metrics/metrics.yml:2) as v1: over payments, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -17,17 +13,12 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_payments" AS "t"
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric fee_share (metrics/metrics.yml:38) */ AS (
-  SELECT
-    "f"."period",
-    CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
-    COALESCE("g0"."n1", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "g0"
-    ON "g0"."period" = "f"."period"
 )
+/* metric fee_share (metrics/metrics.yml:38) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
+  COALESCE("g0"."n1", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "g0"
+  ON "g0"."period" = "f"."period"

@@ -2,11 +2,7 @@
 -- grain=week by=country,account.plan engine=duckdb spec=a3d6d4b92078c5b6
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',') AS DATE[])) AS "period"
 ), "l0" /* metric events (metrics/metrics.yml:2) as v0: count over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
@@ -43,23 +39,16 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d1"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric events (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    "f"."d1",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
-    AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
-    AND "l0"."d1" IS NOT DISTINCT FROM "f"."d1"
 )
+/* metric events (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."d1",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  "f"."d1",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"
+  AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
+  AND "l0"."d1" IS NOT DISTINCT FROM "f"."d1"

@@ -2,11 +2,7 @@
 -- grain=week by=account.plan engine=duckdb spec=a3d6d4b92078c5b6
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-03-04,2024-03-11,2024-03-18', ',') AS DATE[])) AS "period"
 ), "l0" /* metric seconds_used (metrics/metrics.yml:11) as v0: sum over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
@@ -35,19 +31,13 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric seconds_used (metrics/metrics.yml:11) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
 )
+/* metric seconds_used (metrics/metrics.yml:11) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"

@@ -2,11 +2,7 @@
 -- grain=week by=- engine=duckdb spec=61bd34b74030eb92
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-02-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-02-05', ',') AS DATE[])) AS "period"
 ), "l0" /* metric big_orders (metrics/metrics.yml:15) as v0: count over orders, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
@@ -22,17 +18,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE)
-), "result" /* metric big_orders (metrics/metrics.yml:15) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric big_orders (metrics/metrics.yml:15) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=61bd34b74030eb92
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-02-05,2024-02-06', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-02-05,2024-02-06', ',') AS DATE[])) AS "period"
 ), "l0" /* metric paid_orders (metrics/metrics.yml:2) as v0: count over orders, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -20,17 +16,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric paid_orders (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric paid_orders (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -22,17 +22,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('MONTH', CAST(`t`.`issued_on` AS TIMESTAMP)) AS DATE)
-), `result` /* metric invoiced (metrics/metrics.yml:2) */ AS (
-  SELECT
-    `f`.`period`,
-    COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric invoiced (metrics/metrics.yml:2) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  COALESCE(`l0`.`v0`, 0) AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=29821c834b27e810
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04,2024-04-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04,2024-04-05', ',') AS DATE[])) AS "period"
 ), "l0" /* metric engaging_rows (metrics/metrics.yml:32) as v0: count over ads, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -18,17 +14,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric engaging_rows (metrics/metrics.yml:32) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric engaging_rows (metrics/metrics.yml:32) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -19,21 +19,16 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_ads` AS `t`
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `result` /* metric cpc (metrics/metrics.yml:43) */ AS (
-  SELECT
-    `f`.`period`,
-    CAST(CAST((
-      COALESCE(`g0`.`v0`, 0)
-    ) AS DOUBLE) / NULLIF(CAST((
-      COALESCE(`g0`.`v1`, 0)
-    ) AS DOUBLE), 0) AS DOUBLE) AS `value`,
-    GREATEST(COALESCE(`g0`.`n0`, 0), COALESCE(`g0`.`n1`, 0)) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `g0`
-    ON `g0`.`period` = `f`.`period`
 )
+/* metric cpc (metrics/metrics.yml:43) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  CAST((
+    COALESCE(`g0`.`v0`, 0)
+  ) AS DOUBLE) / NULLIF(CAST((
+    COALESCE(`g0`.`v1`, 0)
+  ) AS DOUBLE), 0) AS `value`,
+  GREATEST(COALESCE(`g0`.`n0`, 0), COALESCE(`g0`.`n1`, 0)) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `g0`
+  ON `g0`.`period` = `f`.`period`

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=29821c834b27e810
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04,2024-04-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04,2024-04-05', ',') AS DATE[])) AS "period"
 ), "g0" /* metric clicks (metrics/metrics.yml:2) as v0; metric impressions (metrics/metrics.yml:10) as v1; metric cost (metrics/metrics.yml:18) as v2: over ads, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -19,25 +15,20 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_ads" AS "t"
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric ctr_points_plus (metrics/metrics.yml:46) */ AS (
-  SELECT
-    "f"."period",
-    CAST(100 * (
-      CAST(CAST(COALESCE("g0"."v0", 0) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS DOUBLE), 0)
-    ) + CAST((
-      COALESCE("g0"."v2", 0)
-    ) AS DOUBLE) / NULLIF(CAST((
-      (
-        COALESCE("g0"."v0", 0)
-      ) - 2
-    ) AS DOUBLE), 0) AS DOUBLE) AS "value",
-    GREATEST(COALESCE("g0"."n1", 0), COALESCE("g0"."n2", 0), COALESCE("g0"."n0", 0)) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "g0"
-    ON "g0"."period" = "f"."period"
 )
+/* metric ctr_points_plus (metrics/metrics.yml:46) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CAST(100 * (
+    CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS DOUBLE), 0)
+  ) + CAST((
+    COALESCE("g0"."v2", 0)
+  ) AS DOUBLE) / NULLIF(CAST((
+    (
+      COALESCE("g0"."v0", 0)
+    ) - 2
+  ) AS DOUBLE), 0) AS DOUBLE) AS "value",
+  GREATEST(COALESCE("g0"."n1", 0), COALESCE("g0"."n2", 0), COALESCE("g0"."n0", 0)) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "g0"
+  ON "g0"."period" = "f"."period"

@@ -21,25 +21,20 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_ads` AS `t`
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `result` /* metric ctr_points_plus (metrics/metrics.yml:46) */ AS (
-  SELECT
-    `f`.`period`,
-    CAST(100 * (
-      CAST(CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS DOUBLE), 0)
-    ) + CAST((
-      COALESCE(`g0`.`v2`, 0)
-    ) AS DOUBLE) / NULLIF(CAST((
-      (
-        COALESCE(`g0`.`v0`, 0)
-      ) - 2
-    ) AS DOUBLE), 0) AS DOUBLE) AS `value`,
-    GREATEST(COALESCE(`g0`.`n1`, 0), COALESCE(`g0`.`n2`, 0), COALESCE(`g0`.`n0`, 0)) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `g0`
-    ON `g0`.`period` = `f`.`period`
 )
+/* metric ctr_points_plus (metrics/metrics.yml:46) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  CAST(100 * (
+    CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS DOUBLE), 0)
+  ) + CAST((
+    COALESCE(`g0`.`v2`, 0)
+  ) AS DOUBLE) / NULLIF(CAST((
+    (
+      COALESCE(`g0`.`v0`, 0)
+    ) - 2
+  ) AS DOUBLE), 0) AS DOUBLE) AS `value`,
+  GREATEST(COALESCE(`g0`.`n1`, 0), COALESCE(`g0`.`n2`, 0), COALESCE(`g0`.`n0`, 0)) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `g0`
+  ON `g0`.`period` = `f`.`period`

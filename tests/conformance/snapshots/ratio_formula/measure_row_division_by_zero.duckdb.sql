@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=29821c834b27e810
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03', ',') AS DATE[])) AS "period"
 ), "l0" /* metric avg_row_cpc (metrics/metrics.yml:26) as v0: avg over ads, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -22,17 +18,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric avg_row_cpc (metrics/metrics.yml:26) */ AS (
-  SELECT
-    "f"."period",
-    "l0"."v0" AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric avg_row_cpc (metrics/metrics.yml:26) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "l0"."v0" AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

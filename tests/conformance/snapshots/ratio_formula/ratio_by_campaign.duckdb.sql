@@ -2,11 +2,7 @@
 -- grain=week by=campaign engine=duckdb spec=29821c834b27e810
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-04-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-04-01', ',') AS DATE[])) AS "period"
 ), "g0" /* metric clicks (metrics/metrics.yml:2) as v0; metric impressions (metrics/metrics.yml:10) as v1: over ads, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
@@ -35,19 +31,13 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric ctr (metrics/metrics.yml:38) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
-    COALESCE("g0"."n1", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "g0"
-    ON "g0"."period" = "f"."period" AND "g0"."d0" IS NOT DISTINCT FROM "f"."d0"
 )
+/* metric ctr (metrics/metrics.yml:38) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
+  COALESCE("g0"."n1", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "g0"
+  ON "g0"."period" = "f"."period" AND "g0"."d0" IS NOT DISTINCT FROM "f"."d0"

@@ -33,19 +33,13 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric ctr (metrics/metrics.yml:38) */ AS (
-  SELECT
-    `f`.`period`,
-    `f`.`d0`,
-    CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
-    COALESCE(`g0`.`n1`, 0) AS `n`
-  FROM `frame` AS `f`
-  LEFT JOIN `g0`
-    ON `g0`.`period` = `f`.`period` AND `g0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
 )
+/* metric ctr (metrics/metrics.yml:38) */
 SELECT
-  `r`.`period`,
-  `r`.`d0`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `f`.`d0`,
+  CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
+  COALESCE(`g0`.`n1`, 0) AS `n`
+FROM `frame` AS `f`
+LEFT JOIN `g0`
+  ON `g0`.`period` = `f`.`period` AND `g0`.`d0` IS NOT DISTINCT FROM `f`.`d0`

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=29821c834b27e810
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-04-01,2024-04-02,2024-04-03,2024-04-04', ',') AS DATE[])) AS "period"
 ), "g0" /* metric clicks (metrics/metrics.yml:2) as v0; metric impressions (metrics/metrics.yml:10) as v1: over ads, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -24,17 +20,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric ctr (metrics/metrics.yml:38) */ AS (
-  SELECT
-    "f"."period",
-    CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
-    COALESCE("g0"."n1", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "g0"
-    ON "g0"."period" = "f"."period"
 )
+/* metric ctr (metrics/metrics.yml:38) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
+  COALESCE("g0"."n1", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "g0"
+  ON "g0"."period" = "f"."period"

@@ -25,17 +25,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `result` /* metric ctr (metrics/metrics.yml:38) */ AS (
-  SELECT
-    `f`.`period`,
-    CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
-    COALESCE(`g0`.`n1`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `g0`
-    ON `g0`.`period` = `f`.`period`
 )
+/* metric ctr (metrics/metrics.yml:38) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
+  COALESCE(`g0`.`n1`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `g0`
+  ON `g0`.`period` = `f`.`period`

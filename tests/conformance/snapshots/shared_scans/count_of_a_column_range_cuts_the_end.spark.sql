@@ -20,17 +20,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `result` /* metric with_plan (metrics/metrics.yml:37) */ AS (
-  SELECT
-    `f`.`period`,
-    COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric with_plan (metrics/metrics.yml:37) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  COALESCE(`l0`.`v0`, 0) AS `value`,
+  COALESCE(`l0`.`v0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=0f130db60efdb39a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',') AS DATE[])) AS "period"
 ), "l0" /* metric with_plan (metrics/metrics.yml:37) as v0: count over subs, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -14,17 +10,12 @@ WITH "spine" /* calendar: every period in range */ AS (
   FROM "hw_subs" AS "t"
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric with_plan (metrics/metrics.yml:37) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric with_plan (metrics/metrics.yml:37) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,11 +2,7 @@
 -- grain=day by=- engine=duckdb spec=0f130db60efdb39a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-02,2024-01-03', ',') AS DATE[])) AS "period"
 ), "g0" /* metric paid_mrr (metrics/metrics.yml:2) as v0; metric paying (metrics/metrics.yml:9) as v1: over subs, plain */ AS (
   SELECT
     CAST("t"."ts" AS DATE) AS "period",
@@ -20,17 +16,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST("t"."ts" AS DATE)
-), "result" /* metric arpa (metrics/metrics.yml:16) */ AS (
-  SELECT
-    "f"."period",
-    CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
-    COALESCE("g0"."v1", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "g0"
-    ON "g0"."period" = "f"."period"
 )
+/* metric arpa (metrics/metrics.yml:16) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  CAST(COALESCE("g0"."v0", 0) AS DOUBLE) / NULLIF(CAST(COALESCE("g0"."v1", 0) AS DOUBLE), 0) AS "value",
+  COALESCE("g0"."v1", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "g0"
+  ON "g0"."period" = "f"."period"

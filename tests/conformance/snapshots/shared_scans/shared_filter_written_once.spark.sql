@@ -20,17 +20,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(`t`.`ts` AS DATE)
-), `result` /* metric arpa (metrics/metrics.yml:16) */ AS (
-  SELECT
-    `f`.`period`,
-    CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
-    COALESCE(`g0`.`v1`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `g0`
-    ON `g0`.`period` = `f`.`period`
 )
+/* metric arpa (metrics/metrics.yml:16) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  CAST(COALESCE(`g0`.`v0`, 0) AS DOUBLE) / NULLIF(CAST(COALESCE(`g0`.`v1`, 0) AS DOUBLE), 0) AS `value`,
+  COALESCE(`g0`.`v1`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `g0`
+  ON `g0`.`period` = `f`.`period`

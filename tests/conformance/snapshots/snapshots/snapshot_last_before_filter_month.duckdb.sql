@@ -2,11 +2,7 @@
 -- grain=month by=- engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01', ',') AS DATE[])) AS "period"
 ), "l0_last" /* metric sales_headcount (metrics/metrics.yml:28) as v0: sum over headcount, snapshot_last (snapshot times) */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', CAST("t"."day" AS TIMESTAMP)) AS DATE) AS "period",
@@ -28,17 +24,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric sales_headcount (metrics/metrics.yml:28) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric sales_headcount (metrics/metrics.yml:28) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,11 +2,7 @@
 -- grain=week by=team engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-29,2024-02-05', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-29,2024-02-05', ',') AS DATE[])) AS "period"
 ), "l0_last" /* metric headcount (metrics/metrics.yml:19) as v0: sum over headcount, snapshot_last (snapshot times) */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', CAST("t"."day" AS TIMESTAMP)) AS DATE) AS "period",
@@ -42,19 +38,13 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric headcount (metrics/metrics.yml:19) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
 )
+/* metric headcount (metrics/metrics.yml:19) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"

@@ -2,11 +2,11 @@
 -- grain=month by=plan engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-02-01,2024-03-01,2024-04-01', ',')) AS "as_of"
   ) AS v
 ), "l0" /* metric mrr (metrics/metrics.yml:9) as v0: sum over subscriptions, snapshot_interval */ AS (
@@ -40,19 +40,13 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric mrr (metrics/metrics.yml:9) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
 )
+/* metric mrr (metrics/metrics.yml:9) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"

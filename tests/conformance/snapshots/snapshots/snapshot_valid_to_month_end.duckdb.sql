@@ -2,11 +2,11 @@
 -- grain=month by=- engine=duckdb spec=a93f60dc9f09e77f
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."as_of", '') AS DATE) AS "as_of"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-02-01,2024-03-01,2024-04-01', ',')) AS "as_of"
   ) AS v
 ), "l0" /* metric active_subs (metrics/metrics.yml:2) as v0: count over subscriptions, snapshot_interval */ AS (
@@ -21,17 +21,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric active_subs (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric active_subs (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

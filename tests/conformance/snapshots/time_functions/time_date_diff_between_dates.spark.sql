@@ -15,11 +15,11 @@ WITH `spine` /* calendar: every period in range */ AS (
           CAST(CAST(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York') AS DATE) AS TIMESTAMP)
         ) - UNIX_MICROS(CAST(`t`.`due` AS TIMESTAMP))
       ) * FLOOR(
-        CAST(CAST(ABS(
+        CAST(ABS(
           UNIX_MICROS(
             CAST(CAST(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York') AS DATE) AS TIMESTAMP)
           ) - UNIX_MICROS(CAST(`t`.`due` AS TIMESTAMP))
-        ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(86400000000.0 AS DOUBLE), 0)
+        ) AS DOUBLE) / NULLIF(CAST(86400000000.0 AS DOUBLE), 0)
       ) AS BIGINT)
     ) AS `v0`,
     COUNT(
@@ -28,11 +28,11 @@ WITH `spine` /* calendar: every period in range */ AS (
           CAST(CAST(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York') AS DATE) AS TIMESTAMP)
         ) - UNIX_MICROS(CAST(`t`.`due` AS TIMESTAMP))
       ) * FLOOR(
-        CAST(CAST(ABS(
+        CAST(ABS(
           UNIX_MICROS(
             CAST(CAST(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York') AS DATE) AS TIMESTAMP)
           ) - UNIX_MICROS(CAST(`t`.`due` AS TIMESTAMP))
-        ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(86400000000.0 AS DOUBLE), 0)
+        ) AS DOUBLE) / NULLIF(CAST(86400000000.0 AS DOUBLE), 0)
       ) AS BIGINT)
     ) AS `n0`
   FROM `hw_pulls` AS `t`
@@ -55,19 +55,13 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric days_past_due (metrics/metrics.yml:130) */ AS (
-  SELECT
-    `f`.`period`,
-    `f`.`d0`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
 )
+/* metric days_past_due (metrics/metrics.yml:130) */
 SELECT
-  `r`.`period`,
-  `r`.`d0`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `f`.`d0`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `frame` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`

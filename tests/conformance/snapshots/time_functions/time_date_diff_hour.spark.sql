@@ -11,12 +11,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     `t`.`id` AS `d0`,
     MAX(
       CAST(SIGN(UNIX_MICROS(`t`.`merged_at`) - UNIX_MICROS(`t`.`opened_at`)) * FLOOR(
-        CAST(CAST(ABS(UNIX_MICROS(`t`.`merged_at`) - UNIX_MICROS(`t`.`opened_at`)) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(3600000000.0 AS DOUBLE), 0)
+        CAST(ABS(UNIX_MICROS(`t`.`merged_at`) - UNIX_MICROS(`t`.`opened_at`)) AS DOUBLE) / NULLIF(CAST(3600000000.0 AS DOUBLE), 0)
       ) AS BIGINT)
     ) AS `v0`,
     COUNT(
       CAST(SIGN(UNIX_MICROS(`t`.`merged_at`) - UNIX_MICROS(`t`.`opened_at`)) * FLOOR(
-        CAST(CAST(ABS(UNIX_MICROS(`t`.`merged_at`) - UNIX_MICROS(`t`.`opened_at`)) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(3600000000.0 AS DOUBLE), 0)
+        CAST(ABS(UNIX_MICROS(`t`.`merged_at`) - UNIX_MICROS(`t`.`opened_at`)) AS DOUBLE) / NULLIF(CAST(3600000000.0 AS DOUBLE), 0)
       ) AS BIGINT)
     ) AS `n0`
   FROM `hw_pulls` AS `t`
@@ -39,19 +39,13 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric lead_hours (metrics/metrics.yml:18) */ AS (
-  SELECT
-    `f`.`period`,
-    `f`.`d0`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
 )
+/* metric lead_hours (metrics/metrics.yml:18) */
 SELECT
-  `r`.`period`,
-  `r`.`d0`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `f`.`d0`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `frame` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`

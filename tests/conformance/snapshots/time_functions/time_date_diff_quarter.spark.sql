@@ -51,7 +51,7 @@ WITH `spine` /* calendar: every period in range */ AS (
           END
         )
       ) * FLOOR(
-        CAST(CAST(ABS(
+        CAST(ABS(
           (
             (
               YEAR(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York')) * 12 + MONTH(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York'))
@@ -91,7 +91,7 @@ WITH `spine` /* calendar: every period in range */ AS (
               ELSE 0
             END
           )
-        ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(3.0 AS DOUBLE), 0)
+        ) AS DOUBLE) / NULLIF(CAST(3.0 AS DOUBLE), 0)
       ) AS BIGINT)
     ) AS `v0`,
     COUNT(
@@ -136,7 +136,7 @@ WITH `spine` /* calendar: every period in range */ AS (
           END
         )
       ) * FLOOR(
-        CAST(CAST(ABS(
+        CAST(ABS(
           (
             (
               YEAR(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York')) * 12 + MONTH(FROM_UTC_TIMESTAMP(`t`.`merged_at`, 'America/New_York'))
@@ -176,7 +176,7 @@ WITH `spine` /* calendar: every period in range */ AS (
               ELSE 0
             END
           )
-        ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(3.0 AS DOUBLE), 0)
+        ) AS DOUBLE) / NULLIF(CAST(3.0 AS DOUBLE), 0)
       ) AS BIGINT)
     ) AS `n0`
   FROM `hw_pulls` AS `t`
@@ -199,19 +199,13 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric lead_quarters (metrics/metrics.yml:50) */ AS (
-  SELECT
-    `f`.`period`,
-    `f`.`d0`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
 )
+/* metric lead_quarters (metrics/metrics.yml:50) */
 SELECT
-  `r`.`period`,
-  `r`.`d0`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `f`.`d0`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `frame` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`

@@ -2,30 +2,26 @@
 -- grain=year by=id engine=duckdb spec=60b23d01cd5fee8a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric opened_month_epoch (metrics/metrics.yml:66) as v0: max over pulls, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('YEAR', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS DATE) AS "period",
     "t"."id" AS "d0",
     MAX(
-      CAST(CAST(EPOCH_US(
+      CAST(EPOCH_US(
         CAST(TIMEZONE(
           'America/New_York',
           CAST(DATE_TRUNC('month', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS TIMESTAMP)
         ) AS TIMESTAMP)
-      ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
+      ) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
     ) AS "v0",
     COUNT(
-      CAST(CAST(EPOCH_US(
+      CAST(EPOCH_US(
         CAST(TIMEZONE(
           'America/New_York',
           CAST(DATE_TRUNC('month', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS TIMESTAMP)
         ) AS TIMESTAMP)
-      ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
+      ) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
     ) AS "n0"
   FROM "hw_pulls" AS "t"
   GROUP BY
@@ -47,19 +43,13 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric opened_month_epoch (metrics/metrics.yml:66) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    "l0"."v0" AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
 )
+/* metric opened_month_epoch (metrics/metrics.yml:66) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  "l0"."v0" AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"

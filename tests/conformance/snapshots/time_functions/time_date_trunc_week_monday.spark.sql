@@ -10,20 +10,20 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('YEAR', FROM_UTC_TIMESTAMP(`t`.`opened_at`, 'America/New_York')) AS DATE) AS `period`,
     `t`.`id` AS `d0`,
     MAX(
-      CAST(CAST(UNIX_MICROS(
+      CAST(UNIX_MICROS(
         TO_UTC_TIMESTAMP(
           CAST(DATE_TRUNC('week', FROM_UTC_TIMESTAMP(`t`.`opened_at`, 'America/New_York')) AS TIMESTAMP),
           'America/New_York'
         )
-      ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
+      ) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
     ) AS `v0`,
     COUNT(
-      CAST(CAST(UNIX_MICROS(
+      CAST(UNIX_MICROS(
         TO_UTC_TIMESTAMP(
           CAST(DATE_TRUNC('week', FROM_UTC_TIMESTAMP(`t`.`opened_at`, 'America/New_York')) AS TIMESTAMP),
           'America/New_York'
         )
-      ) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
+      ) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
     ) AS `n0`
   FROM `hw_pulls` AS `t`
   GROUP BY
@@ -45,19 +45,13 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric opened_week_epoch (metrics/metrics.yml:186) */ AS (
-  SELECT
-    `f`.`period`,
-    `f`.`d0`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
 )
+/* metric opened_week_epoch (metrics/metrics.yml:186) */
 SELECT
-  `r`.`period`,
-  `r`.`d0`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `f`.`d0`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `frame` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`

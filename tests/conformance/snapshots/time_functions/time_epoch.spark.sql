@@ -10,10 +10,10 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('YEAR', FROM_UTC_TIMESTAMP(`t`.`opened_at`, 'America/New_York')) AS DATE) AS `period`,
     `t`.`id` AS `d0`,
     MAX(
-      CAST(CAST(UNIX_MICROS(`t`.`opened_at`) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
+      CAST(UNIX_MICROS(`t`.`opened_at`) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
     ) AS `v0`,
     COUNT(
-      CAST(CAST(UNIX_MICROS(`t`.`opened_at`) AS DOUBLE) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
+      CAST(UNIX_MICROS(`t`.`opened_at`) AS DOUBLE) / NULLIF(CAST(1000000.0 AS DOUBLE), 0)
     ) AS `n0`
   FROM `hw_pulls` AS `t`
   GROUP BY
@@ -35,19 +35,13 @@ WITH `spine` /* calendar: every period in range */ AS (
     `k`.`d0`
   FROM `spine` AS `s`
   CROSS JOIN `dim_keys` AS `k`
-), `result` /* metric opened_epoch (metrics/metrics.yml:58) */ AS (
-  SELECT
-    `f`.`period`,
-    `f`.`d0`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `frame` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`
 )
+/* metric opened_epoch (metrics/metrics.yml:58) */
 SELECT
-  `r`.`period`,
-  `r`.`d0`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `f`.`d0`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `frame` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period` AND `l0`.`d0` IS NOT DISTINCT FROM `f`.`d0`

@@ -2,11 +2,7 @@
 -- grain=year by=id engine=duckdb spec=60b23d01cd5fee8a
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric pulls (metrics/metrics.yml:218) as v0: count over pulls, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('YEAR', TIMEZONE('America/New_York', CAST("t"."opened_at" AS TIMESTAMPTZ))) AS DATE) AS "period",
@@ -36,19 +32,13 @@ WITH "spine" /* calendar: every period in range */ AS (
     "k"."d0"
   FROM "spine" AS "s"
   CROSS JOIN "dim_keys" AS "k"
-), "result" /* metric pulls (metrics/metrics.yml:218) */ AS (
-  SELECT
-    "f"."period",
-    "f"."d0",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "frame" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"
 )
+/* metric pulls (metrics/metrics.yml:218) */
 SELECT
-  "r"."period",
-  "r"."d0",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "f"."d0",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "frame" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period" AND "l0"."d0" IS NOT DISTINCT FROM "f"."d0"

@@ -2,11 +2,7 @@
 -- grain=month by=- engine=duckdb spec=9ba6eb38ad41a3ff
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01,2024-04-01', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-02-01,2024-03-01,2024-04-01', ',') AS DATE[])) AS "period"
 ), "l0" /* metric kept_amount (metrics/metrics.yml:7) as v0: sum over payments, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('MONTH', TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE) AS "period",
@@ -19,17 +15,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('MONTH', TIMEZONE('Asia/Kolkata', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE)
-), "result" /* metric kept_amount (metrics/metrics.yml:7) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric kept_amount (metrics/metrics.yml:7) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -13,17 +13,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_payments` AS `t`
   GROUP BY
     CAST(DATE_TRUNC('QUARTER', FROM_UTC_TIMESTAMP(`t`.`ts`, 'Asia/Kolkata')) AS DATE)
-), `result` /* metric payments (metrics/metrics.yml:2) */ AS (
-  SELECT
-    `f`.`period`,
-    COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric payments (metrics/metrics.yml:2) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  COALESCE(`l0`.`v0`, 0) AS `value`,
+  COALESCE(`l0`.`v0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -14,17 +14,12 @@ WITH `spine` /* calendar: every period in range */ AS (
   FROM `hw_closures` AS `t`
   GROUP BY
     CAST(CAST(`t`.`closed_on` AS TIMESTAMP) AS DATE)
-), `result` /* metric closures (metrics/metrics.yml:15) */ AS (
-  SELECT
-    `f`.`period`,
-    COALESCE(`l0`.`v0`, 0) AS `value`,
-    COALESCE(`l0`.`v0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric closures (metrics/metrics.yml:15) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  COALESCE(`l0`.`v0`, 0) AS `value`,
+  COALESCE(`l0`.`v0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`

@@ -2,11 +2,7 @@
 -- grain=week by=- engine=duckdb spec=164e2cf2d4c4da5b
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-02-26,2024-03-04,2024-03-11', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-02-26,2024-03-04,2024-03-11', ',') AS DATE[])) AS "period"
 ), "l0" /* metric events (metrics/metrics.yml:2) as v0: count over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', TIMEZONE('America/New_York', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE) AS "period",
@@ -27,17 +23,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', TIMEZONE('America/New_York', CAST("t"."ts" AS TIMESTAMPTZ))) AS DATE)
-), "result" /* metric events (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric events (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

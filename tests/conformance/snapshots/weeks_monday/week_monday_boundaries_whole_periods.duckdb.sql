@@ -2,11 +2,7 @@
 -- grain=week by=- engine=duckdb spec=4fdac9e80869079b
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period"
-  FROM (
-    SELECT
-      UNNEST(STRING_SPLIT('2024-01-01,2024-01-08', ',')) AS "period"
-  ) AS v
+    UNNEST(CAST(STRING_SPLIT('2024-01-01,2024-01-08', ',') AS DATE[])) AS "period"
 ), "l0" /* metric events (metrics/metrics.yml:2) as v0: count over events, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
@@ -21,17 +17,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE)
-), "result" /* metric events (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric events (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,12 +2,12 @@
 -- grain=week by=- engine=duckdb spec=870ed8002598a015
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-04-29,2024-05-06', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-04-29,2024-05-06', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-05-06,2024-05-13', ',')) AS "period_end",
       UNNEST(STRING_SPLIT('2024-04-08,2024-04-15', ',')) AS "w0"
   ) AS v
@@ -32,17 +32,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric active_users_28d (metrics/metrics.yml:8) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric active_users_28d (metrics/metrics.yml:8) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

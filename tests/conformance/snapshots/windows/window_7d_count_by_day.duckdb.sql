@@ -2,12 +2,12 @@
 -- grain=day by=- engine=duckdb spec=870ed8002598a015
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT('2024-05-08,2024-05-09,2024-05-10', ',')) AS "period",
+      UNNEST(CAST(STRING_SPLIT('2024-05-08,2024-05-09,2024-05-10', ',') AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT('2024-05-09,2024-05-10,2024-05-11', ',')) AS "period_end",
       UNNEST(STRING_SPLIT('2024-05-02,2024-05-03,2024-05-04', ',')) AS "w0"
   ) AS v
@@ -38,17 +38,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric events_7d (metrics/metrics.yml:2) */ AS (
-  SELECT
-    "f"."period",
-    COALESCE("l0"."v0", 0) AS "value",
-    COALESCE("l0"."v0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric events_7d (metrics/metrics.yml:2) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  COALESCE("l0"."v0", 0) AS "value",
+  COALESCE("l0"."v0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

@@ -2,15 +2,15 @@
 -- grain=day by=- engine=duckdb spec=870ed8002598a015
 WITH "spine" /* calendar: every period in range */ AS (
   SELECT
-    CAST(NULLIF("v"."period", '') AS DATE) AS "period",
+    "v"."period",
     CAST(NULLIF("v"."period_end", '') AS DATE) AS "period_end",
     CAST(NULLIF("v"."w0", '') AS DATE) AS "w0"
   FROM (
     SELECT
-      UNNEST(STRING_SPLIT(
+      UNNEST(CAST(STRING_SPLIT(
         '2024-05-08,2024-05-09,2024-05-10,2024-05-11,2024-05-12,2024-05-13,2024-05-14,2024-05-15,2024-05-16,2024-05-17',
         ','
-      )) AS "period",
+      ) AS DATE[])) AS "period",
       UNNEST(STRING_SPLIT(
         '2024-05-09,2024-05-10,2024-05-11,2024-05-12,2024-05-13,2024-05-14,2024-05-15,2024-05-16,2024-05-17,2024-05-18',
         ','
@@ -46,17 +46,12 @@ WITH "spine" /* calendar: every period in range */ AS (
     )
   GROUP BY
     "s"."period"
-), "result" /* metric median_seconds_7d (metrics/metrics.yml:15) */ AS (
-  SELECT
-    "f"."period",
-    "l0"."v0" AS "value",
-    COALESCE("l0"."n0", 0) AS "n"
-  FROM "spine" AS "f"
-  LEFT JOIN "l0"
-    ON "l0"."period" = "f"."period"
 )
+/* metric median_seconds_7d (metrics/metrics.yml:15) */
 SELECT
-  "r"."period",
-  "r"."value",
-  "r"."n"
-FROM "result" AS "r"
+  "f"."period",
+  "l0"."v0" AS "value",
+  COALESCE("l0"."n0", 0) AS "n"
+FROM "spine" AS "f"
+LEFT JOIN "l0"
+  ON "l0"."period" = "f"."period"

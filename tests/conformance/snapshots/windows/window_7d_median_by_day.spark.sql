@@ -42,17 +42,12 @@ WITH `spine` /* calendar: every period in range */ AS (
     )
   GROUP BY
     `s`.`period`
-), `result` /* metric median_seconds_7d (metrics/metrics.yml:15) */ AS (
-  SELECT
-    `f`.`period`,
-    `l0`.`v0` AS `value`,
-    COALESCE(`l0`.`n0`, 0) AS `n`
-  FROM `spine` AS `f`
-  LEFT JOIN `l0`
-    ON `l0`.`period` = `f`.`period`
 )
+/* metric median_seconds_7d (metrics/metrics.yml:15) */
 SELECT
-  `r`.`period`,
-  `r`.`value`,
-  `r`.`n`
-FROM `result` AS `r`
+  `f`.`period`,
+  `l0`.`v0` AS `value`,
+  COALESCE(`l0`.`n0`, 0) AS `n`
+FROM `spine` AS `f`
+LEFT JOIN `l0`
+  ON `l0`.`period` = `f`.`period`
