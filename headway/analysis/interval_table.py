@@ -5,8 +5,8 @@ cost microseconds per call: at day grain that was half the cost of `--ci`. Here 
 sorted into the method that fits each (and the reason when none does), each method's columns go
 through its `intervals.*_bounds` once, and the bounds come back in row order. The closed forms
 are the ones the single-statistic functions of `intervals.py` use, so the numbers are the same.
-Means and ratios are read column by column (`_table`) and their reasons picked with masks: at day
-grain a Python step per row cost as much as the engine's extra SQL (bench/ci_cost.py).
+Means and ratios are read column by column (`_table`) and their reasons picked with masks: row by
+row, a day-grain year of a ratio's intervals took ~4.5 ms, more than the statistics' SQL.
 """
 
 from __future__ import annotations
