@@ -11,6 +11,11 @@ The static rules are swept over their width and centre (`alerts_static.py`): eac
 set against the static band with the fewest false alerts at its recall, and against the static
 band with the highest recall at its false-alert rate, on the same series. Where no static band
 reaches a rule's recall, the report says so and gives the static ceiling.
+
+Each dynamic rule is also swept over its own sensitivity (`alerts_curves.py`: k, or the interval's
+level) and compared with the static band at equal recall, curve against curve: the goal's verdict
+is read at the highest recall any static band reaches. `weekday` is the rolling rule with
+`same_weekday: true` (the window keeps only the same weekday's points).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import alerts_curves
 import alerts_static
 import numpy as np
 
@@ -31,9 +37,7 @@ DAYS = 730
 WARMUP = 90
 SERIES = int(os.environ.get("BENCH_ALERT_SERIES", "500"))
 SMOOTHING_SERIES = int(os.environ.get("BENCH_SMOOTHING_SERIES", "20"))
-SWEEP_SERIES = int(os.environ.get("BENCH_ALERT_SWEEP_SERIES", "100"))  # each rule at several sensitivities
-SENSITIVITY = {"rolling": (2.0, 3.0, 4.0, 6.0, 8.0), "seasonal": (2.0, 3.0, 4.0, 6.0, 8.0)}  # k
-SMOOTHING_LEVELS = (0.99, 0.999, 0.9999)
+RECOMMENDED = "seasonal"  # what README recommends for daily series with a weekly cycle
 METRIC = Metric.model_validate({"id": "m", "kind": "kpi", "source": "s", "measure": {"agg": "sum", "expr": "x"}})
 PERIODS = [f"d{i:04d}" for i in range(DAYS)]  # sortable stand-ins for dates; only order matters here
 
@@ -74,7 +78,7 @@ def score(fired: list[int], anomalies: list[Anomaly]) -> tuple[int, int, int]:
     return caught, true, len(fired) - true
 
 
-def run(rule: AlertRule, data: list[tuple[np.ndarray, list[Anomaly]]]) -> dict[str, Any]:
+def run(rule: AlertRule, data: list[tuple[np.ndarray, list[Anomaly]]], method: str | None = None) -> dict[str, Any]:
     caught = true = false = total = 0
     started = time.perf_counter()
     for x, anomalies in data:
@@ -86,7 +90,7 @@ def run(rule: AlertRule, data: list[tuple[np.ndarray, list[Anomaly]]]) -> dict[s
     seconds = time.perf_counter() - started
     years = len(data) * (DAYS - WARMUP) / 365
     return {
-        "method": rule.baseline.value if rule.baseline.value != "static" else f"static (c={rule.k:.2f})",
+        "method": method or rule.baseline.value,
         "series": len(data),
         "precision": true / (true + false) if true + false else 0.0,
         "recall": caught / total,
@@ -102,44 +106,67 @@ def static_fired(x: np.ndarray, low: float | None, high: float | None) -> list[i
     return [int(p.period[1:]) for p in decide(rule, METRIC, rows, Grain.DAY).fired if int(p.period[1:]) >= WARMUP]
 
 
-def curves(data: list[tuple[np.ndarray, list[Anomaly]]]) -> dict[str, list[dict[str, Any]]]:
-    """Each dynamic rule at several sensitivities, on the first SWEEP_SERIES series (smoothing: its own few)."""
-    first = data[:SWEEP_SERIES]
-    out: dict[str, list[dict[str, Any]]] = {}
-    for baseline, ks in SENSITIVITY.items():
-        rules = [AlertRule(id="c", metric="m", baseline=baseline, window=28, k=k, watch="both") for k in ks]
-        out[baseline] = [{**run(rule, first), "setting": f"k={rule.k:g}"} for rule in rules]
-    smoothing = data[: min(SMOOTHING_SERIES, SWEEP_SERIES)]
-    rules = [AlertRule(id="c", metric="m", baseline="smoothing", level=lv, watch="both") for lv in SMOOTHING_LEVELS]
-    out["smoothing"] = [{**run(rule, smoothing), "setting": f"level={rule.level:g}"} for rule in rules]
+def curves(data: list[tuple[np.ndarray, list[Anomaly]]], rules: dict[str, AlertRule]) -> dict[str, Any]:
+    """Each dynamic rule over its whole sensitivity range (`alerts_curves`): on every series, smoothing on
+    its first SMOOTHING_SERIES."""
+    out = {}
+    for method, rule in rules.items():
+        series = data[:SMOOTHING_SERIES] if method == "smoothing" else data
+        out[method] = alerts_curves.curve(method, rule, METRIC, series, WARMUP)
     return out
+
+
+def decided(rule: AlertRule, x: np.ndarray) -> list[int]:
+    """Where the real rule (`decide`) starts alerts after the warm-up, for the curves' agreement check."""
+    rows = [{"period": p, "value": float(v), "n": 100} for p, v in zip(PERIODS, x, strict=True)]
+    return [int(p.period[1:]) for p in decide(rule, METRIC, rows, Grain.DAY).fired if int(p.period[1:]) >= WARMUP]
 
 
 def main() -> dict[str, Any]:
     rng = np.random.default_rng(42)
     data = [make_series(rng) for _ in range(SERIES)]
-    results = [
-        run(AlertRule(id="r", metric="m", baseline="rolling", window=28, k=4, watch="both"), data),
-        run(AlertRule(id="s", metric="m", baseline="seasonal", window=28, k=4, watch="both"), data),
-        run(AlertRule(id="h", metric="m", baseline="smoothing", level=0.999, watch="both"), data[:SMOOTHING_SERIES]),
-    ]
+    rules = {
+        "rolling": AlertRule(id="r", metric="m", baseline="rolling", window=28, k=4, watch="both"),
+        "seasonal": AlertRule(id="s", metric="m", baseline="seasonal", window=28, k=4, watch="both"),
+        "smoothing": AlertRule(id="h", metric="m", baseline="smoothing", level=0.999, watch="both"),
+        "weekday": AlertRule(id="w", metric="m", baseline="rolling", window=56, k=4, same_weekday=True, watch="both"),
+    }
+    results = [run(rule, data[:SMOOTHING_SERIES] if m == "smoothing" else data, m) for m, rule in rules.items()]
     alerts_static.check_fast_path(data, WARMUP, static_fired)
+    alerts_curves.check_fast_path(rules, METRIC, data, WARMUP, decided)
     started = time.perf_counter()
     swept = alerts_static.sweep(data, WARMUP)
     sweep_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    swept_methods = curves(data, rules)
+    curve_seconds = time.perf_counter() - started
+    alerts_curves.check_defaults(swept_methods, rules, results)
     print(f"\nalert quality: {SERIES} synthetic daily series x 2 years, 6 injected anomalies each")
-    print(f"(smoothing on the first {SMOOTHING_SERIES}: four Holt-Winters fits per series)")
+    print(f"(smoothing on the first {SMOOTHING_SERIES}: four Holt-Winters fits per series; weekday: rolling with "
+          "same_weekday: true and window: 56; every rule at k=4 or level=0.999)")  # fmt: skip
     keys = list(results[0])
     print("  ".join(k.ljust(22) for k in keys))
     for r in results:
         print("  ".join((f"{v:.3f}" if isinstance(v, float) else str(v)).ljust(22) for v in r.values()))
-    comparison = alerts_static.compare(swept, results, curves(data))
+    points = {m: alerts_curves.as_points(c) for m, c in swept_methods.items()}
+    comparison = alerts_static.compare(swept, results, points)
     alerts_static.report(comparison)
+    equal = alerts_curves.compare_curves(swept, swept_methods, {r["method"]: r["recall"] for r in results})
+    alerts_curves.report(equal)
+    alerts_curves.verdicts(equal, RECOMMENDED)
     per_metric = results[2]["seconds"] / max(SMOOTHING_SERIES, 1)
     print(f"time to evaluate {SERIES} metrics x 2 years daily: rolling {results[0]['seconds']:.1f} s, "
-          f"seasonal {results[1]['seconds']:.1f} s (goal < 30 s); smoothing {per_metric:.2f} s per metric; "
-          f"{len(alerts_static.GRID) ** 2} static bands {sweep_seconds:.1f} s")  # fmt: skip
-    return {"methods": results, "against_static": comparison, "static_sweep_seconds": sweep_seconds}
+          f"seasonal {results[1]['seconds']:.1f} s, rolling same_weekday {results[3]['seconds']:.1f} s (goal < 30 s); "
+          f"smoothing {per_metric:.2f} s per metric; "
+          f"{len(alerts_static.GRID) ** 2} static bands {sweep_seconds:.1f} s; "
+          f"{len(alerts_curves.KS)} settings per rule {curve_seconds:.1f} s")  # fmt: skip
+    return {
+        "methods": results,
+        "against_static": comparison,
+        "at_equal_recall": equal,
+        "static_sweep_seconds": sweep_seconds,
+        "curve_seconds": curve_seconds,
+    }
 
 
 if __name__ == "__main__":

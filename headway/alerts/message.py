@@ -59,8 +59,8 @@ def compose(
         f"{metric.label} ({metric.id}) was {_fmt(value)}{' ' + metric.unit if metric.unit else ''} "
         f"in the period {incident['period']}, expected {_fmt(expected)}",
         f"change: {_fmt(change)}" + (f" ({rel:+.1%})" if rel is not None else ""),
-        f"baseline: {rule.baseline.value} (rule {rule.id}), band {_fmt(incident.get('low'))} to "
-        f"{_fmt(incident.get('high'))}",
+        f"baseline: {rule.baseline.value}{', same weekday' if rule.same_weekday else ''} (rule {rule.id}), "
+        f"band {_fmt(incident.get('low'))} to {_fmt(incident.get('high'))}",
         f"chart: {chart}",
         f"owner: {owner or 'none declared'}",
         f"counter-metrics to check: {', '.join(metric.counter_metrics) or 'none declared'}",

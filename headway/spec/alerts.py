@@ -23,6 +23,7 @@ from headway.spec.yamlpos import Located, load_yaml
 
 FOLDER = "alerts"
 _SPAN = re.compile(r"^(\d+)([mhd])$")
+SAME_WEEKDAY_MIN_WINDOW = 35  # five of each weekday, the fewest points a rolling band is computed from
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -95,6 +96,7 @@ class AlertRule(Model):
     baseline: Baseline = Baseline.ROLLING
     window: Annotated[int, Field(ge=3, le=1000)] = 28
     k: Annotated[float, Field(gt=0, le=100)] = 3.0
+    same_weekday: bool = False  # rolling at day grain: the window keeps only the same weekday's points
     level: Annotated[float, Field(gt=0.5, lt=1)] = 0.99
     low: float | None = None
     high: float | None = None
@@ -286,6 +288,7 @@ def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
                         "Add `low:` and/or `high:`, or give the metric a target with a tolerance.",
                     )
                 )
+        issues.extend(_same_weekday(rule, origin))
         low, high = (rule.bounds.min, rule.bounds.max) if rule.bounds else (None, None)
         if low is not None and high is not None and low >= high:
             issues.append(origin.issue(("bounds",), "bounds.min must be below bounds.max"))
@@ -311,6 +314,20 @@ def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
                 origin.issue(("url",), f"a {chan.type.value} channel needs a URL", "Add `url_env: SLACK_URL`.")
             )
     return issues
+
+
+def _same_weekday(rule: AlertRule, origin: Origin) -> list[Issue]:
+    """`same_weekday` belongs to `rolling`, and its window must hold five of each weekday (the band's minimum)."""
+    if not rule.same_weekday:
+        return []
+    if rule.baseline is not Baseline.ROLLING:
+        hint = "Remove it: `seasonal` already compares each weekday with its own past."
+        return [origin.issue(("same_weekday",), f"same_weekday applies to baseline rolling, not {rule.baseline}", hint)]
+    if rule.window < SAME_WEEKDAY_MIN_WINDOW:
+        hint = "Write `window: 56` (the last eight weeks of each weekday)."
+        message = f"same_weekday needs a window of at least {SAME_WEEKDAY_MIN_WINDOW} days (got {rule.window})"
+        return [origin.issue(("window",), message, hint)]
+    return []
 
 
 def load_alerts(ws: Workspace) -> AlertSpec:

@@ -48,9 +48,24 @@ def _robust_sigma(windows: np.ndarray, centre: np.ndarray) -> np.ndarray:
     return MAD_SCALE * _nanmedian(np.abs(windows - centre[:, None]))
 
 
-def rolling(x: np.ndarray, window: int = 28, k: float = 3.0) -> Bands:
-    """Median of the trailing window ± k robust sigmas (MAD)."""
-    windows = _trailing(x, window)
+def _same_phase(x: np.ndarray, window: int, step: int) -> np.ndarray:
+    """Row t holds x[t-step], x[t-2·step], ... back to t-window: the same weekday's points when step is 7."""
+    n, depth = len(x), window // step
+    rows = np.full((n, depth), np.nan)
+    for j in range(1, depth + 1):
+        if step * j < n:
+            rows[step * j :, j - 1] = x[: n - step * j]
+    return rows
+
+
+def rolling(x: np.ndarray, window: int = 28, k: float = 3.0, step: int = 1) -> Bands:
+    """Median of the trailing window ± k robust sigmas (MAD).
+
+    With step 7 on daily data (`same_weekday: true`) the window keeps only the points 7, 14, ...
+    days back, so a weekly cycle neither drags weekends toward the weekday median nor widens
+    the band: a median of mixed weekdays calls every low weekend an anomaly.
+    """
+    windows = _trailing(x, window) if step == 1 else _same_phase(x, window, step)
     centre = _nanmedian(windows)
     sigma = _robust_sigma(windows, centre)
     return Bands(centre, centre - k * sigma, centre + k * sigma)

@@ -19,6 +19,7 @@ from headway.spec.alerts import AlertRule, Baseline, Watch
 from headway.spec.models import Agg, Direction, Grain, Metric
 
 SEASON = {Grain.DAY: 7, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4}  # weekly, then yearly
+WEEK_DAYS = 7  # same_weekday: the rolling window's step at day grain
 SHARE_UNITS = {"share", "ratio", "rate", "percent_of_1"}
 
 
@@ -98,7 +99,11 @@ def bands_for(rule: AlertRule, metric: Metric, values: np.ndarray, grain: Grain)
                 low, high = metric.target.value - metric.target.tolerance, metric.target.value + metric.target.tolerance
             return baselines.static(len(values), low, high)
         case Baseline.ROLLING:
-            return baselines.rolling(values, rule.window, rule.k)
+            if rule.same_weekday and grain is not Grain.DAY:
+                found = baselines.rolling(values, rule.window, rule.k)
+                note = f"same_weekday needs day grain; {grain.value} uses the whole trailing window"
+                return baselines.Bands(found.expected, found.low, found.high, note, np.ones(len(values), dtype=bool))
+            return baselines.rolling(values, rule.window, rule.k, WEEK_DAYS if rule.same_weekday else 1)
         case Baseline.SEASONAL:
             if season is None:
                 found = baselines.rolling(values, rule.window, rule.k)
