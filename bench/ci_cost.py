@@ -4,6 +4,8 @@ CPU seconds of the whole process (DuckDB's threads included), median of 21 uncac
 warm-up, for one metric of each kind on a demo workspace: an average (t), a ratio (delta / Wilson)
 and a median (order statistics: the engine sorts each period's values). Goal: at most 1.2x.
 The two queries alternate run by run, so other work on the machine weighs on both alike.
+The warm-up also works out the median's binomial ranks for each period's size, which a process
+keeps (`order_stats.ranks_many`); a size seen for the first time costs ~0.5 ms more.
 
     python bench/ci_cost.py DEMO_DIR
 """

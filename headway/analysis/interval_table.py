@@ -5,6 +5,8 @@ cost microseconds per call: at day grain that was half the cost of `--ci`. Here 
 sorted into the method that fits each (and the reason when none does), each method's columns go
 through its `intervals.*_bounds` once, and the bounds come back in row order. The closed forms
 are the ones the single-statistic functions of `intervals.py` use, so the numbers are the same.
+Means and ratios are read column by column (`_table`) and their reasons picked with masks: row by
+row, a day-grain year of a ratio's intervals took ~4.5 ms, more than the statistics' SQL.
 """
 
 from __future__ import annotations
@@ -82,9 +84,11 @@ def _none(method: str, reason: Reason) -> Found:
 def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> Columns:
     """Each row's interval for this metric's value (before `min_sample`), as columns."""
     agg = metric.measure.agg if metric.measure else None
-    if metric.ratio is None and agg is Agg.AVG:
+    if metric.ratio is not None:
+        return _ratios(rows, level)
+    if agg is Agg.AVG:
         return _moments(rows, "t", 2, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
-    if metric.ratio is None and agg is Agg.SUM and sampled:
+    if agg is Agg.SUM and sampled:
         return _moments(rows, "normal", 1, lambda c: ci.normal_total_bounds(c[1], c[2], level))
     found = _found(rows, metric, level, sampled)
     lows, highs, reasons, methods = zip(*found, strict=True) if found else ((), (), (), ())
@@ -92,16 +96,15 @@ def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled
 
 
 def _found(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> list[Found]:
-    """Row by row, for the methods whose statistics differ in kind from row to row (ratios, quantiles)."""
+    """Row by row, for the methods whose statistics differ in kind from row to row (quantiles, counts)."""
     out: list[Found] = [_none("none", Reason.NO_DATA)] * len(rows)
     todo = [i for i, row in enumerate(rows) if row.get("value") is not None]
-    if metric.ratio is not None:
-        return _ratios(rows, todo, out, level)
     agg = metric.measure.agg if metric.measure else None
     if agg in (Agg.MEDIAN, Agg.PERCENTILE):
         q = 0.5 if agg is Agg.MEDIAN else float(metric.measure.p or 0.5)  # type: ignore[union-attr]
-        for i in todo:
-            out[i] = _quantile(rows[i], q, level)
+        sizes = [int(rows[i].get("n") or 0) for i in todo]
+        for i, n, found in zip(todo, sizes, ci.order_statistic_ranks_many(sizes, q, level), strict=True):
+            out[i] = _quantile(rows[i], n, found)
         return out
     if agg in COUNT_LIKE and not sampled:
         for i in todo:
@@ -120,12 +123,21 @@ def _found(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled
 
 def _table(rows: Sequence[dict[str, Any]], names: tuple[str, ...]) -> np.ndarray:
     """These columns as floats, one row per result row, NaN where a value is missing or None (the
-    engine never returns NaN: see rows.py). Engine rows have every column: read with one C-level getter."""
+    engine never returns NaN: see rows.py). Read a column at a time with a C-level getter; a column
+    the first row lacks (a statistic this result does not carry, or rows written by hand) with `get`."""
+    columns = [_column(rows, name) if rows and name in rows[0] else [row.get(name) for row in rows] for name in names]
+    return np.array(columns, dtype=float).reshape(len(names), len(rows)).T  # None becomes NaN
+
+
+def _column(rows: Sequence[dict[str, Any]], name: str) -> list[Any]:
     try:
-        picked = list(map(itemgetter(*names), rows))
+        return list(map(itemgetter(name), rows))
     except KeyError:  # rows written by hand may leave a statistic out
-        picked = [tuple(row.get(name) for name in names) for row in rows]
-    return np.array(picked, dtype=float).reshape(len(rows), len(names))  # None becomes NaN
+        return [row.get(name) for row in rows]
+
+
+def _listed(bound: np.ndarray, ok: np.ndarray) -> list[float | None]:
+    return [b if k else None for b, k in zip(bound.tolist(), ok.tolist(), strict=True)]
 
 
 def _moments(
@@ -140,45 +152,66 @@ def _moments(
     valued = ~np.isnan(value)
     missing = np.isnan(n) | np.isnan(total) | np.isnan(total_sq)
     ok = valued & ~missing & (count >= least)
-    low, high = np.full(len(rows), None, dtype=object), np.full(len(rows), None, dtype=object)
+    low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
     if ok.any():
-        found = compute([count[ok], total[ok], total_sq[ok]])
-        low[ok], high[ok] = found[0], found[1]
+        low[ok], high[ok] = compute([count[ok], total[ok], total_sq[ok]])
     codes = np.select([~valued, missing, count <= 0, count < least], [1, 2, 1, 3], 0)  # indexes of STATUSES
-    statuses = np.array(STATUSES, dtype=object)[codes].tolist()
-    methods = np.where(valued, method, "none").tolist()
-    return low.tolist(), high.tolist(), statuses, methods
+    statuses = [STATUSES[c] for c in codes.tolist()]
+    methods = [method if v else "none" for v in valued.tolist()]
+    return _listed(low, ok), _listed(high, ok), statuses, methods
 
 
-def _ratios(rows: Sequence[dict[str, Any]], todo: list[int], out: list[Found], level: float) -> list[Found]:
-    """Wilson for a share (numerator rows within the denominator's, or trials and successes), else delta."""
-    wilson, delta = _Batch("wilson", 2), _Batch("delta", 6)
-    for i in todo:
-        stat = ratio_statistic(rows[i])
-        if isinstance(stat, RatioStatistic):
-            if stat.n < 2:
-                out[i] = _none("delta", Reason.NO_DATA if stat.n <= 0 else Reason.INSUFFICIENT_SAMPLE)
-            elif stat.den_sum == 0:
-                out[i] = _none("delta", Reason.ZERO_DENOMINATOR)
-            else:
-                delta.add(i, [stat.n, stat.num_sum, stat.num_sum_sq, stat.den_sum, stat.den_sum_sq, stat.num_den_sum])
-        elif stat is None:
-            out[i] = _none("delta", Reason.NO_STATISTICS)
-        elif stat.n <= 0:
-            out[i] = _none("wilson", Reason.NO_DATA)
-        else:
-            wilson.add(i, [stat.n, stat.sum])
-    wilson.fill(out, lambda c: ci.wilson_bounds(c[0], c[1], level))
-    delta.fill(out, lambda c: ci.delta_bounds(c, level))
-    return out
+RATIO_REASONS = (Reason.OK, Reason.NO_DATA, Reason.NO_STATISTICS, Reason.INSUFFICIENT_SAMPLE, Reason.ZERO_DENOMINATOR)
 
 
-def _quantile(row: dict[str, Any], q: float, level: float) -> Found:
+def _ratios(rows: Sequence[dict[str, Any]], level: float) -> Columns:
+    """Wilson for a share (numerator rows within the denominator's, or trials and successes), else delta.
+
+    The same choice as `ratio_statistic` makes for one row, made with masks over the columns.
+    """
+    table = _table(rows, ("value", "units", "n", "sum", *PAIR, "nested"))
+    value, units, n, total, nested = table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 9]
+    pair = table[:, 4:9]  # Σx, Σx², Σy, Σy², Σxy
+    valued = ~np.isnan(value)
+    size = np.where(np.isnan(units), n, units)  # the units, else the rows
+    has_pair = ~np.isnan(pair).any(axis=1)
+    share = valued & has_pair & ~np.isnan(nested) & (nested != 0)
+    crossed = valued & has_pair & ~share & ~np.isnan(size)
+    simple = valued & ~share & ~crossed & ~np.isnan(n) & ~np.isnan(total)
+    trials = np.trunc(np.where(share, pair[:, 2], n))
+    units_n = np.trunc(size)
+    wilson = (share | simple) & (trials > 0)
+    delta = crossed & (units_n >= 2) & (pair[:, 2] != 0)
+    low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    if wilson.any():
+        successes = np.where(share, pair[:, 0], total)
+        low[wilson], high[wilson] = ci.wilson_bounds(trials[wilson], successes[wilson], level)
+    if delta.any():
+        low[delta], high[delta] = ci.delta_bounds([units_n[delta], *pair[delta].T], level)
+    codes = np.select(
+        [
+            ~valued,
+            share | simple,  # Wilson: no trials is no data
+            ~crossed,  # neither kind of statistic
+            units_n <= 0,
+            units_n < 2,
+            pair[:, 2] == 0,
+        ],
+        [1, np.where(trials > 0, 0, 1), 2, 1, 3, 4],
+        0,
+    )
+    kinds = np.select([~valued, share | simple], [0, 1], 2).tolist()
+    statuses = [RATIO_REASONS[c].value for c in codes.tolist()]
+    methods = [("none", "wilson", "delta")[k] for k in kinds]
+    ok = wilson | delta
+    return _listed(low, ok), _listed(high, ok), statuses, methods
+
+
+def _quantile(row: dict[str, Any], n: int, found: tuple[int, int] | None) -> Found:
     """The order statistics the engine picked (`ci_low_value`, `ci_high_value`), or why there are none."""
-    n = int(row.get("n") or 0)
     if n <= 0:
         return _none("order_statistic", Reason.NO_DATA)
-    if ci.order_statistic_ranks(n, q, level) is None:
+    if found is None:
         return _none("order_statistic", Reason.INSUFFICIENT_SAMPLE)
     low, high = row.get("ci_low_value"), row.get("ci_high_value")
     if low is None or high is None:

@@ -146,6 +146,11 @@ def order_statistic_ranks(n: int, q: float, level: float = LEVEL) -> tuple[int, 
     return order_stats.ranks(n, q, level)
 
 
+def order_statistic_ranks_many(ns: list[int], q: float, level: float = LEVEL) -> list[tuple[int, int] | None]:
+    """`order_statistic_ranks` for each size, in one go."""
+    return order_stats.ranks_many(ns, q, level)
+
+
 def quantile_interval(stat: QuantileStatistic, level: float = LEVEL) -> Interval:
     """Distribution-free interval for a median or percentile from two order statistics."""
     if stat.n <= 0 or stat.value is None:

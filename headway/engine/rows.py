@@ -29,9 +29,13 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     periods = {p.start: p for p in plan.spine or ()}
     # a period is complete when it ends by the day after the data is current through
     horizon = facts.through + dt.timedelta(days=1) if facts.through is not None else None
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    if rows and (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
+        keys, columns = order_stats.picked_columns(keys, columns, q, plan.query.level)
+    columns = [_plain_column(c) for c in columns]
     compared = "compare_period" in keys
     out = []
-    for raw in zip(*(_plain_column(c) for c in zip(*rows, strict=True)), strict=True):
+    for raw in zip(*columns, strict=True):
         row = dict(zip(keys, raw, strict=True))
         if plan.timeless:
             row["period"] = None
@@ -48,8 +52,6 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
         out.append(row)
     out.sort(key=lambda r: (r["period"] or dt.date.min, *[(r[d] is None, str(r[d])) for d in dims]))
     ordered = ["period", *dims, *ORDER[1:], "compare_complete"]
-    if (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
-        out = order_stats.picked_rows(out, q, plan.query.level)
     extra = [k for k in (out[0] if out else {}) if k not in ordered]
     order = [k for k in [*ordered, *extra] if out and k in out[0]]
     return [{k: row[k] for k in order} for row in out]
@@ -78,7 +80,7 @@ def _day(value: Any) -> dt.date | None:
 NUMBERS = {int, float, bool, type(None)}
 
 
-def _plain_column(values: tuple[Any, ...]) -> Sequence[Any]:
+def _plain_column(values: Sequence[Any]) -> Sequence[Any]:
     """`_plain` over one column, skipped when the column holds nothing it would change (the common case:
     a call per value cost as much as the rest of building a day-grain year of rows)."""
     kinds = set(map(type, values))

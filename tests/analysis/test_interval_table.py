@@ -77,7 +77,10 @@ def test_mixed_ratio_rows_pick_wilson_or_delta_per_row() -> None:
         {"period": "e", "value": 0.5, "n": 9, **crossed, "den_sum": 0.0},
         {"period": "f", "value": 0.5, "n": 9},
     ]
-    out = {r["period"]: r for r in intervals_for(rows, metric(ratio={"numerator": "a", "denominator": "b"}))}
+    share = metric(ratio={"numerator": "a", "denominator": "b"})
+    out = {r["period"]: r for r in intervals_for(rows, share)}
+    for other in (rows[::-1], rows[2:] + rows[:2]):  # rows lacking the pair columns first: the same answers
+        assert {r["period"]: r for r in intervals_for(other, share)} == out
     for period, (k, n) in {"a": (12, 80), "c": (10, 50)}.items():
         low, high = proportion_confint(k, n, method="wilson")
         assert out[period]["ci_method"] == "wilson" and out[period]["status"] == "ok"
@@ -142,3 +145,42 @@ def test_other_levels_match_the_references(level: float) -> None:
     out = intervals_for([{"period": "p", "value": 12, "n": 12}], count, level=level, sampled=True)[0]
     low, high = rates.confint_poisson(12, 1, method="exact-c", alpha=1 - level)
     assert out["ci_low"] == pytest.approx(low, abs=TOL) and out["ci_high"] == pytest.approx(high, abs=TOL)
+
+
+def test_ratio_masks_agree_with_the_one_row_functions_on_random_rows() -> None:
+    """Each row's method, reason and bounds equal what the one-statistic functions give that row alone."""
+    from headway.analysis import intervals as ci
+    from headway.analysis.interval_table import ratio_statistic
+    from headway.analysis.statistics import RatioStatistic
+
+    rng = np.random.default_rng(29)
+    rows: list[dict[str, object]] = []
+    for i in range(300):
+        row: dict[str, object] = {"period": i, "value": None if rng.random() < 0.1 else float(rng.random())}
+        shape = rng.integers(0, 4)
+        if shape in (0, 1):  # the pair columns, a share or not
+            y = float(rng.choice([0, 0.5, 3, 40]))
+            row |= {"num_sum": y / 3, "num_sum_sq": y, "den_sum": y, "den_sum_sq": y * y, "num_den_sum": y}
+            row["nested"] = [True, False, None][int(rng.integers(0, 3))]
+            if rng.random() < 0.7:
+                row["units"] = int(rng.choice([0, 1, 2, 30]))
+        if shape in (0, 2) and rng.random() < 0.8:  # trials and successes
+            row |= {"n": int(rng.choice([0, 1, 25])), "sum": float(rng.integers(0, 2))}
+        if shape == 3 and rng.random() < 0.5:
+            row["n"] = 9
+        rows.append(row)
+    out = intervals_for(rows, metric(ratio={"numerator": "a", "denominator": "b"}))
+    for row, got in zip(rows, out, strict=True):
+        if row["value"] is None:
+            assert (got["ci_low"], got["status"], got["ci_method"]) == (None, "no_data", "none")
+            continue
+        stat = ratio_statistic(row)
+        if stat is None:
+            want = ci.Interval.none("delta", ci.Reason.NO_STATISTICS)
+        elif isinstance(stat, RatioStatistic):
+            want = ci.delta_ratio(stat)
+        else:
+            want = ci.wilson(stat)
+        assert (got["status"], got["ci_method"]) == (want.reason.value, want.method), row
+        assert got["ci_low"] == pytest.approx(want.low, abs=TOL) if want.low is not None else got["ci_low"] is None
+        assert got["ci_high"] == pytest.approx(want.high, abs=TOL) if want.high is not None else got["ci_high"] is None

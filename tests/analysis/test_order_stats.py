@@ -179,6 +179,23 @@ def test_analysis_reports_order_statistic_intervals(engine: Engine) -> None:
     assert feb["status"] == "no_data"
 
 
+def test_compared_period_gets_its_own_order_statistics(engine: Engine) -> None:
+    """With `--compare previous`, each row also carries the earlier month's bounds, at that month's ranks."""
+    from headway.engine.query import Compare
+
+    result = engine.query(Query("median_ms", Grain.MONTH, stats=True, compare=Compare.PREVIOUS), actor=OWNER)
+    months = by_month()
+    by = {r["period"].month: r for r in result.rows}
+    assert set(by) == {1, 2, 3, 4}
+    for month, row in by.items():
+        assert not any("os_" in k for k in row)
+        now = expected(months[month], 0.5) if months[month] else (None, None)
+        before = expected(months[month - 1], 0.5) if months.get(month - 1) else (None, None)
+        assert (row["ci_low_value"], row["ci_high_value"]) == now
+        assert (row["compare_ci_low_value"], row["compare_ci_high_value"]) == before
+    assert by[4]["compare_n"] == 5 and by[2]["compare_n"] == 61  # March's 5 values, January's 61
+
+
 def test_no_windows_without_stats(engine: Engine) -> None:
     row = engine.query(Query("median_ms", Grain.MONTH), actor=OWNER).rows[0]
     assert "ci_low_value" not in row and "os_low" not in row
@@ -189,7 +206,7 @@ def test_no_windows_without_stats(engine: Engine) -> None:
 @pytest.mark.parametrize("q", [0.5, 0.9, 0.99, 0.05])
 @pytest.mark.parametrize("level", [0.8, 0.9, 0.95, 0.99])
 def test_exact_rank_falls_inside_the_sql_window(n: int, q: float, level: float) -> None:
-    """The SQL keeps ranks floor(n·q ∓ z·√(n·q·(1-q))) - 3 … + 4; the exact ranks must be inside."""
+    """The SQL keeps ranks floor(n·q ∓ c·√n) - 3 … + 4, c = z·√(q·(1-q)); the exact ranks must be inside."""
     from headway.engine.order_stats import SPREAD, WIDTH
 
     found = ranks(n, q, level)
@@ -197,11 +214,23 @@ def test_exact_rank_falls_inside_the_sql_window(n: int, q: float, level: float) 
         assert brute_ranks(n, q, level) is None
         return
     assert found == brute_ranks(n, q, level) if n <= 10_000 else True
-    spread = stats.norm.ppf(0.5 + level / 2) * np.sqrt(n * q * (1 - q))
+    spread = stats.norm.ppf(0.5 + level / 2) * np.sqrt(q * (1 - q)) * np.sqrt(n)  # as the SQL writes it
     low_from = max(1, int(np.floor(n * q - spread)) - SPREAD)
     high_from = max(1, int(np.floor(n * q + spread)) + 1 - (SPREAD - 1))
     assert low_from <= found[0] < low_from + WIDTH
     assert high_from <= found[1] < high_from + WIDTH
+
+
+def test_ranks_of_many_sizes_repeated_and_new_match_brute_force() -> None:
+    """Sizes are kept once worked out: a second call, mixing kept and new sizes, must give the same ranks."""
+    from headway.engine.order_stats import ranks_many
+
+    first = [7, 61, 7, 400, 3]
+    second = [61, 1_001, 7, 2, 400, 1_001]
+    for level in (0.9, 0.95):
+        for sizes in (first, second, first):
+            assert ranks_many(sizes, 0.5, level) == [brute_ranks(n, 0.5, level) for n in sizes]
+    assert ranks_many([], 0.5) == []
 
 
 @pytest.mark.parametrize("level", [0.8, 0.9, 0.99])

@@ -6,25 +6,15 @@ WITH "spine" /* calendar: every period in range */ AS (
 ), "l0" /* metric median_order (metrics/metrics.yml:37) as v0: median over orders, plain */ AS (
   SELECT
     CAST(DATE_TRUNC('WEEK', "t"."ts") AS DATE) AS "period",
-    LIST_SORT(
-      ARRAY_AGG(CAST("t"."amount" AS DOUBLE)) FILTER(WHERE
-        NOT CAST("t"."amount" AS DOUBLE) IS NULL)
-    ) AS "a0",
+    LIST_SORT(ARRAY_AGG(CAST("t"."amount" AS DOUBLE)) FILTER(WHERE
+      NOT "t"."amount" IS NULL)) AS "a0",
     GREATEST(
       1,
-      (
-        CAST(FLOOR(
-          CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 - 1.9599639845400536 * SQRT(CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 * 0.5)
-        ) AS INT) - 3
-      )
+      CAST(FLOOR(COUNT("t"."amount") * 0.5 - 0.9799819922700268 * SQRT(COUNT("t"."amount"))) AS INT) - 3
     ) AS "al0",
     GREATEST(
       1,
-      (
-        CAST(FLOOR(
-          CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 + 1.9599639845400536 * SQRT(CAST(COUNT("t"."amount") AS DOUBLE) * 0.5 * 0.5)
-        ) AS INT) - 2
-      )
+      CAST(FLOOR(COUNT("t"."amount") * 0.5 + 0.9799819922700268 * SQRT(COUNT("t"."amount"))) AS INT) - 2
     ) AS "ah0",
     QUANTILE_CONT("t"."amount", 0.5) AS "v0",
     COUNT("t"."amount") AS "n0"

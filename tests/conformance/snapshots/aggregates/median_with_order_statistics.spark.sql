@@ -10,23 +10,15 @@ WITH `spine` /* calendar: every period in range */ AS (
     CAST(DATE_TRUNC('WEEK', `t`.`ts`) AS DATE) AS `period`,
     ARRAY_SORT(
       COLLECT_LIST(CAST(`t`.`amount` AS DOUBLE)) FILTER(WHERE
-        NOT CAST(`t`.`amount` AS DOUBLE) IS NULL)
+        NOT `t`.`amount` IS NULL)
     ) AS `a0`,
     GREATEST(
       1,
-      (
-        CAST(FLOOR(
-          CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 - 1.9599639845400536 * SQRT(CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 * 0.5)
-        ) AS INT) - 3
-      )
+      CAST(FLOOR(COUNT(`t`.`amount`) * 0.5 - 0.9799819922700268 * SQRT(COUNT(`t`.`amount`))) AS INT) - 3
     ) AS `al0`,
     GREATEST(
       1,
-      (
-        CAST(FLOOR(
-          CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 + 1.9599639845400536 * SQRT(CAST(COUNT(`t`.`amount`) AS DOUBLE) * 0.5 * 0.5)
-        ) AS INT) - 2
-      )
+      CAST(FLOOR(COUNT(`t`.`amount`) * 0.5 + 0.9799819922700268 * SQRT(COUNT(`t`.`amount`))) AS INT) - 2
     ) AS `ah0`,
     PERCENTILE(`t`.`amount`, 0.5) AS `v0`,
     COUNT(`t`.`amount`) AS `n0`
