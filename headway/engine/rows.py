@@ -33,28 +33,40 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     if rows and (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
         keys, columns = order_stats.picked_columns(keys, columns, q, plan.query.level)
     columns = [_plain_column(c) for c in columns]
-    compared = "compare_period" in keys
-    out = []
-    for raw in zip(*columns, strict=True):
-        row = dict(zip(keys, raw, strict=True))
-        if plan.timeless:
-            row["period"] = None
-            row["complete"] = True
-        else:
-            row["period"] = _day(row["period"])
-            row["complete"] = _complete(row["period"], periods, horizon)
-        row["reason"] = None if row.get("value") is not None else _reason(row["period"], periods)
-        if compared:
-            row["compare_period"] = _day(row["compare_period"])
-            row["compare_complete"] = row["compare_period"] is not None and _complete(
-                row["compare_period"], periods, horizon
-            )
-        out.append(row)
-    out.sort(key=lambda r: (r["period"] or dt.date.min, *[(r[d] is None, str(r[d])) for d in dims]))
+    if not rows:
+        return []
+    # built column by column (a period's flags once per period, not once per row), then zipped into rows
+    by_name: dict[str, Sequence[Any]] = dict(zip(keys, columns, strict=True))
+    count = len(rows)
+    if plan.timeless:
+        by_name["period"], by_name["complete"] = [None] * count, [True] * count
+    else:
+        by_name["period"] = [_day(v) for v in by_name["period"]]
+        by_name["complete"] = _completes(by_name["period"], periods, horizon)
+    values = by_name.get("value", [None] * count)
+    by_name["reason"] = [
+        None if v is not None else _reason(p, periods) for v, p in zip(values, by_name["period"], strict=True)
+    ]
+    if "compare_period" in by_name:
+        by_name["compare_period"] = [_day(v) for v in by_name["compare_period"]]
+        known = _completes(by_name["compare_period"], periods, horizon)
+        by_name["compare_complete"] = [
+            p is not None and k for p, k in zip(by_name["compare_period"], known, strict=True)
+        ]
     ordered = ["period", *dims, *ORDER[1:], "compare_complete"]
-    extra = [k for k in (out[0] if out else {}) if k not in ordered]
-    order = [k for k in [*ordered, *extra] if out and k in out[0]]
-    return [{k: row[k] for k in order} for row in out]
+    order = [k for k in ordered if k in by_name] + [k for k in by_name if k not in ordered]
+    day_col, dim_cols = by_name["period"], [by_name[d] for d in dims]
+    sort_keys = [(day_col[i] or dt.date.min, *[(c[i] is None, str(c[i])) for c in dim_cols]) for i in range(count)]
+    picked = [by_name[k] for k in order]
+    return [
+        dict(zip(order, [c[i] for c in picked], strict=True)) for i in sorted(range(count), key=sort_keys.__getitem__)
+    ]
+
+
+def _completes(days: Sequence[dt.date | None], periods: dict[dt.date, Any], horizon: dt.date | None) -> list[bool]:
+    """`_complete` of each day, worked out once per distinct day."""
+    known = {day: _complete(day, periods, horizon) for day in set(days)}
+    return [known[day] for day in days]
 
 
 def _complete(start: dt.date | None, periods: dict[dt.date, Any], horizon: dt.date | None) -> bool:
