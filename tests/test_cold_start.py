@@ -8,6 +8,7 @@ engine; a query needs those but not the server, the state database, Arrow or the
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -140,6 +141,35 @@ def test_one_command_from_a_shell_answers_as_the_whole_app(ws: Path, args: tuple
     assert "Traceback" not in shell.stderr
 
 
+def test_the_short_way_knows_every_plain_command_of_the_whole_app() -> None:
+    """cli/main.py's PLAIN names, for each plain command `wire` registers, the module defining it, and no other."""
+    from headway.cli.main import PLAIN, app
+
+    registered = {(c.name or c.callback.__name__.replace("_", "-")): c.callback for c in app.registered_commands}
+    assert set(PLAIN) == set(registered)
+    for name, callback in registered.items():
+        assert (PLAIN[name], name.replace("-", "_")) == (callback.__module__, callback.__name__), name
+        alone = app.alone(name)
+        assert alone is not None and [c.callback for c in alone.registered_commands] == [callback]
+
+
+def test_a_shell_query_imports_no_other_command_module(ws: Path) -> None:
+    args = ["query", "new_mrr", "--grain", "month", "--format", "json", "-w", str(ws)]
+    shell = subprocess.run([sys.executable, "-c", MODULES_AT_EXIT, *args], capture_output=True, text=True, timeout=120)
+    assert shell.returncode == 0, shell.stderr
+    commands = {m for m in json.loads(shell.stderr.strip().splitlines()[-1]) if m.startswith("headway.cli.")}
+    assert commands == {f"headway.cli.{m}" for m in ("main", "lazy_app", "startup", "common", "tables", "query_cmd")}
+
+
+MODULES_AT_EXIT = (
+    "import atexit, json, sys\n"
+    "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
+    "from headway.cli.main import app\n"
+    "sys.argv = ['headway', *sys.argv[1:]]\n"
+    "app()\n"  # no arguments: as the console script calls it
+)
+
+
 def test_only_plain_commands_take_the_short_way() -> None:
     from headway.cli.main import app
 
@@ -147,3 +177,35 @@ def test_only_plain_commands_take_the_short_way() -> None:
     assert alone is not None and [c.callback.__name__ for c in alone.registered_commands if c.callback] == ["query"]
     assert app.alone("okr") is None  # a sub-group: the whole app
     assert app.alone("--help") is None and app.alone("") is None and app.alone("quer") is None
+
+
+GC_REPORT = (
+    "import atexit, gc, json, sys\n"
+    "atexit.register(lambda: print(json.dumps({'frozen': gc.get_freeze_count(), 'enabled': gc.isenabled(),\n"
+    "    'duckdb': 'duckdb' in sys.modules}), file=sys.stderr))\n"
+    "from headway.cli.main import app\n"
+    "sys.argv = ['headway', *sys.argv[1:]]\n"
+    "app()\n"  # no arguments: as the console script calls it
+)
+
+
+def test_a_shell_query_freezes_what_it_loaded_and_collects_after(ws: Path) -> None:
+    """cli/startup.py: the console script's run freezes the modules and spec it loaded, and the
+    collector is running again for the query; an in-process call leaves the collector alone."""
+    args = ["query", "new_mrr", "--grain", "month", "--format", "json", "-w", str(ws)]
+    shell = subprocess.run([sys.executable, "-c", GC_REPORT, *args], capture_output=True, text=True, timeout=120)
+    assert shell.returncode == 0, shell.stderr
+    report = json.loads(shell.stderr.strip().splitlines()[-1])
+    assert report["enabled"] and report["duckdb"]
+    assert report["frozen"] > 20_000, report  # the CLI, the engine's modules, SQLGlot, Pydantic, the spec
+    assert len(shell.stderr.strip().splitlines()) == 1, shell.stderr  # no leak warnings from DuckDB's bindings
+    assert [r["value"] for r in json.loads(shell.stdout)["rows"]][:3] == list(EXPECTED["new_mrr"]["values"])
+
+    from typer.testing import CliRunner
+
+    from headway.cli.main import app
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() == frozen and gc.isenabled()

@@ -25,6 +25,7 @@ from headway.cli.common import (
     fail,
     open_workspace,
 )
+from headway.cli.startup import loading
 from headway.cli.tables import coloured, wide
 from headway.engine.query import Compare, Query, engine_failure
 from headway.engine.results import Result, csv_row
@@ -126,12 +127,13 @@ def query(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Compute metrics per period (calendar-complete), optionally sliced and compared."""
-    from headway.engine import Engine
-
     if ci_level is not None and not 0 < ci_level < 1:
         fail(f"--ci-level must be between 0 and 1, not {ci_level:g}", Exit.USAGE, LEVEL_HINT)
     level, ci = ci_level or LEVEL, ci or ci_level is not None
-    ws = open_workspace(workspace)
+    with loading():  # no garbage collection while the engine's modules and the spec load (startup.py)
+        from headway.engine import Engine
+
+        ws = open_workspace(workspace)
     ids = list(dict.fromkeys(metrics))
     asked = [_query(m, grain, by, start, end, where, compare, ws.grain_of(m)) for m in ids]
     queries = [replace(q, stats=ci, level=level) for q in asked]
@@ -207,9 +209,10 @@ def sql(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Print the SQL Headway runs for a metric query, with comments naming the metric and its spec line."""
-    from headway.engine import Engine
+    with loading():
+        from headway.engine import Engine
 
-    ws = open_workspace(workspace)
+        ws = open_workspace(workspace)
     q = _query(metric, grain, by, start, end, where, compare, ws.grain_of(metric))
     runner = Engine(ws, engine.value if engine else None)  # the data facts come from the engine the SQL is for
     with reporting(runner):
