@@ -57,12 +57,43 @@ def _held(plan: Plan, name: str) -> tuple[bool | dt.date | None] | None:
     """(the value,) a spine column holds in every period, or None when it varies."""
     if name == "period":
         return None
+    memo = _memo(plan)
     key = ("constant", name)
-    if key not in plan.memo:  # asked for each column of each CTE: the periods are scanned once per plan
+    if key not in memo:  # asked for each column of each CTE: the periods are scanned once per calendar
         values = iter(_values(plan, name))
         first = next(values)
-        plan.memo[key] = None if any(v != first for v in values) else (first,)
-    return plan.memo[key]  # type: ignore[return-value]
+        memo[key] = None if any(v != first for v in values) else (first,)
+    return memo[key]  # type: ignore[return-value]
+
+
+_CALENDARS: dict[int, tuple[tuple[Period, ...], dict[tuple[str, str], object]]] = {}
+
+
+def _memo(plan: Plan) -> dict[tuple[str, str], object]:
+    """What compiling works out from a calendar's periods, kept with those periods.
+
+    The planner hands every query over the same range the same (memoized) tuple of periods, so
+    facts about its columns are worked out once, not once per query. Keyed by the tuple's
+    identity, checked, and holding the tuple so the identity cannot be reused while kept."""
+    periods = plan.spine
+    if periods is None:
+        return plan.memo
+    found = _CALENDARS.get(id(periods))
+    if found is None or found[0] is not periods:
+        if len(_CALENDARS) >= 1024:
+            _CALENDARS.clear()
+        found = (periods, {})
+        _CALENDARS[id(periods)] = found
+    return found[1]
+
+
+def _texts(plan: Plan, name: str) -> list[str]:
+    """A spine column's values as the text the engine reads back (see `_text`), once per calendar."""
+    memo = _memo(plan)
+    key = ("text", name)
+    if key not in memo:
+        memo[key] = [_text(v) for v in _values(plan, name)]
+    return memo[key]  # type: ignore[return-value]
 
 
 def ref(plan: Plan, name: str, table: str) -> exp.Expr:
@@ -87,7 +118,7 @@ def spine_select(plan: Plan, dialect: Dialect) -> exp.Select:
         *(["as_of"] if interval else []),
         *(f"w{i}" for i in rolling),
     ]
-    columns = {name: [_text(v) for v in _values(plan, name)] for name in names}
+    columns = {name: _texts(plan, name) for name in names}
     typed = [_typed(n) for n in columns]
     if dialect.literal_rows_as_arrays:
         # one string per column, split by the engine: a daily calendar is a few nodes, not thousands
