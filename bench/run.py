@@ -11,7 +11,8 @@
 4. Spark local mode on the demo KPIs, and the planner on a synthetic 100-metric spec.
 
 `BENCH_RUNS` (default 9) sets the warm rounds, `BENCH_COLD_RUNS` (7) the cold ones;
-`BENCH_SKIP_SPARK=1` and `BENCH_SKIP_HTTP=1` leave those parts out. Results go to
+`BENCH_SKIP_SPARK=1` and `BENCH_SKIP_HTTP=1` leave those parts out; `BENCH_ONLY_FLOOR=1` runs the
+SQL floor alone. Results go to
 `.bench/results.json`. The demo is generated into `.bench/demo-medium` when absent.
 """
 
@@ -153,6 +154,8 @@ def main() -> int:
     for key, value in means.items():
         goal = GOALS.get(key.removeprefix("cpu "))
         print(f"geometric mean {key}: {value:.3f}x" + (f" (goal <= {goal}x)" if goal else ""))
+    if os.environ.get("BENCH_ONLY_FLOOR") == "1":  # the SQL floor alone, for a quick before/after
+        return 0
     engine = Engine(ws)
     try:
         results["cold"] = cold(engine, HEADWAY, PEER, CASES[:2] + PEER_CASES[:1], str(DEMO / "data"), COLD_RUNS)
