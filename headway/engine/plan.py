@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlglot import exp
@@ -121,8 +121,6 @@ class Plan:
     spec_hash: str
     data_spans: tuple[tuple[dt.date, dt.date] | bool, ...] = ()  # per leaf: its source's first/last local day
     others: tuple[tuple[str, Node], ...] = ()  # more metrics computed by the same query (sharing its scans)
-    # what compiling asks of the spine again and again (see spine.constant), worked out once per plan
-    memo: dict[tuple[str, str], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def roots(self) -> tuple[tuple[str, Node], ...]:
@@ -151,8 +149,8 @@ def build_plan(ws: Workspace, query: Query, bounds: Bounds, also: tuple[str, ...
         _check_dims(ws, _metric(ws, other), query.by)
         others.append((other, _node(ws, other, dims, where, leaves, ())))
     calendar = Calendar(ws.config.week_start)
-    spine = _spine(ws, query, tuple(leaves), calendar, bounds)
-    spans = tuple(_data_span(leaf, bounds) for leaf in leaves) if spine is not None else ()
+    spans = tuple(_data_span(leaf, bounds) for leaf in leaves)
+    spine = _spine(query, tuple(leaves), calendar, bounds, spans)
     return Plan(
         query,
         metric,
@@ -164,7 +162,7 @@ def build_plan(ws: Workspace, query: Query, bounds: Bounds, also: tuple[str, ...
         ws.config.timezone,
         calendar,
         ws.spec_hash,
-        data_spans=spans,
+        data_spans=spans if spine is not None else (),
         others=tuple(others),
     )
 
@@ -299,7 +297,11 @@ def _mode(metric: Metric) -> Mode:
 
 
 def _spine(
-    ws: Workspace, query: Query, leaves: tuple[Leaf, ...], calendar: Calendar, bounds: Bounds
+    query: Query,
+    leaves: tuple[Leaf, ...],
+    calendar: Calendar,
+    bounds: Bounds,
+    spans: tuple[tuple[dt.date, dt.date] | bool, ...],
 ) -> tuple[Period, ...] | None:
     if all(leaf.time is None for leaf in leaves):
         if query.compare is not None:
@@ -315,7 +317,6 @@ def _spine(
         )
     cap = query.end + dt.timedelta(days=1) if query.end is not None else None
     shapes = tuple((leaf.mode, leaf.window_days, leaf.reset) for leaf in leaves)
-    spans = tuple(_data_span(leaf, bounds) for leaf in leaves)
     return _periods(calendar, grain, tuple(requested), query.compare, cap, shapes, spans)
 
 

@@ -29,12 +29,12 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     periods = {p.start: p for p in plan.spine or ()}
     # a period is complete when it ends by the day after the data is current through
     horizon = facts.through + dt.timedelta(days=1) if facts.through is not None else None
-    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    if rows and (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
-        keys, columns = order_stats.picked_columns(keys, columns, q, plan.query.level)
-    columns = [_plain_column(c) for c in columns]
     if not rows:
         return []
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    if (q := stats.quantile(plan)) is not None:  # a median's order-statistic windows become its bounds
+        keys, columns = order_stats.picked_columns(keys, columns, q, plan.query.level)
+    columns = [_plain_column(c) for c in columns]
     # built column by column (a period's flags once per period, not once per row), then zipped into rows
     by_name: dict[str, Sequence[Any]] = dict(zip(keys, columns, strict=True))
     count = len(rows)

@@ -76,8 +76,7 @@ def _memo(plan: Plan) -> dict[tuple[str, str], object]:
     facts about its columns are worked out once, not once per query. Keyed by the tuple's
     identity, checked, and holding the tuple so the identity cannot be reused while kept."""
     periods = plan.spine
-    if periods is None:
-        return plan.memo
+    assert periods is not None  # only a plan with a calendar has spine columns
     found = _CALENDARS.get(id(periods))
     if found is None or found[0] is not periods:
         if len(_CALENDARS) >= 1024:

@@ -29,7 +29,7 @@ from sqlglot import exp
 
 from headway.engine.dialects import Dialect
 from headway.engine.plan import Leaf
-from headway.engine.sql import cast
+from headway.engine.sql import cast, date_trunc
 from headway.spec.fields import FieldRef
 from headway.spec.models import Agg, ColumnType
 from headway.spec.time_types import TIME_RESULT, shifted
@@ -124,14 +124,14 @@ class TimeRenderer:
 
     def rest_of_month(self, local: exp.Expr) -> exp.Expr:
         """Microseconds from the start of its month to a wall-clock time."""
-        day_start = fn("date_trunc", exp.Literal.string("day"), local.copy())
+        day_start = date_trunc("day", local.copy())
         into_day = exp.Sub(this=self.epoch_us(local.copy()), expression=self.epoch_us(day_start))
         day = fn(self.dialect.extract["day"][0], local)
         days = exp.Mul(this=exp.Paren(this=exp.Sub(this=day, expression=num(1))), expression=num(MICROS["day"]))
         return exp.Paren(this=exp.Add(this=days, expression=into_day))
 
     def trunc(self, unit: str, value: exp.Expr) -> exp.Expr:
-        truncated = cast(fn("date_trunc", exp.Literal.string(unit), self.local(value)), "timestamp")
+        truncated = cast(date_trunc(unit, self.local(value)), "timestamp")
         if self.zone == "UTC" or self.kind(value) is ColumnType.DATE:
             return truncated
         return self.dialect.utc_time(truncated, self.zone)
