@@ -6,80 +6,55 @@ the other ~25 command modules are wired, and imported, only when the whole app i
 
 from __future__ import annotations
 
+import importlib
+
 from headway.cli.lazy_app import LazyTyper
 
-PLAIN = {  # each plain command's module; tests/test_cold_start.py keeps it equal to what `wire` registers
-    "validate": "headway.cli.validate_cmd",
-    "query": "headway.cli.query_cmd",
-    "sql": "headway.cli.query_cmd",
-    "metrics": "headway.cli.catalog_cmd",
-    "tree": "headway.cli.tree_cmd",
-    "schema": "headway.cli.catalog_cmd",
-    "serve": "headway.cli.serve_cmd",
-    "demo": "headway.cli.demo_cmd",
-    "explain": "headway.cli.explain_cmd",
-    "tiers": "headway.cli.tiers_cmd",
-    "review": "headway.cli.review_cmd",
-    "quality": "headway.cli.quality_cmd",
-    "init": "headway.cli.init_cmd",
-    "meeting": "headway.cli.plans_cmd",
-}
+COMMANDS: tuple[tuple[str, str, str | None], ...] = (  # in help order: (name, module, its Typer group or None)
+    ("validate", "headway.cli.validate_cmd", None),
+    ("query", "headway.cli.query_cmd", None),
+    ("sql", "headway.cli.query_cmd", None),
+    ("metrics", "headway.cli.catalog_cmd", None),
+    ("tree", "headway.cli.tree_cmd", None),
+    ("schema", "headway.cli.catalog_cmd", None),
+    ("serve", "headway.cli.serve_cmd", None),
+    ("demo", "headway.cli.demo_cmd", None),
+    ("explain", "headway.cli.explain_cmd", None),
+    ("tiers", "headway.cli.tiers_cmd", None),
+    ("review", "headway.cli.review_cmd", None),
+    ("state", "headway.cli.state_cmd", "app"),
+    ("alerts", "headway.cli.alerts_cmd", "app"),
+    ("keys", "headway.cli.keys_cmd", "app"),
+    ("quality", "headway.cli.quality_cmd", None),
+    ("quarantine", "headway.cli.quarantine_cmd", "app"),
+    ("retention", "headway.cli.retention_cmd", "app"),
+    ("ingest", "headway.cli.delivery_cmd", "app"),
+    ("init", "headway.cli.init_cmd", None),
+    ("source", "headway.cli.source_cmd", "app"),
+    ("dashboard", "headway.cli.dashboard_cmd", "app"),
+    ("export", "headway.cli.export_cmd", "app"),
+    ("initiatives", "headway.cli.plans_cmd", "initiatives_app"),
+    ("actions", "headway.cli.plans_cmd", "actions_app"),
+    ("meeting", "headway.cli.plans_cmd", None),
+    ("okr", "headway.cli.okr_cmd", "app"),
+)
+PLAIN = {name: module for name, module, group in COMMANDS if group is None}  # each plain command's module
 
 
 def wire(app: LazyTyper) -> None:
     """Every command and group of the whole app (`--help`, sub-groups, tests)."""
-    from headway.cli.alerts_cmd import app as alerts_app
-    from headway.cli.catalog_cmd import metrics, schema
-    from headway.cli.dashboard_cmd import app as dashboard_app
-    from headway.cli.delivery_cmd import app as ingest_app
-    from headway.cli.demo_cmd import demo
-    from headway.cli.explain_cmd import explain
-    from headway.cli.export_cmd import app as export_app
-    from headway.cli.ingest_cmd import ingest
-    from headway.cli.ingest_group import DEFAULT
-    from headway.cli.init_cmd import init
-    from headway.cli.keys_cmd import app as keys_app
-    from headway.cli.okr_cmd import app as okr_app
-    from headway.cli.plans_cmd import actions_app, initiatives_app, meeting
-    from headway.cli.quality_cmd import quality
-    from headway.cli.quarantine_cmd import app as quarantine_app
-    from headway.cli.query_cmd import query, sql
-    from headway.cli.retention_cmd import app as retention_app
-    from headway.cli.review_cmd import review
-    from headway.cli.serve_cmd import serve
-    from headway.cli.source_cmd import app as source_app
-    from headway.cli.state_cmd import app as state_app
-    from headway.cli.tiers_cmd import tiers
-    from headway.cli.tree_cmd import tree
-    from headway.cli.validate_cmd import validate
+    for name, module, group in COMMANDS:
+        found = importlib.import_module(module)
+        if group is None:
+            app.command()(getattr(found, name.replace("-", "_")))
+            continue
+        typer_group = getattr(found, group)
+        if name == "ingest":  # `headway ingest FILE --source NAME` (see ingest_group.py)
+            from headway.cli.ingest_cmd import ingest
+            from headway.cli.ingest_group import DEFAULT
 
-    app.command()(validate)
-    app.command()(query)
-    app.command()(sql)
-    app.command()(metrics)
-    app.command()(tree)
-    app.command()(schema)
-    app.command()(serve)
-    app.command()(demo)
-    app.command()(explain)
-    app.command()(tiers)
-    app.command()(review)
-    app.add_typer(state_app, name="state")
-    app.add_typer(alerts_app, name="alerts")
-    app.add_typer(keys_app, name="keys")
-    app.command()(quality)
-    app.add_typer(quarantine_app, name="quarantine")
-    app.add_typer(retention_app, name="retention")
-    ingest_app.command(DEFAULT)(ingest)  # `headway ingest FILE --source NAME` (see ingest_group.py)
-    app.add_typer(ingest_app, name="ingest")
-    app.command()(init)
-    app.add_typer(source_app, name="source")
-    app.add_typer(dashboard_app, name="dashboard")
-    app.add_typer(export_app, name="export")
-    app.add_typer(initiatives_app, name="initiatives")
-    app.add_typer(actions_app, name="actions")
-    app.command()(meeting)
-    app.add_typer(okr_app, name="okr")
+            typer_group.command(DEFAULT)(ingest)
+        app.add_typer(typer_group, name=name)
 
 
 app = LazyTyper(  # builds only the parser of the command it runs (lazy_app.py)
