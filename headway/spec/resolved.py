@@ -40,10 +40,6 @@ class ResolvedMetric:
         return next((p for w, p in self.problems if w == what), None)
 
 
-def resolve_metrics(sources: Mapping[str, Source], metrics: Mapping[str, Metric]) -> dict[str, ResolvedMetric]:
-    return {metric_id: resolve_metric(sources, metric) for metric_id, metric in metrics.items()}
-
-
 class Resolutions(Mapping[str, ResolvedMetric]):
     """Every metric's resolved form, each built on first read and kept.
 
