@@ -30,8 +30,9 @@ from headway.ingest.db import IngestDB
 from headway.ingest.identity import person_key, resolve_people
 from headway.ingest.lake import SCHEMA, TIMESTAMP, Lake
 from headway.ingest.log import EventLog, read_segment, segment_number, try_claim
-from headway.spec.builtin_events import CONTEXT_COLUMNS, FIELDS_FILE
+from headway.spec.builtin_events import CONTEXT_COLUMNS
 from headway.spec.ingest_settings import IngestSettings
+from headway.spec.layout import FIELDS_FILE
 from headway.spec.models import IDENT_PATTERN
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from headway.ingest.log import fsync_dir
-from headway.spec.builtin_events import CONTEXT_COLUMNS, LAKE_DIR
+from headway.spec.builtin_events import CONTEXT_COLUMNS
+from headway.spec.layout import LAKE_DIR
 
 SMALL_BYTES = 1 << 20  # files under 1 MB are tier 0 of the size-tiered merge
 MAX_MERGED_BYTES = 256 << 20  # a file this large is final: never merged again

@@ -18,16 +18,15 @@ from typing import Any
 import yaml
 
 from headway.spec.issues import Issue
+from headway.spec.layout import FIELDS_FILE, LAKE_DIR
 from headway.spec.models import IDENT_PATTERN, Source
 from headway.spec.workspace import Origin
 from headway.spec.yamlpos import load_yaml
 
 NAME = "events"
-LAKE_DIR = ".headway/lake"
 LAKE_GLOB = f"{LAKE_DIR}/events/*/*.parquet"
 PEOPLE = "people"
 PEOPLE_GLOB = f"{LAKE_DIR}/people/*.parquet"
-FIELDS_FILE = f"{LAKE_DIR}/fields.json"
 ORIGIN_FILE = "<built-in>/events.yml"
 # typed columns for Segment's common context fields: column -> path in the context object
 CONTEXT_COLUMNS = {

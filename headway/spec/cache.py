@@ -35,14 +35,12 @@ from dataclasses import replace
 from importlib.util import find_spec
 from pathlib import Path
 
+from headway.spec.layout import CONFIG_NAMES, FIELDS_FILE, SPEC_FOLDERS
 from headway.spec.library import Library, library_hash_files
 from headway.spec.workspace import Workspace
 
 CACHE_FILE = ".headway/spec-cache/spec.pickle"
 FORMAT = b"headway-spec-cache 1\n"  # bump when the file's layout changes
-FIELDS_FILE = ".headway/lake/fields.json"  # builtin_events.FIELDS_FILE (a test keeps them equal)
-CONFIG_NAMES = ("headway.yml", "headway.yaml")  # loader.CONFIG_NAMES and SPEC_FOLDERS (tested equal)
-SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards", "initiatives", "meetings", "objectives")
 LIBRARIES = ("pydantic", "pydantic_core", "yaml", "sqlglot")  # what parses and validates a spec
 _CODE = Path(__file__).resolve().parent  # headway/spec: the code that turns files into a Workspace
 MAX_HASHED = 4 * 1024 * 1024  # reading.MAX_SPEC_BYTES: a larger file is refused by the loader anyway

@@ -22,6 +22,7 @@ from headway.spec.dashboards import load_dashboards
 from headway.spec.focus import check_focus
 from headway.spec.initiatives import load_initiatives
 from headway.spec.issues import Issue, PathPart, Severity, SpecError, choices_hint
+from headway.spec.layout import CONFIG_NAMES, SPEC_FOLDERS
 from headway.spec.library import Library, add_libraries, library_hash_files
 from headway.spec.meetings import load_meetings
 from headway.spec.models import Metric, Source, WorkspaceConfig
@@ -31,18 +32,6 @@ from headway.spec.reading import is_spec_name, read_spec
 from headway.spec.rules import run_rules
 from headway.spec.workspace import Origin, Workspace
 from headway.spec.yamlpos import Located, load_yaml
-
-CONFIG_NAMES = ("headway.yml", "headway.yaml")
-SPEC_FOLDERS = (
-    "sources",
-    "metrics",
-    "alerts",
-    "annotations",
-    "dashboards",
-    "initiatives",
-    "meetings",
-    "objectives",
-)
 
 
 def load_workspace(root: str | Path) -> Workspace:

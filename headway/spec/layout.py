@@ -1,0 +1,12 @@
+"""Where a workspace keeps its spec and the files the loader reads beside it.
+
+Constants only, so the spec cache (`cache.py`) can key on exactly what the loader reads without
+importing the loader and its YAML parser.
+"""
+
+from __future__ import annotations
+
+CONFIG_NAMES = ("headway.yml", "headway.yaml")
+SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards", "initiatives", "meetings", "objectives")
+LAKE_DIR = ".headway/lake"
+FIELDS_FILE = f"{LAKE_DIR}/fields.json"  # the built-in events' field catalog, written by the compactor
