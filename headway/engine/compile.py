@@ -3,6 +3,12 @@
 Shape of every query: a literal calendar (`spine`), one CTE per leaf, a frame
 of every period x every dimension value seen (so empty periods appear), the
 derived value computed per period and dimension, and an optional comparison.
+
+A query of one plain scan with nothing per period but the period itself may also be
+compiled *without* its calendar (`frameless`): the value computed straight from the
+scan's rows. That answer is the same as the calendar's wherever the data has a row
+in every period, which the engine checks before using it (see `Engine._run`); the
+calendar's join is most of what a millisecond query costs DuckDB to plan and run.
 """
 
 from __future__ import annotations
@@ -12,19 +18,36 @@ from sqlglot import exp
 from headway.engine import spine, stats
 from headway.engine.compile_leaf import Scan, ScanCompiler, n_is_value, plan_scans
 from headway.engine.dialects import Dialect
-from headway.engine.plan import FormulaNode, LeafRef, Node, Plan, RatioNode
+from headway.engine.plan import FormulaNode, LeafRef, Mode, Node, Plan, RatioNode
 from headway.engine.sql import alias, as_double, col, joined, null_safe_eq, replace_all, safe_divide, table
 
 
-def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
+def frameless(plan: Plan) -> bool:
+    """Whether the plan may be compiled without its calendar (and its frame of periods x dimension values):
+    one plain scan, no comparison, and no per-period flag (coverage, requested) that is not constant."""
+    if plan.spine is None or plan.query.compare is not None:
+        return False
+    if any(leaf.mode is not Mode.PLAIN or leaf.time is None for leaf in plan.leaves):
+        return False
+    return len(plan_scans(plan)) == 1 and spine.carried(plan) == ["period"]
+
+
+def compile_plan(plan: Plan, dialect: Dialect, *, bare: bool = False) -> exp.Select:
+    """The plan as one SELECT; `bare` (only where `frameless`): without the calendar, one row per period
+    that has data."""
+    assert not bare or frameless(plan)
     ctes: list[tuple[str, exp.Expr, str]] = []
-    if plan.spine is not None:
+    if plan.spine is not None and not bare:
         ctes.append(("spine", spine.spine_select(plan, dialect), "calendar: every period in range"))
     scans = plan_scans(plan)
     for scan in scans:
         ctes.extend(ScanCompiler(scan, plan, dialect).ctes())
     home = {leaf.index: scan.name for scan in scans for leaf in scan.leaves}
     dim_names = [f"d{i}" for i in range(len(plan.dims))]
+    if bare:
+        query = _result(plan, scans, home, dim_names, dialect, bare=True)
+        query.add_comments([f"metric {plan.metric.id} ({plan.origin})"])
+        return _with(query, ctes)
     if dim_names:
         ctes.append(("dim_keys", _keys(plan, scans, dim_names), "every dimension value seen in range"))
     if dim_names or plan.spine is None:  # without dimensions the frame is the calendar itself
@@ -36,19 +59,27 @@ def compile_plan(plan: Plan, dialect: Dialect) -> exp.Select:
     else:
         ctes.append(("result", result, f"metric {plan.metric.id} ({plan.origin})"))
         query = _final(plan, dim_names, home)
+    return _with(query, ctes)
+
+
+def _with(query: exp.Select, ctes: list[tuple[str, exp.Expr, str]]) -> exp.Select:
+    """`query` with the CTEs before it, each commented with what it is."""
     for name, select, comment in ctes:
         query = query.with_(exp.to_identifier(name, quoted=True), as_=select, copy=False)
         query.args["with_"].expressions[-1].add_comments([comment])
     return query
 
 
-def render(plan: Plan, dialect: Dialect, pretty: bool = True) -> str:
+def render(plan: Plan, dialect: Dialect, pretty: bool = True, *, bare: bool = False) -> str:
     q = plan.query
     header = [
         f"-- headway: metric {plan.metric.id} ({plan.origin})",
         f"-- grain={q.grain.value} by={','.join(q.by) or '-'} engine={dialect.name} spec={plan.spec_hash}",
     ]
-    return "\n".join(header) + "\n" + dialect.generate(compile_plan(plan, dialect), pretty=pretty, copy=False)
+    if bare:
+        header.append("-- without the calendar: a period (or value) without rows gets no row; this data has none")
+    tree = compile_plan(plan, dialect, bare=bare)
+    return "\n".join(header) + "\n" + dialect.generate(tree, pretty=pretty, copy=False)
 
 
 def _keys(plan: Plan, scans: list[Scan], dims: list[str]) -> exp.Expr:
@@ -82,7 +113,9 @@ def _frame(plan: Plan, dims: list[str]) -> exp.Select:
     return exp.select(alias(exp.Literal.number(1), "one"))
 
 
-def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str], dialect: Dialect) -> exp.Select:
+def _result(
+    plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str], dialect: Dialect, *, bare: bool = False
+) -> exp.Select:
     spine_cols = [c for c in spine.carried(plan) if not spine.is_cover(c)] if plan.spine is not None else []
     frame = "spine" if plan.spine is not None and not dims else "frame"
     values = [
@@ -90,6 +123,16 @@ def _result(plan: Plan, scans: list[Scan], home: dict[int, str], dims: list[str]
         for k, (_, node) in enumerate(plan.roots)
         for e in (alias(_value(plan, home, node), suffixed("value", k)), alias(_n(plan, home, node), suffixed("n", k)))
     ]
+    if bare:  # the scan is the frame: its own periods (rows without a time fall in none), nothing joined
+        name = scans[0].name
+        query = exp.select(
+            *[col(c, name) for c in spine_cols],
+            *[col(d, name) for d in dims],
+            *values,
+            *stats.result_columns(plan, home, dialect),
+        )
+        timed = exp.not_(exp.Is(this=col("period", name), expression=exp.null()))
+        return query.from_(table(name), copy=False).where(timed, copy=False)
     query = exp.select(
         *[col(c, "f") for c in spine_cols],
         *[col(d, "f") for d in dims],

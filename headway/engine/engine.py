@@ -24,7 +24,7 @@ from headway.engine import batch
 from headway.engine.access import Actor, check_access
 from headway.engine.badrows import check_bad_rows
 from headway.engine.calendar import Calendar
-from headway.engine.compile import render
+from headway.engine.compile import frameless, render
 from headway.engine.facts import DataFacts, FactFinder
 from headway.engine.files import DataChanged, DataError, SourceFiles, changed_error, changed_since, source_files
 from headway.engine.plan import Plan, build_plan
@@ -68,6 +68,7 @@ class Engine:
         self._plans: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=512)
         self._built: LRUCache[tuple[Any, ...], Plan] = LRUCache(maxsize=512)
         self._reads: LRUCache[tuple[Any, ...], tuple[str, ...]] = LRUCache(maxsize=4096)
+        self._gaps: LRUCache[tuple[Any, ...], bool] = LRUCache(maxsize=4096)  # see _run
         self._lock = threading.RLock()
         self.facts = FactFinder(workspace, self._prepare, lambda: self.backend)
 
@@ -154,8 +155,7 @@ class Engine:
             {k: v for f in facts for k, v in f.bounds.items()}, {n: sf for f in facts for n, sf in f.files.items()}
         )
         prepared = self._prepared(queries[0], merged, tuple(q.metric for q in queries[1:]))
-        sql = render(prepared.plan, self.backend.dialect, pretty=False)
-        names, rows, elapsed = self._timed(sql, prepared.files)
+        sql, names, rows, elapsed = self._run(prepared, _versions(prepared.files), use_cache=False)
         results = []
         for k, (q, f) in enumerate(zip(queries, facts, strict=True)):
             own_names, own_rows = batch.split(names, rows, k, len(queries))
@@ -188,8 +188,7 @@ class Engine:
             cached = self._cache.get(self._result_key(query, actor, versions)) if use_cache else None
         if cached is not None:
             return replace(cached, cached=True)
-        sql = self._compiled(prepared.plan, versions, use_plan_cache)
-        names, rows, elapsed = self._timed(sql, prepared.files)
+        sql, names, rows, elapsed = self._run(prepared, versions, use_plan_cache)
         result = self._result(query, prepared.plan, facts, names, rows, sql, elapsed, versions)
         self._keep(query, actor, versions, prepared.files, result)
         return result
@@ -217,6 +216,28 @@ class Engine:
             with self._lock:
                 self._built[key] = plan
         return plan
+
+    def _run(
+        self, prepared: _Prepared, versions: tuple[tuple[str, str], ...], use_cache: bool
+    ) -> tuple[str, list[str], list[tuple[Any, ...]], float]:
+        """Run the plan's SQL: first without its calendar where the plan allows (`frameless`) and the
+        data last had a row in every period; kept when it still does, else run again with the calendar.
+
+        The same answer either way (a period's value is computed from its rows alike): the calendar's
+        only work then is to add periods without rows, and its join is most of a small query's cost.
+        """
+        plan, spent = prepared.plan, 0.0
+        gaps_key = (self.workspace.spec_hash, plan.query.key(), tuple(n for n, _ in plan.others), versions)
+        if frameless(plan) and not self._gaps.get(gaps_key, False):
+            sql = self._compiled(plan, versions, use_cache, bare=True)
+            names, rows, spent = self._timed(sql, prepared.files)
+            if _every_period(rows, plan):
+                return sql, names, rows, spent
+            with self._lock:
+                self._gaps[gaps_key] = True
+        sql = self._compiled(plan, versions, use_cache)
+        names, rows, elapsed = self._timed(sql, prepared.files)
+        return sql, names, rows, spent + elapsed
 
     def _timed(self, sql: str, files: dict[str, SourceFiles]) -> tuple[list[str], list[tuple[Any, ...]], float]:
         started = time.perf_counter()
@@ -326,13 +347,15 @@ class Engine:
             if now is None or now.version != before.version:
                 raise changed_error(name)
 
-    def _compiled(self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool) -> str:
+    def _compiled(
+        self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool, *, bare: bool = False
+    ) -> str:
         """The SQL for a plan, reused while neither the spec, the query nor the data it depends on changes."""
-        key = (self.workspace.spec_hash, plan.query.key(), versions)
+        key = (self.workspace.spec_hash, plan.query.key(), tuple(n for n, _ in plan.others), versions, bare)
         with self._lock:
             sql = self._plans.get(key) if use_cache else None
         if sql is None:
-            sql = render(plan, self.backend.dialect, pretty=False)
+            sql = render(plan, self.backend.dialect, pretty=False, bare=bare)
             with self._lock:
                 self._plans[key] = sql
         return sql
@@ -371,6 +394,22 @@ class Engine:
 class _Prepared:
     plan: Plan
     files: dict[str, SourceFiles]
+
+
+def _every_period(rows: list[tuple[Any, ...]], plan: Plan) -> bool:
+    """Whether a calendar-less answer has a row for each period of the plan's calendar and, by dimensions,
+    for each period x each dimension value it shows: the rows the calendar's frame would have had."""
+    assert plan.spine is not None
+    starts = {p.start for p in plan.spine}
+    if {_start(row[0]) for row in rows} != starts:
+        return False
+    width = len(plan.dims)  # (period, dimension values) are unique: the count says whether the grid is full
+    return len(rows) == len(starts) * (len({row[1 : 1 + width] for row in rows}) if width else 1)
+
+
+def _start(value: Any) -> Any:
+    """A period as the engine returned it, as a date (Spark may give a datetime at midnight)."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _versions(files: dict[str, SourceFiles]) -> tuple[tuple[str, str], ...]:
