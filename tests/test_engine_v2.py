@@ -207,6 +207,18 @@ def test_no_stale_numbers_after_a_file_is_added_with_a_fixed_range(ws: Path, eng
     engine.close()
 
 
+def test_overview_over_http_is_never_answered_from_a_cache_older_than_the_files(ws: Path, client: httpx.Client) -> None:
+    """The overview is served from a cache on the event loop; a rewritten file must show on the next request."""
+    first = {m["id"]: m for m in client.get("/api/v1/overview").json()["metrics"]}["signups"]["latest"]
+    start = dt.date.fromisoformat(first["period"])
+    in_period = [r for r in SUBSCRIPTIONS if dt.date.fromisoformat(r[6][:10]).replace(day=1) == start]
+    assert first["value"] == len(in_period) > 0  # signups count every subscription started in the month
+    extra = (13, "a3", "basic", "EU", 20, False, f"{start.isoformat()} 12:00", None)
+    write_subscriptions(ws / "data" / "subscriptions.parquet", [*SUBSCRIPTIONS, extra])
+    again = {m["id"]: m for m in client.get("/api/v1/overview").json()["metrics"]}["signups"]["latest"]
+    assert (again["period"], again["value"]) == (first["period"], len(in_period) + 1)
+
+
 def test_reads_see_one_version_of_the_files_or_fail(ws: Path) -> None:
     """Rewrite the file while queries run: every answer equals the one before or after, never a mix."""
     engine = Engine(load_workspace(ws))
