@@ -219,6 +219,37 @@ def test_overview_over_http_is_never_answered_from_a_cache_older_than_the_files(
     assert (again["period"], again["value"]) == (first["period"], len(in_period) + 1)
 
 
+def test_overview_lists_files_on_the_loop_only_while_listing_is_quick(ws: Path) -> None:
+    """A slow listing (thousands of files, a slow file system) must not hold up the server's event loop."""
+    import time as clock
+
+    app = create_app(ws, warm=False)
+    state = app.state.headway
+    listed = state.engine.data_versions
+    threads: list[str] = []
+    delay = {"seconds": 0.0}
+
+    def recording() -> tuple[tuple[str, str], ...]:
+        threads.append(threading.current_thread().name)
+        clock.sleep(delay["seconds"])
+        return listed()
+
+    state.engine.data_versions = recording
+    with Server(app) as server, httpx.Client(base_url=server.url, timeout=60) as http:
+        for _ in range(3):
+            assert http.get("/api/v1/overview").status_code == 200
+        loop = threads[-1]
+        assert threads[0] != loop and threads[1:] == [loop, loop]  # first on a worker; quick ones on the loop
+        delay["seconds"] = 0.02  # now slow: once eight slow ones are all it remembers, it lists on workers
+        for _ in range(10):
+            assert http.get("/api/v1/overview").status_code == 200
+        assert threads[3:11] == [loop] * 8 and loop not in threads[11:]
+        delay["seconds"] = 0.0
+        http.get("/api/v1/overview")  # quick again, measured on a worker
+        assert http.get("/api/v1/overview").status_code == 200
+        assert threads[-1] == loop
+
+
 def test_reads_see_one_version_of_the_files_or_fail(ws: Path) -> None:
     """Rewrite the file while queries run: every answer equals the one before or after, never a mix."""
     engine = Engine(load_workspace(ws))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -221,14 +222,18 @@ class Engine:
         self, prepared: _Prepared, versions: tuple[tuple[str, str], ...], use_cache: bool
     ) -> tuple[str, list[str], list[tuple[Any, ...]], float]:
         """Run the plan's SQL: first without its calendar where the plan allows (`frameless`) and the
-        data last had a row in every period; kept when it still does, else run again with the calendar.
+        query's data has not lacked a row yet; kept when it has every row, else run again with the calendar.
 
         The same answer either way (a period's value is computed from its rows alike): the calendar's
         only work then is to add periods without rows, and its join is most of a small query's cost.
         """
         plan, spent = prepared.plan, 0.0
-        gaps_key = (self.workspace.spec_hash, plan.query.key(), tuple(n for n, _ in plan.others), versions)
-        if frameless(plan) and not self._gaps.get(gaps_key, False):
+        # not keyed by data version: live data changes version every few seconds, and a query whose data
+        # had a gap once would pay two scans after each change; it keeps the calendar until the spec changes
+        gaps_key = (self.workspace.spec_hash, plan.query.key(), tuple(n for n, _ in plan.others))
+        with self._lock:
+            gappy = self._gaps.get(gaps_key, False)
+        if frameless(plan) and not gappy:
             sql = self._compiled(plan, versions, use_cache, bare=True)
             names, rows, spent = self._timed(sql, prepared.files)
             if _every_period(rows, plan):
@@ -308,7 +313,8 @@ class Engine:
 
     def _cached(self, query: Query, actor: Actor) -> Result | None:
         """A cached answer found without planning: the sources a query reads depend on the spec, not the data."""
-        names = self._reads.get((self.workspace.spec_hash, query.key()))
+        with self._lock:
+            names = self._reads.get((self.workspace.spec_hash, query.key()))
         if names is None:
             return None
         files = {name: self._prepare(self.workspace.sources[name]) for name in names}
@@ -404,7 +410,20 @@ def _every_period(rows: list[tuple[Any, ...]], plan: Plan) -> bool:
     if {_start(row[0]) for row in rows} != starts:
         return False
     width = len(plan.dims)  # (period, dimension values) are unique: the count says whether the grid is full
-    return len(rows) == len(starts) * (len({row[1 : 1 + width] for row in rows}) if width else 1)
+    values = {tuple(_hashable(v) for v in row[1 : 1 + width]) for row in rows} if width else {()}
+    return len(rows) == len(starts) * len(values)
+
+
+def _hashable(value: Any) -> Any:
+    """A dimension value as a set member: a struct (dict) or list as a tuple, NaN as one value (SQL
+    groups all NaNs together; Python's NaN is not equal to itself)."""
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    return value
 
 
 def _start(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ class ServerState:
     # JSON twins already serialized, keyed by (page, spec, data versions, policy): a hit costs one file listing
     payloads: LRUCache[tuple[Any, ...], Encoded] = field(default_factory=lambda: LRUCache(maxsize=32))
     payloads_lock: threading.Lock = field(default_factory=threading.Lock)  # handlers run on several threads
+    # how long the last listings of the data files took (see api/overview)
+    listings: deque[float] = field(default_factory=lambda: deque(maxlen=8))
 
     def __post_init__(self) -> None:
         self.overview = Overview(self.engine)
