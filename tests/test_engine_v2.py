@@ -219,6 +219,21 @@ def test_overview_over_http_is_never_answered_from_a_cache_older_than_the_files(
     assert (again["period"], again["value"]) == (first["period"], len(in_period) + 1)
 
 
+def test_cards_over_http_follow_a_rewritten_file(ws: Path, client: httpx.Client) -> None:
+    """Cached cards are served on the event loop too; a rewritten file must show on the next request."""
+
+    def mrr() -> dict[str, Any]:
+        rows = client.get("/api/v1/cards").json()["rows"]
+        return next(c for c in rows["kpi"] if c["id"] == "mrr")
+
+    first = mrr()
+    # a paid subscription started in the card's month and never ended: its month-end MRR grows by 1,000
+    extra = (13, "a3", "basic", "EU", 1000, False, f"{first['period']} 12:00", None)
+    write_subscriptions(ws / "data" / "subscriptions.parquet", [*SUBSCRIPTIONS, extra])
+    again = mrr()
+    assert (again["period"], again["value"]) == (first["period"], first["value"] + 1000)
+
+
 def test_overview_lists_files_on_the_loop_only_while_listing_is_quick(ws: Path) -> None:
     """A slow listing (thousands of files, a slow file system) must not hold up the server's event loop."""
     import time as clock

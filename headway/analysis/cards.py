@@ -135,14 +135,20 @@ _cache: dict[tuple[Any, ...], dict[str, Any]] = {}
 _lock = threading.Lock()
 
 
-def overview_cards(engine: Engine, today: dt.date | None = None, *, actor: Actor) -> dict[str, Any]:
+def overview_cards(
+    engine: Engine,
+    today: dt.date | None = None,
+    *,
+    actor: Actor,
+    versions: tuple[tuple[str, str], ...] | None = None,
+) -> dict[str, Any]:
     """The north star, then KPIs, delivery and health metrics, each KPI with its counter-metrics beside it.
 
     Kept per spec, data version (every source's files) and day: a page load reads only file metadata.
+    `versions`: the engine's `data_versions()`, when the caller has just listed them.
     """
-    ws = engine.workspace
-    now = today or dt.datetime.now(ZoneInfo(ws.config.timezone)).date()
-    key = (id(engine), ws.spec_hash, engine.data_versions(), now, actor.policy_key)
+    now = _today(engine, today)
+    key = _key(engine, now, actor, versions)
     with _lock:
         found = _cache.get(key)
     if found is None:
@@ -151,6 +157,23 @@ def overview_cards(engine: Engine, today: dt.date | None = None, *, actor: Actor
             _cache.clear()  # one overview per server is all a page needs
             _cache[key] = found
     return found
+
+
+def cached_cards(
+    engine: Engine, *, actor: Actor, versions: tuple[tuple[str, str], ...], today: dt.date | None = None
+) -> dict[str, Any] | None:
+    """The cards already built for these data versions (and today), or None: never builds them."""
+    with _lock:
+        return _cache.get(_key(engine, _today(engine, today), actor, versions))
+
+
+def _today(engine: Engine, today: dt.date | None) -> dt.date:
+    return today or dt.datetime.now(ZoneInfo(engine.workspace.config.timezone)).date()
+
+
+def _key(engine: Engine, today: dt.date, actor: Actor, versions: tuple[tuple[str, str], ...] | None) -> tuple[Any, ...]:
+    listed = versions if versions is not None else engine.data_versions()
+    return (id(engine), engine.workspace.spec_hash, listed, today, actor.policy_key)
 
 
 def _build(engine: Engine, today: dt.date, actor: Actor) -> dict[str, Any]:

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from headway.analysis.cards import overview_cards
+from headway.analysis.cards import cached_cards, overview_cards
 from headway.serve.api.params import CurrentActor
 from headway.serve.encoded import Encoded
 from headway.serve.errors import ERROR_RESPONSES
+from headway.serve.listing import data_versions
 from headway.serve.state import ServerState, current_state
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
@@ -22,15 +24,25 @@ _lock = threading.Lock()
 
 
 @router.get("/cards", response_model=None)
-def cards(request: Request, state: State, actor: CurrentActor) -> Response:
+async def cards(request: Request, state: State, actor: CurrentActor) -> Response:
     """Each card: last complete period's value, target and status, change vs previous period and a year
     before, sparkline, owner, data age; KPIs carry their counter-metrics, flagged when the KPI improves
-    while the counter-metric degrades."""
-    found = overview_cards(state.engine, actor=actor)
+    while the counter-metric degrades.
+
+    Cached cards are answered on the event loop (see `serve/listing.py`); only building them goes to a
+    worker thread."""
+    versions = await data_versions(state)
+    found = cached_cards(state.engine, actor=actor, versions=versions)
+    if found is None:
+        found = await run_in_threadpool(lambda: overview_cards(state.engine, actor=actor, versions=versions))
     with _lock:
         if _encoded and _encoded[0][0] is found:
             return _encoded[0][1].response(request)
-    body = Encoded.of(json.dumps({"workspace": state.workspace.config.name, **found}, separators=(",", ":")).encode())
+    body = await run_in_threadpool(_encode, state, found)  # once per new answer: off the loop
     with _lock:
         _encoded[:] = [(found, body)]
     return body.response(request)
+
+
+def _encode(state: ServerState, found: dict[str, Any]) -> Encoded:
+    return Encoded.of(json.dumps({"workspace": state.workspace.config.name, **found}, separators=(",", ":")).encode())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,41 +15,24 @@ from headway.engine.results import json_value
 from headway.serve.api.params import CurrentActor, State
 from headway.serve.encoded import Encoded
 from headway.serve.errors import public_message
+from headway.serve.listing import data_versions
 from headway.serve.state import ServerState
 
 router = APIRouter()
-LOOP_LISTING_SECONDS = 0.003  # a listing this quick costs the loop less than a hop to a thread and back
 
 
 @router.get("/overview", response_class=Response, responses={200: {"content": {"application/json": {}}}})
 async def overview(request: Request, state: State, actor: CurrentActor) -> Response:
     """Every metric with its latest complete period's value; a metric that fails carries its reason alone.
 
-    Async: a cached overview is answered on the event loop, without the hop to a worker thread and back
-    that a sync endpoint costs under load; only building a new one goes to a thread.
+    A cached overview is answered on the event loop (see `serve/listing.py`); only building a new one
+    goes to a worker thread.
     """
-    versions = await _listed(state)
+    versions = await data_versions(state)
     found = _cached(state, actor, versions)
     if found is None:
         found = await run_in_threadpool(overview_encoded, state, actor, versions)
     return found.response(request)
-
-
-async def _listed(state: ServerState) -> tuple[tuple[str, str], ...]:
-    """The data versions: listed on the loop while listing is quick (a few files), else on a worker thread,
-    so that thousands of files or a slow file system never hold up other requests. Quick means one of the
-    last eight listings was: a single listing slowed by the machine's load does not send the rest away."""
-
-    def timed() -> tuple[tuple[str, str], ...]:
-        started = time.perf_counter()
-        try:
-            return state.engine.data_versions()
-        finally:
-            state.listings.append(time.perf_counter() - started)
-
-    if state.listings and min(state.listings) <= LOOP_LISTING_SECONDS:
-        return timed()
-    return await run_in_threadpool(timed)
 
 
 def overview_encoded(state: ServerState, actor: Actor, versions: tuple[tuple[str, str], ...] | None = None) -> Encoded:
