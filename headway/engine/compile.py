@@ -123,22 +123,15 @@ def _result(
         for k, (_, node) in enumerate(plan.roots)
         for e in (alias(_value(plan, home, node), suffixed("value", k)), alias(_n(plan, home, node), suffixed("n", k)))
     ]
-    if bare:  # the scan is the frame: its own periods (rows without a time fall in none), nothing joined
-        name = scans[0].name
-        query = exp.select(
-            *[col(c, name) for c in spine_cols],
-            *[col(d, name) for d in dims],
-            *values,
-            *stats.result_columns(plan, home, dialect),
-        )
-        timed = exp.not_(exp.Is(this=col("period", name), expression=exp.null()))
-        return query.from_(table(name), copy=False).where(timed, copy=False)
+    rows = scans[0].name if bare else "f"  # bare: the scan is the frame, its own periods, nothing joined
     query = exp.select(
-        *[col(c, "f") for c in spine_cols],
-        *[col(d, "f") for d in dims],
+        *[col(c, rows) for c in spine_cols],
+        *[col(d, rows) for d in dims],
         *values,
         *stats.result_columns(plan, home, dialect),
-    ).from_(table(frame, "f"), copy=False)
+    ).from_(table(rows) if bare else table(frame, "f"), copy=False)
+    if bare:  # rows without a time fall in no period
+        return query.where(exp.not_(exp.Is(this=col("period", rows), expression=exp.null())), copy=False)
     for scan in scans:
         name = scan.name
         keys = [null_safe_eq(col(d, name), col(d, "f")) for d in dims]

@@ -32,7 +32,7 @@ from headway.engine.plan import Plan, build_plan
 from headway.engine.query import EngineError, Query, QueryError
 from headway.engine.registry import ENGINES, EngineSpec, engine_spec
 from headway.engine.results import Result, estimated_bytes
-from headway.engine.rows import typed_rows
+from headway.engine.rows import day_of, typed_rows
 from headway.errors import HeadwayError
 from headway.spec.models import Source
 from headway.spec.workspace import Workspace
@@ -230,7 +230,7 @@ class Engine:
         plan, spent = prepared.plan, 0.0
         # not keyed by data version: live data changes version every few seconds, and a query whose data
         # had a gap once would pay two scans after each change; it keeps the calendar until the spec changes
-        gaps_key = (self.workspace.spec_hash, plan.query.key(), tuple(n for n, _ in plan.others))
+        gaps_key = _shape(plan)
         with self._lock:
             gappy = self._gaps.get(gaps_key, False)
         if frameless(plan) and not gappy:
@@ -357,7 +357,7 @@ class Engine:
         self, plan: Plan, versions: tuple[tuple[str, str], ...], use_cache: bool, *, bare: bool = False
     ) -> str:
         """The SQL for a plan, reused while neither the spec, the query nor the data it depends on changes."""
-        key = (self.workspace.spec_hash, plan.query.key(), tuple(n for n, _ in plan.others), versions, bare)
+        key = (*_shape(plan), versions, bare)
         with self._lock:
             sql = self._plans.get(key) if use_cache else None
         if sql is None:
@@ -402,12 +402,17 @@ class _Prepared:
     files: dict[str, SourceFiles]
 
 
+def _shape(plan: Plan) -> tuple[Any, ...]:
+    """What a plan's SQL depends on besides the data: the spec, the query and the metrics sharing it."""
+    return (plan.spec_hash, plan.query.key(), tuple(name for name, _ in plan.others))
+
+
 def _every_period(rows: list[tuple[Any, ...]], plan: Plan) -> bool:
     """Whether a calendar-less answer has a row for each period of the plan's calendar and, by dimensions,
     for each period x each dimension value it shows: the rows the calendar's frame would have had."""
     assert plan.spine is not None
     starts = {p.start for p in plan.spine}
-    if {_start(row[0]) for row in rows} != starts:
+    if {day_of(row[0]) for row in rows} != starts:
         return False
     width = len(plan.dims)  # (period, dimension values) are unique: the count says whether the grid is full
     values = {tuple(_hashable(v) for v in row[1 : 1 + width]) for row in rows} if width else {()}
@@ -424,11 +429,6 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return "NaN"
     return value
-
-
-def _start(value: Any) -> Any:
-    """A period as the engine returned it, as a date (Spark may give a datetime at midnight)."""
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _versions(files: dict[str, SourceFiles]) -> tuple[tuple[str, str], ...]:

@@ -41,14 +41,14 @@ def typed_rows(names: list[str], rows: list[tuple[Any, ...]], plan: Plan, facts:
     if plan.timeless:
         by_name["period"], by_name["complete"] = [None] * count, [True] * count
     else:
-        by_name["period"] = [_day(v) for v in by_name["period"]]
+        by_name["period"] = [day_of(v) for v in by_name["period"]]
         by_name["complete"] = _completes(by_name["period"], periods, horizon)
     values = by_name.get("value", [None] * count)
     by_name["reason"] = [
         None if v is not None else _reason(p, periods) for v, p in zip(values, by_name["period"], strict=True)
     ]
     if "compare_period" in by_name:
-        by_name["compare_period"] = [_day(v) for v in by_name["compare_period"]]
+        by_name["compare_period"] = [day_of(v) for v in by_name["compare_period"]]
         known = _completes(by_name["compare_period"], periods, horizon)
         by_name["compare_complete"] = [
             p is not None and k for p, k in zip(by_name["compare_period"], known, strict=True)
@@ -81,7 +81,8 @@ def _reason(start: dt.date | None, periods: dict[dt.date, Any]) -> str:
     return Reason.NO_ROWS.value
 
 
-def _day(value: Any) -> dt.date | None:
+def day_of(value: Any) -> dt.date | None:
+    """A period as the engine returned it (a date, a midnight datetime from Spark, or ISO text), as a date."""
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, dt.datetime):

@@ -28,7 +28,7 @@ class ServerState:
     # JSON twins already serialized, keyed by (page, spec, data versions, policy): a hit costs one file listing
     payloads: LRUCache[tuple[Any, ...], Encoded] = field(default_factory=lambda: LRUCache(maxsize=32))
     payloads_lock: threading.Lock = field(default_factory=threading.Lock)  # handlers run on several threads
-    # how long the last listings of the data files took (see api/overview)
+    # how long the last listings of the data files took (see serve/listing.py)
     listings: deque[float] = field(default_factory=lambda: deque(maxlen=8))
 
     def __post_init__(self) -> None:

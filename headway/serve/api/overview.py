@@ -35,12 +35,12 @@ async def overview(request: Request, state: State, actor: CurrentActor) -> Respo
     return found.response(request)
 
 
-def overview_encoded(state: ServerState, actor: Actor, versions: tuple[tuple[str, str], ...] | None = None) -> Encoded:
+def overview_encoded(state: ServerState, actor: Actor, versions: tuple[tuple[str, str], ...]) -> Encoded:
     """The overview serialized once per (spec, data versions, policy): later requests list the files and no more.
 
     The data versions are listed on every request, so a changed file is never answered from the cache.
+    Looked up again here: another worker may have built it while this request waited for a thread.
     """
-    versions = versions if versions is not None else state.engine.data_versions()
     found = _cached(state, actor, versions)
     if found is None:
         found = Encoded.of(orjson.dumps(overview_json(state, actor, versions)))  # orjson: ~5x FastAPI's encoder
