@@ -186,6 +186,14 @@ def add_action(
     for metric_id in metric or []:
         if metric_id not in ws.metrics:
             fail(f"unknown metric '{metric_id}'", Exit.INVALID, choices_hint(metric_id, ws.metrics, "a metric id"))
+    if objective:
+        from headway.spec.meetings import objective_hint
+        from headway.spec.objectives import read_objectives
+
+        declared = read_objectives(ws.root)[0].objectives
+        for objective_id in objective:
+            if objective_id not in declared:
+                fail(f"unknown objective '{objective_id}'", Exit.INVALID, objective_hint(objective_id, declared))
     if period is not None and not QUARTER.match(period):
         fail(f"--period {period}: write a quarter such as 2026Q4", Exit.USAGE)
     try:
