@@ -20,6 +20,7 @@ import pytest
 from fixtures import Server
 from test_okr_scoring import ORDERS, TODAY, build, kr, report, write_orders
 
+from headway.analysis.okr import okr_report
 from headway.analysis.okr_freeze import freeze_due
 from headway.engine import Actor, Engine
 from headway.serve import create_app
@@ -120,3 +121,25 @@ def test_interval_zero_turns_the_keeper_off(workspace: Path) -> None:
         time.sleep(0.5)
         assert app.state.okr_keeper.passes == 0
     assert stored(workspace) == set()
+
+
+def test_a_baseline_frozen_for_the_owner_does_not_reach_a_viewer(tmp_path: Path) -> None:
+    root = build(tmp_path / "ws", "objectives:\n  - id: pay\n    period: 2026Q3\n    objective: Pay\n"
+                 "    key_results: [{id: pay, metric: salaries, target: 100}]\n")  # fmt: skip
+    restricted = (
+        "  - id: salaries\n    kind: health\n    direction: decrease\n    source: orders\n"
+        "    measure: {agg: sum, expr: amount}\n    grain: month\n    sensitivity: restricted\n"
+    )
+    metrics = root / "metrics" / "m.yml"
+    metrics.write_text(metrics.read_text(encoding="utf-8") + restricted, encoding="utf-8")
+    with StateStore.open(state_url(root)) as store:
+        assert freeze(root, store, QUARTER_START) == 1  # the keeper runs as the owner: June's 150 is frozen
+        engine = Engine(load_workspace(root))
+        try:
+            viewer = okr_report(engine, "2026Q3", actor=Actor.viewer(), store=store, today=TODAY)
+        finally:
+            engine.close()
+    assert stored(root) == {("kr:pay", "salaries", 150.0)}
+    pay = kr(viewer, "pay")
+    assert pay["baseline"]["value"] is None and pay["baseline"]["reason"] == "forbidden"
+    assert pay["reason"] == "forbidden" and pay["score"] is None

@@ -111,9 +111,15 @@ def baseline(
     store: StateStore | None,
     declared: float | None = None,
 ) -> Reading:
-    """Declared, else frozen, else read from the data (and frozen now if the quarter has begun)."""
+    """Declared, else frozen, else read from the data (and frozen now if the quarter has begun).
+
+    A series the actor may not read (or that failed) shows no baseline either: a value frozen for
+    the owner must not reach a viewer who is refused the metric.
+    """
     if declared is not None:
         return Reading(declared, None, None, "declared")
+    if found.error is not None:
+        return Reading(None, None, found.error)
     objective_id, item, quarter, metric_id = key or ("", "", "", "")
     if store is not None and key is not None:
         stored = frozen_baseline(store, objective_id, item, quarter)
