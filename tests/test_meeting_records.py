@@ -45,7 +45,7 @@ MEETINGS = """meetings:
       - title: Raise prices
         decided_by: Zoë
         day: 2026-01-10
-        metrics: [mrr]
+        metrics: [mrr, new_mr]
         objectives: [grow_mrr, grow_mr]
     actions:
       - {title: Call José, owner: Ana, due: 2026-02-01, objectives: [shrink_churn]}
@@ -85,7 +85,8 @@ def test_yaml_naming_an_unknown_objective_is_an_error_at_its_line(tmp_path: Path
     (ws / "meetings" / "q1.yml").write_text(MEETINGS, encoding="utf-8")
     _, issues = check_workspace(ws)
     found = {(i.file, i.line): i.render() for i in issues if i.file == "meetings/q1.yml"}
-    assert set(found) == {("meetings/q1.yml", 8), ("meetings/q1.yml", 10)}  # grow_mrr (line 8) is known
+    assert set(found) == {("meetings/q1.yml", n) for n in (7, 8, 10)}  # mrr (7) and grow_mrr (8) are known
+    assert "decisions[0].metrics[1]: unknown metric 'new_mr'. Did you mean 'new_mrr'?" in found[("meetings/q1.yml", 7)]
     assert "decisions[0].objectives[1]: unknown objective 'grow_mr'" in found[("meetings/q1.yml", 8)]
     assert "Did you mean 'grow_mrr'?" in found[("meetings/q1.yml", 8)]
     assert "actions[0].objectives[0]: unknown objective 'shrink_churn'" in found[("meetings/q1.yml", 10)]
@@ -99,7 +100,8 @@ def test_without_objectives_the_hint_says_where_they_live(tmp_path: Path) -> Non
     (ws / "meetings" / "q1.yml").write_text(MEETINGS, encoding="utf-8")
     _, issues = check_workspace(ws)
     rendered = [i.render() for i in issues if i.file == "meetings/q1.yml"]
-    assert len(rendered) == 3  # grow_mrr, grow_mr and shrink_churn: nothing is declared
+    assert len(rendered) == 4  # new_mr, then grow_mrr, grow_mr and shrink_churn: no objective is declared
+    rendered = [text for text in rendered if "unknown objective" in text]
     assert all("objectives live in objectives/*.yml" in text for text in rendered)
 
 
@@ -130,6 +132,16 @@ def test_api_refuses_an_unknown_objective(server: Server, path: str) -> None:
     assert (got["ok"], got["status"], got["code"]) == (False, 400, "unknown_objective_named")
     assert got["error"] == "objectives[1]: unknown objective 'q4_grow_revenu'"
     assert "q4_grow_revenue" in got["hint"]
+
+
+def test_api_refuses_a_decision_on_an_unknown_metric(server: Server) -> None:
+    body = {"period": "2026Q4", "title": "x", "decided_by": "a", "day": "2026-10-01", "metrics": ["arpa", "churn"]}
+    got = post(server, "/api/v1/meeting/decisions", body).json()
+    assert (got["status"], got["code"], got["error"]) == (
+        400,
+        "unknown_metric_named",
+        "metrics[1]: unknown metric 'churn'",
+    )
 
 
 def test_demo_items_name_the_objectives_they_concern(server: Server) -> None:
