@@ -72,7 +72,7 @@
         card.append(el("h3", {}, "Check-ins on " + kr.name));
         const list = el("ul", { class: "history" });
         for (const c of kr.checkins.history.slice().reverse()) {
-          const words = [c.at.slice(0, 10), c.author, "confidence " + c.confidence, c.comment, c.blockers && "blockers: " + c.blockers].filter(Boolean);
+          const words = [c.at.slice(0, 10), c.author, "confidence " + c.confidence, c.value !== null && "value " + c.value, c.comment, c.blockers && "blockers: " + c.blockers].filter(Boolean);
           list.append(el("li", { "data-checkin": String(c.id) }, words.join(" · ")));
         }
         card.append(list);
@@ -121,6 +121,8 @@
       comment: document.getElementById("comment").value || null,
       blockers: document.getElementById("blockers").value || null,
     };
+    const value = document.getElementById("value").value;
+    if (value !== "") body.value = Number(value);
     const resp = await fetch("/api/v1/objectives/" + encodeURIComponent(objectiveId) + "/checkins",
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const data = await resp.json();
@@ -129,6 +131,7 @@
     saved.textContent = "Saved check-in " + data.id + ".";
     document.getElementById("comment").value = "";
     document.getElementById("blockers").value = "";
+    document.getElementById("value").value = "";
     await load();
   }
 
