@@ -13,6 +13,7 @@ about KPI vs delivery metric "each leave a record with who, when and why". Here:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -243,3 +244,27 @@ def test_a_decision_recorded_in_the_ui_reaches_the_api_and_the_pack(browser: Any
     assert "Un autre" not in [d["title"] for d in decisions]
     page = httpx.get(f"{server.url}/review/2026Q4", timeout=300).text
     assert title.replace("'", "&#39;") in page and "&lt;i&gt;churn&lt;/i&gt; first" in page
+
+
+def test_the_overview_shows_this_quarters_decisions_and_what_each_item_concerns(browser: Any, server: Server) -> None:
+    today = dt.datetime.now(dt.UTC).date()  # the demo workspace runs on UTC
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    title = "Décision du trimestre — 決定"
+    body = {"period": quarter, "title": title, "decided_by": "Zoë", "day": today.isoformat(),
+            "metrics": ["csat"], "objectives": ["q4_happier_customers"]}  # fmt: skip
+    assert post(server, "/api/v1/meeting/decisions", body).status_code == 201
+    action = {"title": "Écrire aux comptes perdus", "owner": "José", "due": "2026-12-20",
+              "metrics": ["logo_churn_rate"], "objectives": ["q4_grow_revenue"]}  # fmt: skip
+    made = post(server, "/api/v1/meeting/actions", action).json()
+    visit = Visit(browser, server.url + "/", {"width": 1280, "height": 900})
+    try:
+        shown = visit.page.locator("#decisions-recent li", has_text=title)
+        shown.wait_for()
+        assert shown.inner_text() == f"{today.isoformat()} · {title} (Zoë) · csat, q4_happier_customers"
+        item = visit.page.locator(f'#actions-open li[data-action="{made["id"]}"]')  # 4th soonest of 4 open
+        assert item.inner_text().endswith(" · logo_churn_rate, q4_grow_revenue")
+        first = visit.page.locator("#actions-open li[data-action]").first.inner_text()
+        assert "(overdue)" in first  # the demo's oldest open item, past due
+        assert visit.problems == []
+    finally:
+        visit.close()

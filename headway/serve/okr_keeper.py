@@ -1,10 +1,11 @@
 """`headway serve` freezes OKR baselines as soon as they are due, without waiting for a visitor.
 
-A background thread calls `okr_freeze.freeze_due` after `delay` seconds, then every `interval`
-seconds: when a quarter begins (and the data completes the period before it), its baselines are
-captured within one interval, so a revision of that period later in the quarter cannot move them.
-When every baseline is frozen a pass is a few state-database reads. Off without a state database,
-or with `interval` 0.
+A background thread calls `okr_freeze.freeze_due` at start-up, then every `interval` seconds: when
+a quarter begins (and the data completes the period before it), its baselines are captured within
+one interval, so a revision of that period later in the quarter cannot move them. On the medium
+demo with nothing frozen yet a pass costs about 0.35 s of CPU; once every baseline is frozen, a few
+state-database reads (~20 ms). Off without a state database, without an `objectives/` folder, or
+with `interval` 0.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ log = logging.getLogger("headway.serve")
 
 @dataclass(frozen=True)
 class KeeperOptions:
-    delay: float = 60.0  # seconds after start-up: the warm-up goes first
+    delay: float = 0.0  # seconds after start-up before the first pass (it runs beside the warm-up)
     interval: float = 600.0  # seconds between passes; 0 turns the keeper off
     clock: Callable[[], dt.datetime] = utc_now
 
