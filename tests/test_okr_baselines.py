@@ -20,6 +20,7 @@ import pytest
 from fixtures import Server
 from test_okr_scoring import ORDERS, TODAY, build, kr, report, write_orders
 
+from headway.analysis import okr_freeze
 from headway.analysis.okr import okr_report
 from headway.analysis.okr_freeze import freeze_due
 from headway.engine import Actor, Engine
@@ -143,3 +144,25 @@ def test_a_baseline_frozen_for_the_owner_does_not_reach_a_viewer(tmp_path: Path)
     pay = kr(viewer, "pay")
     assert pay["baseline"]["value"] is None and pay["baseline"]["reason"] == "forbidden"
     assert pay["reason"] == "forbidden" and pay["score"] is None
+
+
+def test_an_objective_that_fails_does_not_stop_the_others(
+    workspace: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    objectives = workspace / "objectives" / "q3.yml"
+    extra = (
+        "  - id: broken\n    period: 2026Q3\n    objective: Fails\n    key_results: [{metric: revenue, target: 9}]\n"
+    )
+    objectives.write_text(objectives.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    real = okr_freeze.okr_report
+
+    def failing(engine: Engine, period: str, **kw: Any) -> dict[str, Any]:
+        if "broken" in kw["spec"].objectives:
+            raise RuntimeError("an unexpected failure")
+        return real(engine, period, **kw)
+
+    monkeypatch.setattr(okr_freeze, "okr_report", failing)
+    with StateStore.open(state_url(workspace)) as store:
+        assert freeze(workspace, store, QUARTER_START) == len(FROZEN_BY_HAND)  # grow's six; broken's one is not
+    assert stored(workspace) == FROZEN_BY_HAND
+    assert "could not capture the baselines of objective broken" in caplog.text

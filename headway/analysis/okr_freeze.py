@@ -12,12 +12,15 @@ period, and a revision of that period afterwards cannot move it. Without a serve
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from headway.analysis.okr import okr_report
 from headway.engine import Actor, Engine
 from headway.spec.objectives import Objective, ObjectiveSpec, guardrails_of, load_objectives, quarter_bounds
 from headway.store import StateStore
 from headway.store.okr import frozen_baseline
+
+log = logging.getLogger("headway.analysis")
 
 
 def baseline_keys(engine: Engine, objective: Objective) -> list[str]:
@@ -49,9 +52,12 @@ def freeze_due(
     if not todo:
         return 0
     before = _unfrozen(engine, store, todo)
-    for period in sorted({o.period for o in todo}):
-        chosen = ObjectiveSpec({o.id: o for o in todo if o.period == period}, spec.origins)
-        okr_report(engine, period, actor=actor, store=store, today=today, spec=chosen)
+    for objective in todo:  # one at a time: an objective edited into an error since start-up stops only itself
+        chosen = ObjectiveSpec({objective.id: objective}, spec.origins)
+        try:
+            okr_report(engine, objective.period, actor=actor, store=store, today=today, spec=chosen)
+        except Exception:
+            log.exception("could not capture the baselines of objective %s", objective.id)
     return before - _unfrozen(engine, store, todo)
 
 
