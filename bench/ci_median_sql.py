@@ -14,9 +14,12 @@ the plain median's SQL and the `--ci` SQL the engine generates, beside hand-writ
 - `count pass + row pads`: the rows counted first, then padded per period with -inf / +inf rows so
   that the wanted rank is a padded median, `QUANTILE_DISC(x, 0.5)` (two passes over the rows);
 - `floor`: the plain query with two more constant fractions in its one `QUANTILE_CONT`: the least
-  any extra order statistic can cost. It gives no exact bound (the ranks are not n-dependent).
+  any extra order statistic can cost. It gives no exact bound (the ranks are not n-dependent);
+- `plain + exact rank in SQL`: the plain query and, per period, the exact lower binomial rank worked
+  out in SQL (`LGAMMA` and list lambdas), which a selection would need: the rank alone, no values.
 
-Each padded variant is checked against the sorted values at the same ranks before it is timed.
+Each padded variant is checked against the sorted values at the same ranks, and the SQL rank against
+`order_stats.ranks`, before anything is timed.
 CPU seconds (DuckDB's threads included) of `execute` + `fetchall`, the variants interleaved run by
 run, trimmed mean (middle 60%) of BENCH_CI_RUNS runs.
 
@@ -35,7 +38,7 @@ import tempfile
 import time
 from statistics import NormalDist
 
-from headway.engine import Actor, Engine, Query
+from headway.engine import Actor, Engine, Query, order_stats
 from headway.spec import load_workspace
 from headway.spec.models import Grain
 
@@ -60,6 +63,20 @@ def padded_order_statistic(values: str, n: str, k: str, upper: bool) -> str:
     return f"LIST_AGGREGATE(LIST_RESIZE({values}, 2 * ({n}) + 1 - 2 * ({k}), {fill}::DOUBLE), 'quantile_disc', 0.5)"
 
 
+def exact_low_rank(n: str) -> str:
+    """The exact lower rank l of the median's 95% interval for a sample of `n`, in SQL (0: no interval).
+
+    l = #{j ≥ 0 : F(j) ≤ 0.025}, F the Binomial(n, ½) CDF, tested at six j around the normal
+    approximation (all below them pass, all above fail), each F summed from its pmf terms in log
+    space (`LGAMMA`) over the 12·√n + 20 terms below j, beyond which they are negligible.
+    """
+    pmf = f"EXP(LGAMMA({n} + 1) - LGAMMA(i + 1) - LGAMMA({n} - i + 1) + {n} * LN(0.5))"
+    below = f"GREATEST(0, j - CAST(12 * SQRT({n}) AS BIGINT) - 20)"
+    cdf = f"LIST_SUM(LIST_TRANSFORM(RANGE({below}, j + 1), lambda i: {pmf}))"
+    j0 = f"(CAST(FLOOR({n} * 0.5 - {C!r} * SQRT({n})) AS BIGINT) - 3)"
+    return f"{j0} + LEN(LIST_FILTER(RANGE({j0}, {j0} + 6), lambda j: j < 0 OR {cdf} <= 0.025))"
+
+
 def alternatives(grain: Grain) -> dict[str, str]:
     """Hand-written SQL over the engine's view `hw_tickets`: period, value, n, then the two bounds."""
     p, scan = PERIOD[grain], "FROM hw_tickets AS t GROUP BY 1"
@@ -82,6 +99,8 @@ def alternatives(grain: Grain) -> dict[str, str]:
         + f"{padded_order_statistic('a0', 'n0', 'k', True)} FROM l1",
         "count pass + row pads": rows,
         "floor: +2 const fractions": f"SELECT {p} AS period, QUANTILE_CONT({X}, [0.5, 0.45, 0.55]), COUNT({X}) {scan}",
+        "plain + exact rank in SQL": f"SELECT period, v0, n0, {exact_low_rank('n0')} FROM "
+        + f"(SELECT {p} AS period, QUANTILE_CONT({X}, 0.5) AS v0, COUNT({X}) AS n0 {scan})",
     }
 
 
@@ -138,6 +157,8 @@ def main(path: str, scale: int = 1) -> None:
             for name in ("list pad (approx. rank)", "count pass + row pads"):
                 got = sorted((r[0], r[3], r[4]) for r in cursor.execute(others[name]).fetchall())
                 assert got == want, f"{name} does not pick the sorted values at ranks k and n + 1 - k"
+            for _, _, n, low in cursor.execute(others["plain + exact rank in SQL"]).fetchall():
+                assert low == ((order_stats.ranks(n, 0.5) or (0, 0))[0]), f"exact rank in SQL wrong at n = {n}"
             times = timed(cursor, {"plain (QUANTILE_CONT)": plain, "--ci today (LIST_SORT)": ci, **others})
             base = times["plain (QUANTILE_CONT)"]
             for name, ms in times.items():
