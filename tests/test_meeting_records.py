@@ -268,3 +268,31 @@ def test_the_overview_shows_this_quarters_decisions_and_what_each_item_concerns(
         assert visit.problems == []
     finally:
         visit.close()
+
+
+def test_a_ranked_delivery_metric_shows_whether_its_kind_dispute_is_on_record(server: Server) -> None:
+    """Engineering ranks cycle_time (a delivery metric) in 2026Q4; the YAML put the dispute on record in 2026Q3."""
+    q3 = httpx.get(f"{server.url}/api/v1/meeting", params={"period": "2026Q3"}, timeout=60).json()
+    assert q3["not_kpis"] == [] and q3["kind_disputes"] == {}  # nobody ranked a non-KPI in Q3
+    q4 = httpx.get(f"{server.url}/api/v1/meeting", params={"period": "2026Q4"}, timeout=60).json()
+    assert q4["not_kpis"] == ["cycle_time"]
+    on_record = [
+        c for c in q3["changes"] + q4["changes"] if c["kind"] == "kind_dispute" and "cycle_time" in c["metrics"]
+    ]
+    assert (on_record[0]["day"], on_record[0]["who"]) == ("2026-06-29", "vp-eng@acme.example")  # the YAML's
+    assert q4["kind_disputes"]["cycle_time"]["id"] == on_record[-1]["id"]  # the latest (another test adds one in Q4)
+    ranked = post(server, "/api/v1/meeting/rankings", {"period": "2027Q1", "stakeholder": "ops",
+                                                       "kpis": ["csat", "deployment_frequency"]})  # fmt: skip
+    assert ranked.status_code == 201, ranked.text
+    q1 = httpx.get(f"{server.url}/api/v1/meeting", params={"period": "2027Q1"}, timeout=60).json()
+    assert q1["kind_disputes"]["deployment_frequency"] is None  # ranked as a priority, no record yet
+    recorded = post(server, "/api/v1/meeting/changes", {
+        "period": "2027Q1", "kind": "kind_dispute", "who": "ops@acme.example", "day": "2027-01-05",
+        "metrics": ["deployment_frequency"], "reason": "Ops wants deploys as an outcome; kept a delivery metric.",
+    })  # fmt: skip
+    assert recorded.status_code == 201
+    q1 = httpx.get(f"{server.url}/api/v1/meeting", params={"period": "2027Q1"}, timeout=60).json()
+    assert q1["kind_disputes"]["deployment_frequency"]["id"] == recorded.json()["id"]
+    page = httpx.get(f"{server.url}/review/2027Q1", timeout=300).text
+    assert "deployment_frequency (kind disputed 2027-01-05 by ops@acme.example" in page
+    assert "Kendall's W – (needs at least two stakeholders and two KPIs; 1 stakeholders" in page  # was a 500

@@ -35,7 +35,12 @@
     const a = body.agreement;
     document.getElementById("agreement").textContent = a.w === null ? "Agreement: " + a.reason
       : "Agreement (Kendall's W) " + a.w.toFixed(2) + " — " + a.reading + "; " + a.raters + " stakeholders, " + a.items + " KPIs, p = " + a.p_value.toPrecision(2);
-    document.getElementById("not-kpis").textContent = body.not_kpis.length ? "Ranked but not declared KPIs: " + body.not_kpis.join(", ") + " (a KPI-or-delivery disagreement leaves a kind_dispute change record)." : "";
+    const disputed = (m) => {
+      const d = body.kind_disputes[m];
+      return d ? m + " (kind disputed " + d.day + " by " + d.who + ": " + d.reason + ")"
+        : m + " (no kind_dispute on record: record who, when and why below)";
+    };
+    document.getElementById("not-kpis").textContent = body.not_kpis.length ? "Ranked but not declared KPIs: " + body.not_kpis.map(disputed).join("; ") : "";
   }
 
   function drawActions(body) {
