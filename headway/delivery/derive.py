@@ -40,7 +40,8 @@ TIME_FIELDS = {
 NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[str, list[Row]]:
+def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig, timezone: str = "UTC") -> dict[str, list[Row]]:
+    """The canonical tables from folded records; `timezone` is the workspace's (its calendar days)."""
     tables = {name: _rows(folded.get(name, {}), name) for name in TIME_FIELDS}
     graph = Graph(tables["commits"])
     for change in tables["changes"]:
@@ -57,6 +58,8 @@ def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[st
         else:
             incident["team"] = incident.get("team") or team_for(config, incident["service"])
         incident["hours_to_resolve"] = hours(incident.get("opened_at"), incident.get("resolved_at"))
+    for item in tables["work_items"]:
+        _place_item(item, config)
     for commit in tables["commits"]:
         commit["commit_id"] = f"{commit['repo']}@{commit['sha']}"
         commit["service"] = service_for(config, commit["repo"])
@@ -66,8 +69,8 @@ def derive(folded: dict[str, dict[str, Row]], config: DeliveryConfig) -> dict[st
     _stages(tables["changes"])
     _work_items(tables["work_items"], tables["sprints"])
     tables["deployment_changes"] = links
-    tables["investment"] = investment(tables["work_items"], tables["changes"])
-    tables["work_item_age"] = work_item_ages(tables["work_items"])
+    tables["investment"] = investment(tables["work_items"], tables["changes"], timezone)
+    tables["work_item_age"] = work_item_ages(tables["work_items"], timezone)
     return tables
 
 
@@ -88,6 +91,14 @@ def _place(row: Row, config: DeliveryConfig) -> None:
     paths = tuple(row.get("paths") or ())
     row["service"] = service_for(config, row.get("repo") or "unknown/unknown", paths)
     row["team"] = team_for(config, row["service"])
+
+
+def _place_item(item: Row, config: DeliveryConfig) -> None:
+    """A work item's service: its repository's (an issue) or the tracker's component; its team, else the service's."""
+    if item.get("repo") and not item.get("service"):
+        item["service"] = service_for(config, item["repo"])
+    if not item.get("team") and item.get("service"):
+        item["team"] = team_for(config, item["service"])
 
 
 class Graph:

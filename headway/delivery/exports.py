@@ -121,9 +121,10 @@ def incidents_csv(path: Path, repo: str | None = None) -> Records:
 def tracker_csv(path: Path, tracker: str) -> Records:
     """Jira ("Issue key", "Issue Type", "Sprint", "Story Points") or Linear ("ID", "Cycle Start") CSV exports.
 
-    Committed at sprint start = created on or before the sprint's (cycle's) start; an item
-    added later is a mid-sprint addition. Jira exports carry no sprint dates: sprints then
-    come from a `sprint_start`/`sprint_end` column if present.
+    The service is a "Service" or Jira "Component/s" column (the name `delivery.teams` maps to a
+    team when the export has no Team column). Committed at sprint start = created on or before the
+    sprint's (cycle's) start; an item added later is a mid-sprint addition. Jira exports carry no
+    sprint dates: sprints then come from a `sprint_start`/`sprint_end` column if present.
     """
     out: Records = []
     sprints: dict[str, dict[str, Any]] = {}
@@ -146,6 +147,7 @@ def tracker_csv(path: Path, tracker: str) -> Records:
         points = _pick(row, "story points", "custom field (story points)", "estimate", "story point estimate")
         data = {
             "provider": tracker,
+            "service": _pick(row, "service", "component/s", "components", "component"),
             "team": team,
             "type": kind,
             "title": _pick(row, "summary", "title"),

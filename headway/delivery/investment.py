@@ -5,7 +5,8 @@ with tracker data): a person is active on a calendar day on every work item assi
 that is in progress that day (started..done) and every change they authored that is open that
 day (first commit..merged or closed). Each active item gets an equal share of that person-day.
 A day's share counts 1/(days in its month) FTE-month, so a month's sum is the average number of
-people on each kind of work. Rows hold no person: only day, team and type.
+people on each kind of work. Rows hold no person: only day, team and type. Days and months are
+the workspace's (its `timezone`), the calendar its periods are cut on.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from headway.delivery.ages import local_midnight
 from headway.delivery.github import work_type
 
 Row = dict[str, Any]
 
 
-def investment(items: list[Row], changes: list[Row]) -> list[Row]:
+def investment(items: list[Row], changes: list[Row], timezone: str = "UTC") -> list[Row]:
+    zone = ZoneInfo(timezone)
     last = max((t for r in [*items, *changes] for t in _times(r)), default=None)
     if last is None:
         return []
@@ -30,7 +34,7 @@ def investment(items: list[Row], changes: list[Row]) -> list[Row]:
         people = [p.strip() for p in str(item.get("assignees") or "").split(",") if p.strip()]
         if start is None or not people:
             continue
-        for day in _days(start, item.get("done_at") or last):
+        for day in _days(start, item.get("done_at") or last, zone):
             for person in people:
                 active[(person, day)].append((item.get("team") or "unknown", item.get("type") or "other"))
     for change in changes:
@@ -38,7 +42,7 @@ def investment(items: list[Row], changes: list[Row]) -> list[Row]:
         if start is None or not author:
             continue
         kind = work_type(str(change.get("labels") or "").split(","))
-        for day in _days(start, change.get("merged_at") or change.get("closed_at") or last):
+        for day in _days(start, change.get("merged_at") or change.get("closed_at") or last, zone):
             active[(author, day)].append((change.get("team") or "unknown", kind))
     totals: dict[tuple[dt.date, str, str], float] = defaultdict(float)
     for (_, day), slices in active.items():
@@ -47,7 +51,7 @@ def investment(items: list[Row], changes: list[Row]) -> list[Row]:
     return [
         {
             "row_id": f"{day.isoformat()}|{team}|{kind}",
-            "day": dt.datetime.combine(day, dt.time(), dt.UTC),
+            "day": local_midnight(day, zone),
             "team": team,
             "type": kind,
             "person_days": share,
@@ -61,7 +65,7 @@ def _times(row: Row) -> list[dt.datetime]:
     return [v for v in row.values() if isinstance(v, dt.datetime)]
 
 
-def _days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
-    """Every UTC calendar day from start to end, both included."""
-    first, last = start.date(), max(end, start).date()
+def _days(start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> list[dt.date]:
+    """Every calendar day in `zone` from start to end, both included."""
+    first, last = start.astimezone(zone).date(), max(end, start).astimezone(zone).date()
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]

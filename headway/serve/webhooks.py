@@ -41,7 +41,8 @@ class DeliveryWorker:
     """One processor per workspace and a thread that drains the inbox whenever it is woken."""
 
     def __init__(self, workspace: Workspace):
-        self.processor = Processor(workspace.root, workspace.config.delivery, Inbox.for_workspace(workspace.root))
+        inbox = Inbox.for_workspace(workspace.root)
+        self.processor = Processor(workspace.root, workspace.config.delivery, inbox, workspace.config.timezone)
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="headway-delivery", daemon=True)
         self._thread.start()
