@@ -118,3 +118,24 @@ def test_ingest_git_refuses_bad_input(tmp_path: Path) -> None:
     assert not_a_repo.returncode == 3 and "error:" in not_a_repo.stderr and "Traceback" not in not_a_repo.stderr
     bad_repo = ingest(ws, "git", str(tmp_path / "empty"), "--repo", "shop")
     assert bad_repo.returncode == 2 and "owner/name" in bad_repo.stderr
+
+
+def test_pr_metrics_count_pull_requests_not_direct_commits(tmp_path: Path) -> None:
+    """Week of 09-28 (to Sunday 10-04): #7 first commit 10-02 08:00, merged 10-03 12:00 -> 28 h; squash #8 -> 0 h
+    (git keeps no branch after a squash). The initial commit is a change for lead time, but no pull request:
+    PR cycle time is the median of {0, 28} = 14 over 2, not of {0, 0, 28}; PRs merged 2, not 3."""
+    import datetime as dt
+
+    from headway.engine import Engine, Query
+    from headway.spec import load_workspace
+    from headway.spec.models import Grain
+    from tests.delivery.helpers import rows_of
+
+    repo, ws = tmp_path / "shop", make_workspace(tmp_path / "ws")
+    build_repo(repo)
+    assert ingest(ws, "git", str(repo), "--repo", "acme/shop").returncode == 0
+    engine = Engine(load_workspace(ws))
+    week = (dt.date(2026, 9, 28), dt.date(2026, 10, 4))
+    got = {m: rows_of(engine, Query(m, Grain.WEEK, (), *week)) for m in ("pr_cycle_time", "prs_merged")}
+    assert [(r["value"], r["n"]) for r in got["pr_cycle_time"]] == [(14.0, 2)]
+    assert [(r["value"], r["n"]) for r in got["prs_merged"]] == [(2, 2)]
