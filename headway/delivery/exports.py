@@ -145,6 +145,8 @@ def tracker_csv(path: Path, tracker: str) -> Records:
         labels = [x.strip() for x in re.split(r"[,;]", _pick(row, "labels") or "") if x.strip()]
         kind = work_type([_pick(row, "issue type", "type") or "", *labels])
         points = _pick(row, "story points", "custom field (story points)", "estimate", "story point estimate")
+        started = utc(_pick(row, "started", "start date", "started_at", "in progress"))
+        moves = (("created", created), ("started", started), ("done", done))
         data = {
             "provider": tracker,
             "service": _pick(row, "service", "component/s", "components", "component"),
@@ -152,8 +154,9 @@ def tracker_csv(path: Path, tracker: str) -> Records:
             "type": kind,
             "title": _pick(row, "summary", "title"),
             "status": _pick(row, "status"),
+            "status_history": [[status, iso(at)] for status, at in moves if at is not None],  # an export's dates
             "created_at": iso(created),
-            "started_at": iso(utc(_pick(row, "started", "start date", "started_at", "in progress"))),
+            "started_at": iso(started),
             "done_at": iso(done),
             "due_at": iso(utc(_pick(row, "due date", "due", "due_at"))),
             "sprint_id": sprint_id,
