@@ -20,6 +20,7 @@ import datetime as dt
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from headway.delivery.ages import work_item_ages
@@ -180,11 +181,7 @@ class Candidates:
 def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[Row]:
     """Set each merged change's shipping deployment; return the deployment_changes rows."""
     merged = sorted((c for c in changes if c.get("merged_at")), key=lambda c: c["merged_at"])
-    by_service: dict[str, list[Row]] = defaultdict(list)
-    for change in merged:
-        by_service[change["service"]].append(change)
-    indexes = {service: Candidates(rows) for service, rows in by_service.items()}
-    empty = Candidates([])
+    indexes = _candidates(merged)
     links: list[Row] = []
     for group in _production_groups(deployments).values():
         previous: Row | None = None
@@ -192,7 +189,7 @@ def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[
             deployment["changes"] = 0
             if deployment["result"] != "success":
                 continue
-            candidates = indexes.get(deployment["service"], empty)
+            candidates = indexes(deployment["service"], deployment.get("repo") or "")
             cutoff, shipped, how = _range(deployment, previous, candidates, graph)
             deployment["cutoff"] = cutoff
             if previous is None:
@@ -209,6 +206,28 @@ def attribute(changes: list[Row], deployments: list[Row], graph: Graph) -> list[
         if change.get("merged_at") and not change.get("attribution"):
             change["attribution"] = "not_deployed"
     return links
+
+
+def _candidates(merged: list[Row]) -> Callable[[str, str], Candidates]:
+    """The changes a deployment of (service, repo) can ship: its service's, plus its repository's.
+
+    A monorepo split by path (`owner/repo:path/**` keys) deploys as one repository: the deployment
+    is the repository's service, and its git range holds the changes of every path service in it.
+    """
+    by_service: dict[str, list[Row]] = defaultdict(list)
+    by_repo: dict[str, list[Row]] = defaultdict(list)
+    for change in merged:
+        by_service[change["service"]].append(change)
+        by_repo[change.get("repo") or ""].append(change)
+    found: dict[tuple[str, str], Candidates] = {}
+
+    def lookup(service: str, repo: str) -> Candidates:
+        if (service, repo) not in found:
+            rows = {id(c): c for c in [*by_service.get(service, []), *by_repo.get(repo, [])]}
+            found[(service, repo)] = Candidates(sorted(rows.values(), key=lambda c: c["merged_at"]))
+        return found[(service, repo)]
+
+    return lookup
 
 
 def _production_groups(deployments: list[Row]) -> dict[tuple[str, str], list[Row]]:
