@@ -52,7 +52,8 @@ def accept_github(secret: str, headers: Mapping[str, str], body: bytes) -> Accep
     if not secret:
         return Refused(503, "GitHub webhooks are not configured", "not_configured", f"Set {GITHUB_SECRET_ENV}.")
     if not github_valid(secret, body, sent.get("x-hub-signature-256")):
-        return Refused(401, "X-Hub-Signature-256 does not match the body", "bad_signature")
+        hint = f"Set the webhook's secret to the value of {GITHUB_SECRET_ENV} on this server."
+        return Refused(401, "X-Hub-Signature-256 does not match the body", "bad_signature", hint)
     event = sent.get("x-github-event", "")
     if not event:
         return Refused(400, "no X-GitHub-Event header", "missing_event")
@@ -69,7 +70,8 @@ def accept_gitlab(token: str, headers: Mapping[str, str], body: bytes) -> Accept
     if not token:
         return Refused(503, "GitLab webhooks are not configured", "not_configured", f"Set {GITLAB_TOKEN_ENV}.")
     if not gitlab_valid(token, sent.get("x-gitlab-token")):
-        return Refused(401, "X-Gitlab-Token does not match", "bad_token")
+        hint = f"Set the webhook's secret token to the value of {GITLAB_TOKEN_ENV} on this server."
+        return Refused(401, "X-Gitlab-Token does not match", "bad_token", hint)
     try:
         payload = json.loads(body)
     except ValueError:
