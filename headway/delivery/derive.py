@@ -218,10 +218,12 @@ def _work_items(items: list[Row], sprints: list[Row]) -> None:
         if not sprint:
             continue
         points = float(item.get("estimate_points") or 0)
+        end = ends.get(sprint)  # per item too, so say/do slices by the item's service as well as team
+        item["sprint_ends_at"] = end
+        item["completed_in_sprint"] = bool(done and end and done <= end)
         if item.get("committed_at_sprint_start"):
             sums[sprint]["committed_points"] += points
-            end = ends.get(sprint)
-            if done and end and done <= end:
+            if item["completed_in_sprint"]:
                 sums[sprint]["completed_committed_points"] += points
         else:
             sums[sprint]["added_points"] += points

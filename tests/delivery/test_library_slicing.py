@@ -8,12 +8,18 @@ Work items reach a service two ways, both worked by hand below (week of 2026-10-
   GitHub issue #1 of Codertocat/Hello-World (the corpus's issues.opened.json, closed 10-08, label bug)
     -> service hello (delivery.services), team hello-team (delivery.teams)
   throughput by service: shop 2, platform 1, hello 1; tech-debt share by service: platform 1, shop 0, hello 0.
+Sprint S1 (10-02 to 10-16; points 3, 2, 5): PLAT-1 was created 10-03, a mid-sprint addition; the others
+were committed and done in the sprint -> say/do in the week of 10-12, by service: shop 5/5 over 2 items
+(platform committed nothing: no row); by team: checkout-team 3/3, payments 2/2.
+Effort in October (31 days): zoë on SHOP-1 10-05, 10-06; ana on SHOP-2 10-05 (alone), 10-06 and 10-07
+(half each with PLAT-1), PLAT-1 alone 10-08 -> shop 2 + 2 = 4 person-days, platform 2 -> 4/31, 2/31 FTE-months.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import subprocess
 import sys
@@ -38,14 +44,13 @@ NAMED = [
     "throughput", "work_item_cycle_time", "work_item_age", "feature_share", "bug_share", "tech_debt_share",
     "say_do_ratio", "defect_escape_rate", "on_time_delivery",
 ]  # fmt: skip
-# planned and staffed by a team, not a service: sprint commitments and effort slice by team only
-TEAM_ONLY = {"committed_points", "completed_committed_points", "say_do_ratio"}
-TEAM_ONLY |= {"investment_fte", "tech_debt_fte", "tech_debt_effort_share"}
-JIRA = """\
-Issue key,Issue Type,Summary,Status,Team,Component/s,Assignee,Created,Start date,Resolved
-SHOP-1,Story,Panier — café,Done,,shop,zoë,2026-10-01T09:00:00Z,2026-10-05T09:00:00Z,2026-10-06T09:00:00Z
-SHOP-2,Bug,Fix total,Done,payments,shop,ana,2026-10-01T09:00:00Z,2026-10-05T09:00:00Z,2026-10-07T09:00:00Z
-PLAT-1,Tech debt,Refactor,Done,,platform,ana,2026-10-01T09:00:00Z,2026-10-06T09:00:00Z,2026-10-08T09:00:00Z
+SPRINT = "S1,2026-10-02T00:00:00Z,2026-10-16T00:00:00Z"
+HEADER = "Issue key,Issue Type,Summary,Status,Team,Component/s,Assignee,Created,Start date,Resolved"
+JIRA = f"""\
+{HEADER},Sprint,Sprint start,Sprint end,Story Points
+SHOP-1,Story,Panier — café,Done,,shop,zoë,2026-10-01T09:00:00Z,2026-10-05T09:00:00Z,2026-10-06T09:00:00Z,{SPRINT},3
+SHOP-2,Bug,Fix total,Done,payments,shop,ana,2026-10-01T09:00:00Z,2026-10-05T09:00:00Z,2026-10-07T09:00:00Z,{SPRINT},2
+PLAT-1,Tech debt,Refactor,Done,,platform,ana,2026-10-03T09:00:00Z,2026-10-06T09:00:00Z,2026-10-08T09:00:00Z,{SPRINT},5
 """
 
 
@@ -61,8 +66,7 @@ def test_every_named_metric_exists_and_slices_by_service_and_team() -> None:
     assert [m for m in NAMED if m not in metrics] == []
     for metric_id, metric in metrics.items():
         dims = set(metric.get("dimensions") or [])  # type: ignore[arg-type]
-        assert "team" in dims, metric_id
-        assert "service" in dims or metric_id in TEAM_ONLY, metric_id
+        assert {"service", "team"} <= dims, metric_id
 
 
 def test_no_metric_slices_or_counts_by_person() -> None:
@@ -112,3 +116,20 @@ def test_work_item_metrics_by_service_and_team(workspace: Path, engine: str, req
     assert sliced("throughput", "team") == {"checkout-team": (1, 1), "payments": (1, 1), None: (1, 1),
                                             "hello-team": (1, 1)}  # fmt: skip
     assert sliced("tech_debt_share", "service") == {"platform": (1.0, 1), "shop": (0.0, 2), "hello": (0.0, 1)}
+
+
+def test_say_do_and_effort_by_service(workspace: Path) -> None:
+    engine = Engine(load_workspace(workspace))
+
+    def sliced(metric: str, by: str, grain: Grain, start: dt.date, end: dt.date) -> dict[object, tuple[object, object]]:
+        return {r[by]: (r["value"], r["n"]) for r in rows_of(engine, Query(metric, grain, (by,), start, end))}
+
+    week = (dt.date(2026, 10, 12), dt.date(2026, 10, 18))
+    assert sliced("say_do_ratio", "service", Grain.WEEK, *week) == {"shop": (1.0, 2)}
+    assert sliced("say_do_ratio", "team", Grain.WEEK, *week) == {"checkout-team": (1.0, 1), "payments": (1.0, 1)}
+    october = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    effort = sliced("investment_fte", "service", Grain.MONTH, *october)
+    assert effort.keys() == {"shop", "platform"}
+    assert math.isclose(float(effort["shop"][0]), 4 / 31) and math.isclose(float(effort["platform"][0]), 2 / 31)
+    share = sliced("tech_debt_effort_share", "service", Grain.MONTH, *october)
+    assert (share["shop"][0], share["platform"][0]) == (0.0, 1.0)
