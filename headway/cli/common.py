@@ -99,11 +99,13 @@ def ensure_delivery_tables(ws: Workspace) -> bool:
     current = tables_current(ws.root, ws.config.delivery, ws.config.timezone)  # an edited `delivery:` rebuilds
     if mine and all(ws.path_of(s.path).exists() for s in mine) and current:
         return False  # the usual case, decided without importing the delivery package (Arrow, ~0.1 s)
+    import sqlite3
+
     from headway.delivery.processor import ensure_tables
 
     try:
         return ensure_tables(ws.root, ws.config.delivery, ws.config.timezone)
-    except OSError:  # a read-only workspace: queries on the delivery sources say which file is missing
+    except (OSError, sqlite3.Error):  # a read-only workspace: the tables stay as they are (or missing, said so)
         return False
 
 

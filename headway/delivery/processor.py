@@ -92,9 +92,10 @@ def ensure_tables(root: Path, config: DeliveryConfig | None, timezone: str = "UT
     """Give a workspace that includes the delivery library tables that match its configuration.
 
     Missing tables, or tables derived with another `delivery:` block or time zone, are rebuilt
-    from the inbox when one exists, else written empty with their schema, so a fresh workspace's
-    delivery metrics answer "no data" instead of failing on a missing file, and an edited
-    service map applies at once. True when anything was written.
+    from the inbox when one exists, so an edited service map applies at once. Without an inbox
+    there is nothing to rebuild from: missing tables are written empty with their schema (a fresh
+    workspace's delivery metrics answer "no data" instead of failing on a missing file), and
+    tables that exist (copied or linked from elsewhere) are kept. True when any table was written.
     """
     if current(root, config, timezone):
         return False
@@ -105,7 +106,8 @@ def ensure_tables(root: Path, config: DeliveryConfig | None, timezone: str = "UT
         finally:
             processor.inbox.close()
         return True
-    for name in TABLES:
+    missing = [name for name in TABLES if not table_path(root, name).exists()]
+    for name in missing:
         write_table(root, name, [])
     write_stamp(root, config or DeliveryConfig(), timezone)
-    return True
+    return bool(missing)

@@ -9,14 +9,17 @@ production deployment of acme/shop in environment `prod-eu` at 10-06 10:00Z.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from headway.cli.main import app
 from headway.delivery import Inbox, Processor
 from headway.delivery.inbox import Record
 from headway.spec import load_workspace
+from headway.spec.delivery_config import DERIVED_STAMP
 from tests.delivery.helpers import make_workspace
 
 RECORDS = [
@@ -74,3 +77,36 @@ def test_changing_the_time_zone_rebuilds_the_day_tables(tmp_path: Path) -> None:
     assert [(r["period"], r["value"]) for r in query(root, "work_item_age", "--grain", "day")][:1] == [
         ("2026-10-05", 0.125)
     ]
+
+
+def built(tmp_path: Path) -> Path:
+    root = make_workspace(tmp_path / "ws")
+    inbox = Inbox.for_workspace(root)
+    inbox.put_records([(f"t:{r.key}", r) for r in RECORDS])
+    Processor(root, load_workspace(root).config.delivery, inbox).rebuild()
+    inbox.close()
+    return root
+
+
+def test_tables_without_an_inbox_are_kept(tmp_path: Path) -> None:
+    """A lake copied or linked from elsewhere, with no inbox and no stamp: nothing to rebuild from, so kept."""
+    root = built(tmp_path)
+    for name in ("inbox.sqlite", "inbox.sqlite-wal", "inbox.sqlite-shm"):
+        (root / ".headway" / "delivery" / name).unlink(missing_ok=True)
+    (root / DERIVED_STAMP).unlink()
+    assert [(r["team"], r["value"]) for r in query(root, "pr_cycle_time", "--by", "team")] == [("checkout-team", 3.0)]
+    assert (root / DERIVED_STAMP).exists()  # recorded, so the next command does not look again
+
+
+def test_a_read_only_inbox_leaves_the_tables_as_they_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = built(tmp_path)
+    (root / DERIVED_STAMP).unlink()
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")  # as on a read-only mount
+
+    monkeypatch.setattr(Inbox, "__init__", read_only)
+    result = CliRunner().invoke(app, ["validate", "-w", str(root)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [(r["team"], r["value"]) for r in query(root, "pr_cycle_time", "--by", "team")] == [("checkout-team", 3.0)]
