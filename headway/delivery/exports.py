@@ -79,12 +79,27 @@ def _norm(name: str) -> str:
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
+    """Rows keyed by normalized header. Jira repeats a header once per value of a multi-valued field
+    (`Labels`, `Component/s`, `Sprint`): labels are joined, a sprint is the last one named (the item
+    was carried over into it), anything else is its first non-empty value."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
+        reader = csv.reader(handle)
+        header = [_norm(name) for name in next(reader, [])]
+        if not any(header):
             raise ExportError(f"{path.name} has no header row")
-        for row in reader:
-            yield {_norm(k): (v or "").strip() for k, v in row.items() if k is not None}
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line, as csv.DictReader skips it
+            values: dict[str, list[str]] = {}
+            for name, cell in zip(header, cells, strict=False):
+                if cell.strip():
+                    values.setdefault(name, []).append(cell.strip())
+            row = {name: found[0] for name, found in values.items()}
+            if "labels" in values:
+                row["labels"] = ",".join(values["labels"])
+            if "sprint" in values:
+                row["sprint"] = values["sprint"][-1]
+            yield row
 
 
 def _pick(row: dict[str, str], *aliases: str) -> str | None:

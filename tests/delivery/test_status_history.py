@@ -53,3 +53,21 @@ def test_issue_deliveries_and_an_export_build_the_history(tmp_path: Path, order:
         ["started", "2026-10-05T09:00:00+00:00"],
         ["done", "2026-10-06T09:00:00+00:00"],
     ]
+
+
+def test_jira_repeats_a_header_per_value(tmp_path: Path) -> None:
+    """Jira's CSV repeats `Labels`, `Component/s` and `Sprint` once per value; a blank line is skipped.
+
+    SHOP-9: labels "tech-debt" and "production" (joined), components "shop" then "" (the first),
+    sprints "S1" then "S2" (carried over: the last). Its type comes from Issue Type "Bug".
+    """
+    export = tmp_path / "jira.csv"
+    export.write_text(
+        "Issue key,Issue Type,Summary,Status,Component/s,Component/s,Labels,Labels,Sprint,Sprint,Created,Resolved\n"
+        "SHOP-9,Bug,Fix,Done,shop,,tech-debt,production,S1,S2,2026-10-01T09:00:00Z,2026-10-06T09:00:00Z\n"
+        "\n",
+        encoding="utf-8",
+    )
+    (record,) = [r for _, r in tracker_csv(export, "jira") if r.table == "work_items"]
+    assert (record.data["service"], record.data["sprint_id"], record.data["type"]) == ("shop", "jira:None:S2", "bug")
+    assert record.data["found_in_production"] is True  # the second Labels column is read too
