@@ -62,6 +62,8 @@ def test_check_in_from_the_page_reaches_the_api(browser: Any, server: Server) ->
             3.95,
         )
         assert page.locator('tr[data-kr="csat"] td.confidence').inner_text() == "3"
+        frozen = csat["baseline"]["captured_at"][:10]  # the server froze it at start-up or on the first request
+        assert page.locator('tr[data-kr="csat"] td.baseline').get_attribute("title") == f"frozen on {frozen}"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "objective-1440.png"), full_page=True)
         assert visit.problems == []

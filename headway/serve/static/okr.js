@@ -27,7 +27,8 @@
     const tr = el("tr", { "data-kr": kr.id });
     tr.append(el("td", {}, kr.name + (kr.commitment === "aspirational" ? " (aspirational)" : "")));
     const baseline = kr.baseline ? fmtValue(kr.baseline.value, kr.unit, false) + (kr.baseline.source === "frozen" ? " ❄" : "") : "–";
-    tr.append(el("td", { class: "num" }, kr.kind === "milestone" ? "–" : baseline));
+    const captured = kr.baseline && kr.baseline.captured_at ? "frozen on " + kr.baseline.captured_at.slice(0, 10) : "";
+    tr.append(el("td", { class: "num baseline", title: captured }, kr.kind === "milestone" ? "–" : baseline));
     tr.append(el("td", { class: "num" }, kr.kind === "milestone" ? (kr.done ? "done" : "not done") : (kr.current ? fmtValue(kr.current.value, kr.unit, false) : "–")));
     tr.append(el("td", { class: "num" }, kr.kind === "milestone" ? (kr.due || "–") : fmtValue(kr.target, kr.unit, false)));
     const scoreCell = el("td", { class: "num score" }, pct(kr.score) + " ");
