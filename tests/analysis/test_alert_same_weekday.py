@@ -69,8 +69,8 @@ def test_matches_a_point_by_point_reference_with_gaps() -> None:
 def test_a_weekly_cycle_stops_paging_and_a_real_saturday_drop_still_fires() -> None:
     x: list[float | None] = [v * (1 + 0.01 * ((i * 7) % 5 - 2)) for i, v in enumerate(WEEK * 10)]
     x[61] = 20.0  # a Saturday at half its usual 40
-    plain = AlertRule(id="r", metric="m", baseline="rolling", window=56, k=4, watch="both")
-    weekday = plain.model_copy(update={"same_weekday": True})
+    plain = AlertRule(id="r", metric="m", baseline="rolling", window=56, k=4, watch="both", weekly="off")
+    weekday = plain.model_copy(update={"same_weekday": True, "weekly": "auto"})
     fired_plain = [p.period for p in decide(plain, METRIC, rows(x), Grain.DAY).fired]
     fired_weekday = [p.period for p in decide(weekday, METRIC, rows(x), Grain.DAY).fired]
     assert len(fired_plain) >= 8  # every weekend breaks the mixed window's band
