@@ -7,7 +7,9 @@ the field and calls `weekly_issues` from its reference check.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BeforeValidator
 
 from headway.spec.issues import Issue
 
@@ -23,6 +25,18 @@ class Weekly(StrEnum):
     OFF = "off"  # the plain trailing window, whatever the cycle
 
 
+def _yaml_bool(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted `off` as false (and `on`/`yes` as true): take them as the user meant."""
+    if value is False:
+        return Weekly.OFF
+    if value is True:
+        return Weekly.AUTO
+    return value
+
+
+WeeklyField = Annotated[Weekly, BeforeValidator(_yaml_bool)]
+
+
 def weekly_issues(rule: AlertRule, origin: Origin) -> list[Issue]:
     """A `weekly:` the user wrote must mean something: on `rolling`, not with `same_weekday`, and an
     `auto` window long enough to hold three of each weekday. The default (`auto`, unwritten) is never
@@ -33,10 +47,13 @@ def weekly_issues(rule: AlertRule, origin: Origin) -> list[Issue]:
         hint = "Remove it: only `rolling` has a weekly adjustment (`seasonal` is weekly by construction)."
         return [origin.issue(("weekly",), f"weekly applies to baseline rolling, not {rule.baseline}", hint)]
     if rule.same_weekday:
-        hint = "Keep one: `same_weekday: true` (only the same weekday's points) or `weekly: auto` (all points, weekday offsets)."
+        hint = (
+            "Keep one: `same_weekday: true` (only the same weekday's points) "
+            "or `weekly: auto` (all points, weekday offsets)."
+        )
         return [origin.issue(("weekly",), "weekly and same_weekday are two ways to handle the week; choose one", hint)]
-    if rule.weekly is Weekly.AUTO and rule.window < WEEKLY_MIN_WINDOW:
-        hint = f"Write `window: 28` (four of each weekday), or `weekly: off`."
+    if rule.weekly == Weekly.AUTO and rule.window < WEEKLY_MIN_WINDOW:
+        hint = "Write `window: 28` (four of each weekday), or `weekly: off`."
         message = f"weekly: auto needs a window of at least {WEEKLY_MIN_WINDOW} days (got {rule.window})"
         return [origin.issue(("window",), message, hint)]
     return []

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
 from headway.spec.alert_weekly import Weekly as Weekly
-from headway.spec.alert_weekly import weekly_issues
+from headway.spec.alert_weekly import WeeklyField, weekly_issues
 from headway.spec.graph import available_dimensions
 from headway.spec.issues import Issue, PathPart, SpecError, choices_hint
 from headway.spec.models import Grain, Ident, Model
@@ -99,7 +99,7 @@ class AlertRule(Model):
     window: Annotated[int, Field(ge=3, le=1000)] = 28
     k: Annotated[float, Field(gt=0, le=100)] = 3.0
     same_weekday: bool = False  # rolling at day grain: the window keeps only the same weekday's points
-    weekly: Weekly = Weekly.AUTO  # rolling at day grain: weekday offsets where the window shows a weekly cycle
+    weekly: WeeklyField = Weekly.AUTO  # rolling at day grain: weekday offsets where the window shows a weekly cycle
     level: Annotated[float, Field(gt=0.5, lt=1)] = 0.99
     low: float | None = None
     high: float | None = None

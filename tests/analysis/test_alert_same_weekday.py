@@ -93,7 +93,7 @@ def test_the_message_names_the_same_weekday_band() -> None:
     found = compose(state="firing", incident=incident, rule=rule, metric=METRIC, owner=None, base_url="", ack_url=None)
     assert "baseline: rolling, same weekday (rule sat), band 35 to 45" in found.text
     plain = compose(
-        state="firing", incident=incident, rule=rule.model_copy(update={"same_weekday": False}), metric=METRIC,
-        owner=None, base_url="", ack_url=None,
+        state="firing", incident=incident, rule=rule.model_copy(update={"same_weekday": False, "weekly": "off"}),
+        metric=METRIC, owner=None, base_url="", ack_url=None,
     )  # fmt: skip
-    assert "baseline: rolling (rule sat), band 35 to 45" in plain.text
+    assert "baseline: rolling, plain (rule sat), band 35 to 45" in plain.text

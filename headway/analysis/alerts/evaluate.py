@@ -103,9 +103,9 @@ def bands_for(rule: AlertRule, metric: Metric, values: np.ndarray, grain: Grain)
                 found = baselines.rolling(values, rule.window, rule.k)
                 note = f"same_weekday needs day grain; {grain.value} uses the whole trailing window"
                 return baselines.Bands(found.expected, found.low, found.high, note, np.ones(len(values), dtype=bool))
-            if grain is Grain.DAY and rule.weekly is Weekly.AUTO and not rule.same_weekday:
+            if grain is Grain.DAY and rule.weekly == Weekly.AUTO and not rule.same_weekday:
                 found, adjusted = weekly.weekday_adjusted(values, rule.window, rule.k)
-                return baselines.Bands(found.expected, found.low, found.high, weekly.NOTE, adjusted)
+                return baselines.Bands(found.expected, found.low, found.high, "", adjusted)  # the variant names it
             return baselines.rolling(values, rule.window, rule.k, WEEK_DAYS if rule.same_weekday else 1)
         case Baseline.SEASONAL:
             if season is None:

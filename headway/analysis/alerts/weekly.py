@@ -26,7 +26,6 @@ from headway.analysis.alerts.baselines import MAD_SCALE, MIN_POINTS, Bands, roll
 WEEK = 7
 MIN_PER_WEEKDAY = 3
 GAIN = 0.7  # the offsets must cut the mean absolute error by 30%: a weekly cycle, not noise fitted
-NOTE = "rolling adjusted for the weekly cycle: each weekday's offset from the window median"
 
 
 def _median(a: np.ndarray, axis: int) -> np.ndarray:
@@ -80,6 +79,6 @@ def weekday_adjusted(x: np.ndarray, window: int = 28, k: float = 3.0) -> tuple[B
     expected = centre + offset[:, WEEK - 1]
     with np.errstate(invalid="ignore"):
         use = enough & (counts.min(axis=1) >= MIN_PER_WEEKDAY) & (adjusted_error < GAIN * plain_error)
-    pick = np.where(use, expected, plain.expected)
-    half = np.where(use, k * sigma, (plain.high - plain.low) / 2)
-    return Bands(pick, pick - half, pick + half), use
+    low = np.where(use, expected - k * sigma, plain.low)
+    high = np.where(use, expected + k * sigma, plain.high)
+    return Bands(np.where(use, expected, plain.expected), low, high), use
