@@ -6,7 +6,13 @@ test; plain bands are compared with `baselines.rolling`, which has its own hand-
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,6 +23,7 @@ from headway.spec.alerts import AlertRule
 from headway.spec.models import Grain, Metric
 
 WEEK = np.array([100.0, 100.0, 100.0, 100.0, 100.0, 40.0, 40.0])  # weekdays, then a low weekend
+HEADWAY = str(Path(sys.executable).parent / "headway")
 METRIC = Metric.model_validate({"id": "m", "kind": "kpi", "source": "s", "measure": {"agg": "sum", "expr": "x"}})
 
 
@@ -187,3 +194,40 @@ def test_yaml_off_and_on_read_as_the_user_meant() -> None:
     assert AlertRule.model_validate({"id": "r", "metric": "m", "weekly": False}).weekly == "off"  # `weekly: off`
     assert AlertRule.model_validate({"id": "r", "metric": "m", "weekly": True}).weekly == "auto"
     assert AlertRule.model_validate({"id": "r", "metric": "m"}).weekly == "auto"
+
+
+DEMO_RULES = """alerts:
+  - id: events_default
+    metric: mobile_events
+    k: 4
+  - id: events_off
+    metric: mobile_events
+    k: 4
+    weekly: off
+"""
+
+
+def test_a_backtest_on_the_demo_names_the_variant_and_finds_the_outage(tmp_path: Path) -> None:
+    """The real CLI on the small demo, in a machine zone west of UTC: the default rolling rule raises one
+    alert, on the planted tracking outage (README: no mobile events on 2026-08-14), and says which band."""
+    from headway.demo import generate
+
+    root = generate(tmp_path / "acme", seed=42, scale="small").path
+    (root / "alerts").mkdir(exist_ok=True)
+    (root / "alerts" / "events.yml").write_text(DEMO_RULES, encoding="utf-8")  # `weekly: off` unquoted
+    env = {**os.environ, "TZ": "America/Los_Angeles"}
+
+    def backtest(rule: str) -> dict[str, Any]:
+        args = [HEADWAY, "alerts", "test", rule, "--from", "2026-01-01", "--to", "2026-10-31", "--format", "json"]
+        done = subprocess.run([*args, "-w", str(root)], capture_output=True, text=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        body: dict[str, Any] = json.loads(done.stdout)
+        return body
+
+    default = backtest("events_default")
+    assert [(a["period"], a["value"], a["variant"]) for a in default["alerts"]] == [
+        ("2026-08-14", 0.0, "weekday-adjusted")
+    ]
+    assert default["baseline"] == "rolling" and default["variant"].startswith("weekday-adjusted on ")
+    off = backtest("events_off")
+    assert off["variant"] == "plain" and all(a["variant"] == "plain" for a in off["alerts"])
