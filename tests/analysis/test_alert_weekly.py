@@ -231,3 +231,9 @@ def test_a_backtest_on_the_demo_names_the_variant_and_finds_the_outage(tmp_path:
     assert default["baseline"] == "rolling" and default["variant"].startswith("weekday-adjusted on ")
     off = backtest("events_off")
     assert off["variant"] == "plain" and all(a["variant"] == "plain" for a in off["alerts"])
+
+
+def test_every_rule_field_is_in_docs_alerts() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "alerts.md").read_text(encoding="utf-8")
+    missing = [f for f in AlertRule.model_fields if f"`{f}`" not in text]
+    assert not missing, f"document these alert rule fields in docs/alerts.md: {missing}"
