@@ -45,7 +45,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
     "person_key": {
         "type": "string",
         "entity": "person",
-        "description": "Identity key; `person.person_id` is the person behind the event, resolved at read time.",
+        "description": "Identity key: user:<userId>, else anon:<anonymousId>; `person_id` is the person behind it.",
     },
     "account_id": {"type": "string", "entity": "account", "description": "groupId of the call or context.groupId."},
     "timestamp": {"type": "timestamp", "description": "When it happened, corrected for client clock skew."},
@@ -58,6 +58,9 @@ COLUMNS: dict[str, dict[str, Any]] = {
     "context": {"type": "struct", "description": "context, flattened: context.device.type is context.device_type."},
 }
 BASE_FIELDS = {"context": dict.fromkeys(CONTEXT_COLUMNS, "string")}
+# the person behind each event, read through the identity mapping when a query runs (never stored in
+# the event files, so a late identify re-attributes earlier anonymous events without rewriting them)
+LOOKUPS = {"person_id": "person.person_id"}
 _IDENT = re.compile(IDENT_PATTERN)
 
 
@@ -92,6 +95,7 @@ def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
             del columns[struct]
     description = "Events received by the tracking API or `headway ingest` (built in)."
     source: dict[str, Any] = {"name": NAME, "path": LAKE_GLOB, "time": "timestamp", "description": description}
+    lookups = dict(LOOKUPS)
     if extension is not None:
         for name, column in extension.columns.items():
             declared = column.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
@@ -99,8 +103,12 @@ def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
             if name in columns and column.fields and "fields" in columns[name]:
                 declared["fields"] = {**columns[name].get("fields", {}), **declared["fields"]}
             columns[name] = {**columns[name], **declared} if name in columns else declared
-        source.update(extension.model_dump(mode="json", exclude_none=True, exclude={"columns", "name", "path"}))
+        source.update(
+            extension.model_dump(mode="json", exclude_none=True, exclude={"columns", "name", "path", "lookups"})
+        )
+        lookups.update(extension.lookups)
     source["columns"] = columns
+    source["lookups"] = {name: target for name, target in lookups.items() if name not in columns}
     return {"sources": [source]}
 
 
