@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.tables import wide
 
 
 def ingest(
@@ -50,4 +51,4 @@ def ingest(
     table.add_row("duplicates (dropped)", f"{result.duplicates:,}")
     for reason, count in sorted(result.quarantined.items()):
         table.add_row(f"quarantined: {reason}", f"{count:,}")
-    console.print(table)
+    wide(console).print(table)

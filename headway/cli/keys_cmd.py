@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, fail
+from headway.cli.tables import wide
 
 app = typer.Typer(help="Write keys of the tracking API: create, list, revoke.", no_args_is_help=True)
 
@@ -49,7 +50,7 @@ def list_(workspace: WorkspaceOption = Path(".")) -> None:
     for k in keys:
         revoked = f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else ""
         table.add_row(str(k.id), k.source, k.prefix + "…", f"{k.created_at:%Y-%m-%d %H:%M}", revoked)
-    console.print(table)
+    wide(console).print(table)
 
 
 @app.command()

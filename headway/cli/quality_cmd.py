@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from headway.cli.common import Format, FormatOption, WorkspaceOption, console, open_workspace
+from headway.cli.tables import wide
 
 
 def quality(
@@ -48,4 +49,4 @@ def quality(
             share,
             lag,
         )
-    console.print(table)
+    wide(console).print(table)
