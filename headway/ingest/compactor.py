@@ -81,7 +81,8 @@ class Compactor:
         self._duck: duckdb.DuckDBPyConnection | None = None  # for the columnar path, opened on first use
 
     @contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def exclusive(self) -> Iterator[None]:
+        """Held while the lake changes: one compaction pass, merge or retention run at a time, across processes."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with (self.folder / "compact.lock").open("a") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -89,7 +90,7 @@ class Compactor:
 
     def recover(self) -> None:
         """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work)."""
-        with self._exclusive():
+        with self.exclusive():
             self.lake.clean()
 
     def run_pass(self, only: set[int] | None = None) -> PassResult:
@@ -97,7 +98,7 @@ class Compactor:
         result = PassResult()
         if self.log is not None:
             self.log.roll()
-        with self._exclusive():
+        with self.exclusive():
             for path in sorted((self.folder / "log").glob("seg-*.log"), key=segment_number):
                 if self.log is not None and segment_number(path) == self.log.current():
                     continue
