@@ -18,13 +18,13 @@ from typing import Any
 import yaml
 
 from headway.spec.issues import Issue
-from headway.spec.layout import FIELDS_FILE, LAKE_DIR
+from headway.spec.layout import EVENTS_GLOB, FIELDS_FILE, LAKE_DIR
 from headway.spec.models import IDENT_PATTERN, Source
 from headway.spec.workspace import Origin
 from headway.spec.yamlpos import load_yaml
 
 NAME = "events"
-LAKE_GLOB = f"{LAKE_DIR}/events/*/*.parquet"
+LAKE_GLOB = EVENTS_GLOB
 PEOPLE = "people"
 PEOPLE_GLOB = f"{LAKE_DIR}/people/*.parquet"
 ORIGIN_FILE = "<built-in>/events.yml"
