@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from headway.errors import SpecProblem
 from headway.spec.issues import choices_hint
+from headway.spec.layout import EVENTS_GLOB
 from headway.spec.models import ColumnType, Source
 
 FieldError = SpecProblem  # one class for expression and field problems (kept name for readers)
@@ -127,12 +128,14 @@ def _related(sources: Mapping[str, Source], base: Source, head: str, tail: str, 
         head = shared.pop()
     if head not in entities:
         known = sorted(entities) + [n for n, c in base.columns.items() if c.type is ColumnType.STRUCT]
-        raise FieldError(
-            f"'{head}' in '{name}' is neither a struct column nor an entity of source '{base.name}'",
-            choices_hint(head, known, "an entity or struct column")
-            if known
-            else "Declare an `entity:` on a key column.",
-        )
+        hint = choices_hint(head, known, "an entity or struct column") if known else ""
+        if head == "properties" and base.path.strip().lstrip("./") == EVENTS_GLOB.lstrip("./"):
+            hint = (
+                "No event has carried properties yet. Declare the fields you use in sources/events.yml: "
+                "properties: {type: struct, fields: {plan: string}} (see docs/ingest.md)."
+            )
+        message = f"'{head}' in '{name}' is neither a struct column nor an entity of source '{base.name}'"
+        raise FieldError(message, hint or "Declare an `entity:` on a key column.")
     from_columns = entity_columns(base, head)
     if len(from_columns) > 1:
         raise FieldError(f"source '{base.name}' has several columns for entity '{head}': {', '.join(from_columns)}")
