@@ -50,6 +50,7 @@ class PassResult:
     accepted: int = 0
     duplicates: int = 0
     quarantined: Counter[str] = field(default_factory=Counter)
+    people_changed: bool = False  # a new identity key or link: the people mapping must be resolved again
 
 
 US_PER_DAY = 86_400_000_000
@@ -89,9 +90,11 @@ class Compactor:
             yield
 
     def recover(self) -> None:
-        """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work)."""
+        """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work),
+        and resolve people once: a crash between a pass's commit and its resolution left the mapping behind."""
         with self.exclusive():
             self.lake.clean()
+            resolve_people(self.db, self.lake, self.settings)
 
     def run_pass(self, only: set[int] | None = None) -> PassResult:
         """Compact closed segments (all, or `only` these) and count what they held."""
@@ -107,7 +110,7 @@ class Compactor:
                 self._segment(path, result)
             for day in self.lake.days():
                 self.lake.merge(day, self.settings.merge_files)
-            if result.accepted:
+            if result.people_changed:  # returning people's events change nothing: skip the full resolution
                 resolve_people(self.db, self.lake, self.settings)
             self._prune()
         return result
@@ -163,7 +166,8 @@ class Compactor:
             identities += _links(line, row)
         self._write_lake(segment, kept)
         seen = [(r["message_id"], segment, r["received_at"]) for r in kept]
-        self.commit(segment, seen, stats, quarantine, identities, {person_key(r) for r in kept}, now)
+        keys = {person_key(r) for r in kept}
+        result.people_changed |= self.commit(segment, seen, stats, quarantine, identities, keys, now)
         result.segments += 1
         result.accepted += len(kept)
         result.duplicates += len(events) - len(kept)
@@ -178,8 +182,10 @@ class Compactor:
         identities: list[tuple[int, str, str, str, str]],
         person_keys: set[str],
         now: dt.datetime,
-    ) -> None:
-        """One transaction records what a segment held and marks it done (after its lake files)."""
+    ) -> bool:
+        """One transaction records what a segment held and marks it done (after its lake files).
+
+        True when it added an identity link or a person key not seen before."""
         with self.db.transaction() as con:
             con.executemany("INSERT OR IGNORE INTO seen (message_id, segment, received_at) VALUES (?, ?, ?)", seen)
             con.executemany(
@@ -195,12 +201,15 @@ class Compactor:
                     for line, q in quarantine
                 ],
             )
+            before = con.total_changes
             con.executemany(
                 "INSERT OR IGNORE INTO identity_log (segment, line, kind, a, b, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [(segment, *link) for link in identities],
             )
             con.executemany("INSERT OR IGNORE INTO person_keys VALUES (?)", [(k,) for k in person_keys])
+            changed = con.total_changes > before
             con.execute("INSERT OR REPLACE INTO segments VALUES (?, ?)", (segment, now.isoformat()))
+        return changed
 
     def _write_lake(self, segment: int, rows: list[dict[str, Any]]) -> None:
         by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)
