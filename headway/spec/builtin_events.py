@@ -83,8 +83,11 @@ def seen_fields(root: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
-    """The source as YAML data: built-in columns, the keys seen in the lake, and the extension's additions."""
+def builtin_spec(root: Path, extension: Source | None = None, people: bool = True) -> dict[str, Any]:
+    """The source as YAML data: built-in columns, the keys seen in the lake, and the extension's additions.
+
+    `people`: the built-in `people` source is there to resolve `person_id` (a workspace may declare a
+    source of its own by that name; `person_id` is then left to the workspace)."""
     columns = {name: dict(column) for name, column in COLUMNS.items()}
     seen = seen_fields(root)
     for struct in ("properties", "context"):
@@ -95,7 +98,7 @@ def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
             del columns[struct]
     description = "Events received by the tracking API or `headway ingest` (built in)."
     source: dict[str, Any] = {"name": NAME, "path": LAKE_GLOB, "time": "timestamp", "description": description}
-    lookups = dict(LOOKUPS)
+    lookups = dict(LOOKUPS) if people else {}
     if extension is not None:
         for name, column in extension.columns.items():
             declared = column.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
@@ -112,9 +115,11 @@ def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
     return {"sources": [source]}
 
 
-def builtin_events(root: Path, extension: Source | None = None) -> tuple[Source | None, Any, list[Issue]]:
+def builtin_events(
+    root: Path, extension: Source | None = None, people: bool = True
+) -> tuple[Source | None, Any, list[Issue]]:
     """The built-in source, the parsed YAML it came from (for origins), and any problem."""
-    return _load(builtin_spec(root, extension))
+    return _load(builtin_spec(root, extension, people))
 
 
 def _load(data: dict[str, Any]) -> tuple[Source | None, Any, list[Issue]]:
@@ -133,7 +138,7 @@ def add_builtin_events(root: Path, sources: dict[str, Source], origins: dict[str
     declared = sources.get(NAME)
     if declared is not None and not is_lake_path(declared.path):
         return
-    source, doc, found = builtin_events(root, declared)
+    source, doc, found = builtin_events(root, declared, people=PEOPLE not in sources)
     issues.extend(found)
     if source is None:
         return
