@@ -208,3 +208,13 @@ def test_retention_waits_for_a_compaction_pass_in_progress(tmp_path: Path) -> No
     finally:
         holder.close()
         runner.close()
+
+
+def test_a_source_name_is_text_not_markup(ws: Path, tmp_path: Path) -> None:
+    """Source names are free text from the user: `[red]web` is printed as written, in every table."""
+    path = write_jsonl(tmp_path / "m.jsonl", SEGMENT_LINES)
+    assert "source '[red]web'" in cli("ingest", path, "--source", "[red]web", "-w", ws).output
+    assert "[red]web" in cli("quality", "-w", ws).output
+    assert "for source '[red]web'" in cli("keys", "create", "--source", "[red]web", "-w", ws).output
+    assert "[red]web" in cli("keys", "list", "-w", ws).output
+    assert "of source '[red]web'" in cli("keys", "revoke", "1", "-w", ws).output

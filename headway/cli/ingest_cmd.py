@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, escape, fail, open_workspace
 from headway.cli.tables import wide
 
 
@@ -46,7 +46,7 @@ def ingest(
             fail(str(error), Exit.FAILED)
     from rich.table import Table  # loaded when the command runs, not for --help
 
-    table = Table("outcome", "events", title=f"{path.name} → source '{source.strip()}'")
+    table = Table("outcome", "events", title=escape(f"{path.name} → source '{source.strip()}'"))
     table.add_row("accepted", f"{result.accepted:,}")
     table.add_row("duplicates (dropped)", f"{result.duplicates:,}")
     for reason, count in sorted(result.quarantined.items()):
