@@ -27,9 +27,10 @@ import pyarrow as pa
 
 from headway.ingest import columnar
 from headway.ingest.db import IngestDB
-from headway.ingest.identity import person_key, resolve_people
+from headway.ingest.identity import person_key
 from headway.ingest.lake import SCHEMA, TIMESTAMP, Lake
 from headway.ingest.log import EventLog, read_segment, segment_number, try_claim
+from headway.ingest.resolver import Resolver
 from headway.spec.builtin_events import CONTEXT_COLUMNS
 from headway.spec.ingest_settings import IngestSettings
 from headway.spec.layout import FIELDS_FILE
@@ -80,6 +81,9 @@ class Compactor:
         self.db = IngestDB(self.folder / "ingest.db")
         self.lake = Lake(root)
         self._duck: duckdb.DuckDBPyConnection | None = None  # for the columnar path, opened on first use
+        self.resolver = Resolver(settings)  # the people mapping, updated pass by pass (resolver.py)
+        self._pass_keys: set[str] = set()  # the person keys committed since the mapping was last updated
+        self._stale = False  # a commit added a key or link the mapping does not hold yet (kept if a pass fails)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -94,7 +98,7 @@ class Compactor:
         and resolve people once: a crash between a pass's commit and its resolution left the mapping behind."""
         with self.exclusive():
             self.lake.clean()
-            resolve_people(self.db, self.lake, self.settings)
+            self.resolver.update(self.db, self.lake)
 
     def run_pass(self, only: set[int] | None = None) -> PassResult:
         """Compact closed segments (all, or `only` these) and count what they held."""
@@ -110,8 +114,9 @@ class Compactor:
                 self._segment(path, result)
             for day in self.lake.days():
                 self.lake.merge(day, self.settings.merge_files)
-            if result.people_changed:  # returning people's events change nothing: skip the full resolution
-                resolve_people(self.db, self.lake, self.settings)
+            if self._stale:  # returning people's events change nothing: no resolution
+                self.resolver.update(self.db, self.lake, self._pass_keys)
+                self._stale, self._pass_keys = False, set()
             self._prune()
         return result
 
@@ -208,6 +213,9 @@ class Compactor:
             )
             con.executemany("INSERT OR IGNORE INTO person_keys VALUES (?)", [(k,) for k in person_keys])
             changed = con.total_changes > before
+            if changed:
+                self._stale = True
+                self._pass_keys |= person_keys
             con.execute("INSERT OR REPLACE INTO segments VALUES (?, ?)", (segment, now.isoformat()))
         return changed
 
