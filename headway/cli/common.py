@@ -89,19 +89,23 @@ ENGINE_FAILURE_HINT = (
 
 def ensure_delivery_tables(ws: Workspace) -> bool:
     """A workspace that includes the delivery library gets its (empty) tables on first open; True if written."""
+    from headway.spec.delivery_config import tables_current
     from headway.spec.library import Library, library_label
 
     if Library.DELIVERY not in ws.config.include:
         return False
     label = library_label(Library.DELIVERY, "sources")
     mine = [s for name, s in ws.sources.items() if (o := ws.source_origins.get(name)) and o.file == label]
-    if mine and all(ws.path_of(s.path).exists() for s in mine):
+    current = tables_current(ws.root, ws.config.delivery, ws.config.timezone)  # an edited `delivery:` rebuilds
+    if mine and all(ws.path_of(s.path).exists() for s in mine) and current:
         return False  # the usual case, decided without importing the delivery package (Arrow, ~0.1 s)
+    import sqlite3
+
     from headway.delivery.processor import ensure_tables
 
     try:
-        return ensure_tables(ws.root, ws.config.delivery)
-    except OSError:  # a read-only workspace: queries on the delivery sources say which file is missing
+        return ensure_tables(ws.root, ws.config.delivery, ws.config.timezone)
+    except (OSError, sqlite3.Error):  # a read-only workspace: the tables stay as they are (or missing, said so)
         return False
 
 

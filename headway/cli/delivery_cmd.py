@@ -59,7 +59,7 @@ def _store(workspace: Path, label: str, read: Callable[[], list[tuple[str, Recor
                 inbox.put_records(records[start : start + 500])
                 bar.advance(task, len(records[start : start + 500]))
             bar.add_task("rebuilding the delivery tables", total=None)
-            Processor(ws.root, ws.config.delivery, inbox).rebuild()
+            Processor(ws.root, ws.config.delivery, inbox, ws.config.timezone).rebuild()
     finally:
         inbox.close()
     counts: dict[str, int] = {}

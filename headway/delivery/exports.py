@@ -79,12 +79,27 @@ def _norm(name: str) -> str:
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
+    """Rows keyed by normalized header. Jira repeats a header once per value of a multi-valued field
+    (`Labels`, `Component/s`, `Sprint`): labels are joined, a sprint is the last one named (the item
+    was carried over into it), anything else is its first non-empty value."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
+        reader = csv.reader(handle)
+        header = [_norm(name) for name in next(reader, [])]
+        if not any(header):
             raise ExportError(f"{path.name} has no header row")
-        for row in reader:
-            yield {_norm(k): (v or "").strip() for k, v in row.items() if k is not None}
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line, as csv.DictReader skips it
+            values: dict[str, list[str]] = {}
+            for name, cell in zip(header, cells, strict=False):
+                if cell.strip():
+                    values.setdefault(name, []).append(cell.strip())
+            row = {name: found[0] for name, found in values.items()}
+            if "labels" in values:
+                row["labels"] = ",".join(values["labels"])
+            if "sprint" in values:
+                row["sprint"] = values["sprint"][-1]
+            yield row
 
 
 def _pick(row: dict[str, str], *aliases: str) -> str | None:
@@ -121,9 +136,10 @@ def incidents_csv(path: Path, repo: str | None = None) -> Records:
 def tracker_csv(path: Path, tracker: str) -> Records:
     """Jira ("Issue key", "Issue Type", "Sprint", "Story Points") or Linear ("ID", "Cycle Start") CSV exports.
 
-    Committed at sprint start = created on or before the sprint's (cycle's) start; an item
-    added later is a mid-sprint addition. Jira exports carry no sprint dates: sprints then
-    come from a `sprint_start`/`sprint_end` column if present.
+    The service is a "Service" or Jira "Component/s" column (the name `delivery.teams` maps to a
+    team when the export has no Team column). Committed at sprint start = created on or before the
+    sprint's (cycle's) start; an item added later is a mid-sprint addition. Jira exports carry no
+    sprint dates: sprints then come from a `sprint_start`/`sprint_end` column if present.
     """
     out: Records = []
     sprints: dict[str, dict[str, Any]] = {}
@@ -144,14 +160,18 @@ def tracker_csv(path: Path, tracker: str) -> Records:
         labels = [x.strip() for x in re.split(r"[,;]", _pick(row, "labels") or "") if x.strip()]
         kind = work_type([_pick(row, "issue type", "type") or "", *labels])
         points = _pick(row, "story points", "custom field (story points)", "estimate", "story point estimate")
+        started = utc(_pick(row, "started", "start date", "started_at", "in progress"))
+        moves = (("created", created), ("started", started), ("done", done))
         data = {
             "provider": tracker,
+            "service": _pick(row, "service", "component/s", "components", "component"),
             "team": team,
             "type": kind,
             "title": _pick(row, "summary", "title"),
             "status": _pick(row, "status"),
+            "status_history": [[status, iso(at)] for status, at in moves if at is not None],  # an export's dates
             "created_at": iso(created),
-            "started_at": iso(utc(_pick(row, "started", "start date", "started_at", "in progress"))),
+            "started_at": iso(started),
             "done_at": iso(done),
             "due_at": iso(utc(_pick(row, "due date", "due", "due_at"))),
             "sprint_id": sprint_id,

@@ -204,6 +204,7 @@ def _issue(payload: dict[str, Any], incident_labels: list[str]) -> Record:
             "type": work_type(labels),
             "title": issue.get("title"),
             "status": "done" if closed else "open",
+            "status_history": [["done" if closed else "open", iso(utc(issue.get("updated_at")))]],
             "created_at": iso(utc(issue.get("created_at"))),
             "done_at": iso(utc(issue.get("closed_at"))) if closed else None,
             "assignees": ",".join(sorted(a["login"] for a in issue.get("assignees") or [])),

@@ -138,6 +138,7 @@ def _issue(payload: dict[str, Any], incident_labels: list[str]) -> Record:
             "type": work_type(labels),
             "title": attrs.get("title"),
             "status": "done" if closed else "open",
+            "status_history": [["done" if closed else "open", iso(utc(attrs.get("updated_at")))]],
             "created_at": iso(utc(attrs.get("created_at"))),
             "done_at": iso(utc(attrs.get("closed_at"))) if closed else None,
         },

@@ -17,22 +17,23 @@ from headway.delivery import github, gitlab
 from headway.delivery.derive import derive
 from headway.delivery.fold import fold
 from headway.delivery.inbox import Inbox, Record, inbox_path
-from headway.delivery.tables import TABLES, table_path, write_table
-from headway.spec.delivery_config import DeliveryConfig
+from headway.delivery.tables import TABLES, table_path, write_stamp, write_table
+from headway.spec.delivery_config import DeliveryConfig, tables_current
 
 log = logging.getLogger("headway.delivery")
 
 
 class Processor:
-    def __init__(self, root: Path, config: DeliveryConfig | None, inbox: Inbox | None = None):
+    def __init__(self, root: Path, config: DeliveryConfig | None, inbox: Inbox | None = None, timezone: str = "UTC"):
         self.root = root
         self.config = config or DeliveryConfig()
+        self.timezone = timezone  # the workspace's: work-item age and investment days are its calendar days
         self.inbox = inbox or Inbox.for_workspace(root)
         self._lock = threading.Lock()
 
     def ensure_tables(self) -> None:
-        """Write empty tables where none exist yet, so the library's sources always have files."""
-        if not all(table_path(self.root, t).exists() for t in TABLES):
+        """Write the tables when any is missing or was derived with another configuration."""
+        if not current(self.root, self.config, self.timezone):
             self.rebuild()
 
     def process_pending(self, limit: int = 10_000) -> int:
@@ -76,28 +77,37 @@ class Processor:
             self._rebuild_locked()
 
     def _rebuild_locked(self) -> None:
-        tables = derive(fold(self.inbox.records()), self.config)
+        tables = derive(fold(self.inbox.records()), self.config, self.timezone)
         for name in TABLES:
             write_table(self.root, name, tables.get(name, []))
+        write_stamp(self.root, self.config, self.timezone)
 
 
-def ensure_tables(root: Path, config: DeliveryConfig | None) -> bool:
-    """Give a workspace that includes the delivery library its tables before any delivery or import.
+def current(root: Path, config: DeliveryConfig | None, timezone: str) -> bool:
+    """Every table exists and was derived with this configuration and time zone."""
+    return all(table_path(root, t).exists() for t in TABLES) and tables_current(root, config, timezone)
 
-    Missing tables are rebuilt from the inbox when one exists, else written empty with their
-    schema, so a fresh workspace's delivery metrics answer "no data" instead of failing on a
-    missing file. True when anything was written.
+
+def ensure_tables(root: Path, config: DeliveryConfig | None, timezone: str = "UTC") -> bool:
+    """Give a workspace that includes the delivery library tables that match its configuration.
+
+    Missing tables, or tables derived with another `delivery:` block or time zone, are rebuilt
+    from the inbox when one exists, so an edited service map applies at once. Without an inbox
+    there is nothing to rebuild from: missing tables are written empty with their schema (a fresh
+    workspace's delivery metrics answer "no data" instead of failing on a missing file), and
+    tables that exist (copied or linked from elsewhere) are kept. True when any table was written.
     """
-    if all(table_path(root, t).exists() for t in TABLES):
+    if current(root, config, timezone):
         return False
     if inbox_path(root).exists():
-        processor = Processor(root, config)
+        processor = Processor(root, config, timezone=timezone)
         try:
             processor.rebuild()
         finally:
             processor.inbox.close()
         return True
-    for name in TABLES:
-        if not table_path(root, name).exists():
-            write_table(root, name, [])
-    return True
+    missing = [name for name in TABLES if not table_path(root, name).exists()]
+    for name in missing:
+        write_table(root, name, [])
+    write_stamp(root, config or DeliveryConfig(), timezone)
+    return bool(missing)

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from headway.spec.delivery_config import DERIVED_STAMP, DeliveryConfig, derived_with
 from headway.spec.library import Library, library_files
 
 ARROW = {
@@ -74,6 +75,13 @@ def write_table(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def write_stamp(root: Path, config: DeliveryConfig, timezone: str) -> None:
+    """Record what the tables were derived with, after they were written (see `derived_with`)."""
+    path = root / DERIVED_STAMP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(derived_with(config, timezone) + "\n", encoding="utf-8")
 
 
 def _converter(kind: pa.DataType) -> Callable[[Any], Any]:

@@ -1,11 +1,11 @@
 """The demo's work items as a Jira CSV export, the file `headway ingest jira` reads.
 
-Columns are Jira's export names (Issue key, Issue Type, Summary, Status, Created, Resolved,
-Sprint, Story Points, Assignee) plus three a Jira admin adds as custom fields: Team,
-Start date (moved to In Progress), and Sprint start / Sprint end, since Jira's own export
-carries sprint names but not their dates. An item planned before its sprint began was
-created before the sprint start, which is how the importer tells committed work from
-mid-sprint additions.
+Columns are Jira's export names (Issue key, Issue Type, Summary, Status, Component/s, Created,
+Resolved, Sprint, Story Points, Assignee; the component is the service the item is for) plus
+three a Jira admin adds as custom fields: Team, Start date (moved to In Progress), and Sprint
+start / Sprint end, since Jira's own export carries sprint names but not their dates. An item
+planned before its sprint began was created before the sprint start, which is how the importer
+tells committed work from mid-sprint additions.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from headway.demo.org import AUTHORS_PER_TEAM, ENGINEERING, authors
+from headway.demo.org import AUTHORS_PER_TEAM, ENGINEERING, SERVICES, authors
 from headway.demo.timeline import US_PER_DAY
 from headway.demo.work import SPRINT_DAYS
 
 EXPORT = "data/delivery/jira-issues.csv"
 ISSUE_TYPES = ("Story", "Bug", "Tech debt")  # work.TYPES as Jira names them
 HEADER = [
-    "Issue key", "Issue Type", "Summary", "Status", "Team", "Assignee", "Created", "Start date", "Resolved",
-    "Sprint", "Sprint start", "Sprint end", "Story Points",
+    "Issue key", "Issue Type", "Summary", "Status", "Team", "Component/s", "Assignee", "Created", "Start date",
+    "Resolved", "Sprint", "Sprint start", "Sprint end", "Story Points",
 ]  # fmt: skip
 
 
@@ -52,6 +52,7 @@ def write_export(target: Path, items: dict[str, np.ndarray]) -> int:
                     f"{ISSUE_TYPES[kind]} {i + 1}",
                     "Done" if done >= 0 else "In Progress",
                     ENGINEERING[team],
+                    SERVICES[team],  # each team owns the service at its position (org.py)
                     handles[team * AUTHORS_PER_TEAM + i % AUTHORS_PER_TEAM],
                     _iso(int(items["created"][i])),
                     _iso(int(items["started"][i])),

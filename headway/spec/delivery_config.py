@@ -6,7 +6,13 @@ workspace config refers to it with a single field.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# what the canonical delivery tables were last derived with (see `derived_with`)
+DERIVED_STAMP = ".headway/lake/delivery/derived-with.txt"
 
 
 class DeliveryConfig(BaseModel):
@@ -30,3 +36,23 @@ class DeliveryConfig(BaseModel):
             if repo.count("/") < 1 or not all(repo.split("/")):
                 raise ValueError(f"'{key}' is not a repository; write owner/name or owner/name:path/glob/**")
         return value
+
+
+def derived_with(config: DeliveryConfig | None, timezone: str) -> str:
+    """A short key of everything the canonical tables depend on besides the records themselves.
+
+    Service and team mapping, production environments, incident labels, the time-rule switch and
+    the workspace zone (its calendar days) all shape the derived rows: when the key written beside
+    the tables differs from the workspace's, the tables are rebuilt from the stored records, so an
+    edit to `delivery:` or `timezone:` takes effect on the next command, not on the next delivery.
+    """
+    body = (config or DeliveryConfig()).model_dump_json() + "|" + timezone
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def tables_current(root: Path, config: DeliveryConfig | None, timezone: str) -> bool:
+    """True when the tables' stamp matches this configuration (a missing stamp does not)."""
+    try:
+        return (root / DERIVED_STAMP).read_text(encoding="utf-8").strip() == derived_with(config, timezone)
+    except OSError:
+        return False

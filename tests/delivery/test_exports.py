@@ -132,7 +132,8 @@ def linear_ws(tmp_path: Path) -> Path:
 
 def test_linear_export_feeds_flow_metrics(linear_ws: Path) -> None:
     ws = linear_ws
-    assert value(ws, "say_do_ratio", Grain.MONTH, "2026-10-01", "2026-10-31") == [(0.5, 1)]
+    # n: the three committed items (ENG-1, ENG-2, ENG-4), the rows behind the denominator
+    assert value(ws, "say_do_ratio", Grain.MONTH, "2026-10-01", "2026-10-31") == [(0.5, 3)]
     assert value(ws, "throughput", Grain.WEEK, "2026-10-05", "2026-10-25") == [(2, 2), (0, 0), (1, 1)]
     assert value(ws, "tech_debt_share", Grain.WEEK, "2026-10-05", "2026-10-11") == [(0.5, 2)]
     assert value(ws, "work_item_cycle_time", Grain.WEEK, "2026-10-05", "2026-10-11") == [(1.5, 2)]
