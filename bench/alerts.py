@@ -14,8 +14,10 @@ reaches a rule's recall, the report says so and gives the static ceiling.
 
 Each dynamic rule is also swept over its own sensitivity (`alerts_curves.py`: k, or the interval's
 level) and compared with the static band at equal recall, curve against curve: the goal's verdict
-is read at the highest recall any static band reaches. `weekday` is the rolling rule with
-`same_weekday: true` (the window keeps only the same weekday's points).
+is read at the highest recall any static band reaches. `rolling` is the rolling rule as a user gets
+it (`weekly: auto`: weekday offsets where the window shows a weekly cycle), `plain` the same rule
+with `weekly: off`, and `weekday` the rolling rule with `same_weekday: true` (the window keeps only
+the same weekday's points).
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def main() -> dict[str, Any]:
         "seasonal": AlertRule(id="s", metric="m", baseline="seasonal", window=28, k=4, watch="both"),
         "smoothing": AlertRule(id="h", metric="m", baseline="smoothing", level=0.999, watch="both"),
         "weekday": AlertRule(id="w", metric="m", baseline="rolling", window=56, k=4, same_weekday=True, watch="both"),
+        "plain": AlertRule(id="p", metric="m", baseline="rolling", window=28, k=4, weekly="off", watch="both"),
     }
     results = [run(rule, data[:SMOOTHING_SERIES] if m == "smoothing" else data, m) for m, rule in rules.items()]
     alerts_static.check_fast_path(data, WARMUP, static_fired)
@@ -142,8 +145,9 @@ def main() -> dict[str, Any]:
     curve_seconds = time.perf_counter() - started
     alerts_curves.check_defaults(swept_methods, rules, results)
     print(f"\nalert quality: {SERIES} synthetic daily series x 2 years, 6 injected anomalies each")
-    print(f"(smoothing on the first {SMOOTHING_SERIES}: four Holt-Winters fits per series; weekday: rolling with "
-          "same_weekday: true and window: 56; every rule at k=4 or level=0.999)")  # fmt: skip
+    print(f"(smoothing on the first {SMOOTHING_SERIES}: four Holt-Winters fits per series; rolling: the default, "
+          "weekly: auto; weekday: rolling with same_weekday: true and window: 56; plain: rolling with weekly: off; "
+          "every rule at k=4 or level=0.999)")  # fmt: skip
     keys = list(results[0])
     print("  ".join(k.ljust(22) for k in keys))
     for r in results:
@@ -156,7 +160,8 @@ def main() -> dict[str, Any]:
     alerts_curves.verdicts(equal, RECOMMENDED)
     per_metric = results[2]["seconds"] / max(SMOOTHING_SERIES, 1)
     print(f"time to evaluate {SERIES} metrics x 2 years daily: rolling {results[0]['seconds']:.1f} s, "
-          f"seasonal {results[1]['seconds']:.1f} s, rolling same_weekday {results[3]['seconds']:.1f} s (goal < 30 s); "
+          f"seasonal {results[1]['seconds']:.1f} s, rolling same_weekday {results[3]['seconds']:.1f} s, "
+          f"rolling weekly: off {results[4]['seconds']:.1f} s (goal < 30 s); "
           f"smoothing {per_metric:.2f} s per metric; "
           f"{len(alerts_static.GRID) ** 2} static bands {sweep_seconds:.1f} s; "
           f"{len(alerts_curves.KS)} settings per rule {curve_seconds:.1f} s")  # fmt: skip

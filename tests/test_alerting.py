@@ -99,7 +99,7 @@ def test_a_drop_fires_one_incident_naming_its_driver(harness: Harness, receiver:
     text = hook["text"]
     assert "was 400 EUR in the period 2026-03-01, expected 1,010" in text
     assert "change: -610 (-60.4%)" in text
-    assert "baseline: rolling (rule revenue_drop), band 1,010 to 1,010" in text
+    assert "baseline: rolling, plain (rule revenue_drop), band 1,010 to 1,010" in text  # too short a history to adjust
     assert "chart: http://headway.test/api/v1/metrics/revenue/query?grain=day&from=2026-03-01" in text
     assert "owner: cfo@shop.example" in text and "counter-metrics to check: refunds" in text
     assert "suspected drivers: signups (down, consistent)" in text
@@ -269,10 +269,9 @@ def test_backtest_json_lists_the_alert(shop: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert body["rule"] == "revenue_drop" and body["baseline"] == "rolling"
-    assert body["alerts"] == [
-        {"period": "2026-03-01", "value": 400.0, "expected": 1010.0, "low": 1010.0, "high": 1010.0, "direction": "down"}
-    ]
+    assert body["rule"] == "revenue_drop" and body["baseline"] == "rolling" and body["variant"] == "plain"
+    flat = {"period": "2026-03-01", "value": 400.0, "expected": 1010.0, "low": 1010.0, "high": 1010.0}
+    assert body["alerts"] == [{**flat, "direction": "down", "variant": "plain"}]  # a flat week: nothing to adjust
 
 
 def test_backtest_against_another_metric_in_another_machine_zone(shop: Path) -> None:
@@ -293,7 +292,8 @@ def test_backtest_against_another_metric_in_another_machine_zone(shop: Path) -> 
     out = subprocess.run([sys.executable, "-m", "headway", *args], env=env, capture_output=True, text=True, check=True)
     alerts: list[dict[str, Any]] = json.loads(out.stdout)["alerts"]
     assert alerts == [
-        {"period": "2026-03-01", "value": 20, "expected": 50.0, "low": 50.0, "high": 50.0, "direction": "down"}
+        {"period": "2026-03-01", "value": 20, "expected": 50.0, "low": 50.0, "high": 50.0}
+        | {"direction": "down", "variant": "plain"}
     ]
 
 
@@ -359,6 +359,7 @@ def test_a_rule_with_by_watches_each_slice(tmp_path: Path, receiver: Receiver, s
             "low": 30.0,
             "high": 30.0,
             "direction": "down",
+            "variant": "plain",
             "series": {"shop": "Zürich"},
         }
     ]

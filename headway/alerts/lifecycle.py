@@ -22,6 +22,7 @@ from headway.alerts.delivery import Notifier, dedupe_key
 from headway.alerts.errors import AckError
 from headway.alerts.feed import incident_json as _as_dict
 from headway.alerts.links import alert_secret, base_url
+from headway.alerts.variant_log import opened_detail, opened_variant
 from headway.analysis.alerts.evaluate import Skip, State
 from headway.analysis.alerts.series import RuleRun, run_latest
 from headway.engine import Engine
@@ -124,7 +125,8 @@ class Alerting:
                 )
                 s.add(incident)
                 s.flush()
-                s.add(AlertEvent(at=now, key=key, incident_id=incident.id, kind="opened", detail=start.to_json()))
+                detail = opened_detail(run, start)  # the point that fired, and the band variant that judged it
+                s.add(AlertEvent(at=now, key=key, incident_id=incident.id, kind="opened", detail=detail))
                 report.opened.append(incident.id)
             elif state is not State.FIRING and incident is not None:
                 incident.state, incident.resolved_at = "resolved", now
@@ -204,7 +206,8 @@ class Alerting:
                             at=now, key=incident.key, incident_id=incident.id, kind=kind, detail={"level": level}
                         )
                     )
-                    self.notifier.notify(rule, _as_dict(incident), "firing", incident.level, report.deliveries, s)
+                    data = {**_as_dict(incident), "variant": opened_variant(s, incident.id)}
+                    self.notifier.notify(rule, data, "firing", incident.level, report.deliveries, s)
         return report
 
     def acknowledge(self, incident_id: int, by: str) -> dict[str, Any]:

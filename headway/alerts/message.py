@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from headway.alerts.channels import Message
+from headway.analysis.alerts.variant import configured
 from headway.spec.alerts import AlertRule
 from headway.spec.models import Metric
 
@@ -28,6 +29,12 @@ def _fmt(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def _baseline(rule: AlertRule, incident: dict[str, Any]) -> str:
+    """The band's variant when the incident knows it (a backtest's point), else the rule's as written."""
+    used = incident.get("variant")
+    return f"{rule.baseline.value}, {used}" if used else configured(rule)
 
 
 def compose(
@@ -59,7 +66,7 @@ def compose(
         f"{metric.label} ({metric.id}) was {_fmt(value)}{' ' + metric.unit if metric.unit else ''} "
         f"in the period {incident['period']}, expected {_fmt(expected)}",
         f"change: {_fmt(change)}" + (f" ({rel:+.1%})" if rel is not None else ""),
-        f"baseline: {rule.baseline.value}{', same weekday' if rule.same_weekday else ''} (rule {rule.id}), "
+        f"baseline: {_baseline(rule, incident)} (rule {rule.id}), "
         f"band {_fmt(incident.get('low'))} to {_fmt(incident.get('high'))}",
         f"chart: {chart}",
         f"owner: {owner or 'none declared'}",
@@ -78,6 +85,7 @@ def compose(
         "metric": metric.id,
         "incident": incident,
         "baseline": rule.baseline.value,
+        "variant": incident.get("variant") or configured(rule),
         "chart": chart,
         "owner": owner,
         "counter_metrics": list(metric.counter_metrics),

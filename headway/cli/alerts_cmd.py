@@ -87,6 +87,7 @@ def _table(result: dict[str, Any], first: dt.date, last: dt.date) -> Table:
 
     count = len(result["alerts"])
     title = f"{result['rule']} on {result['metric']} · {result['grain']} · {result['baseline']}"
+    title += f" ({result['variant']})" if result.get("variant") else ""
     caption = f"{count} alert(s) from {first} to {last}" + (f"; {result['note']}" if result["note"] else "")
     table = Table(title=escape(title), title_justify="left", caption=escape(caption), caption_justify="left")
     names = ["period", "series", "value", "expected", "low", "high", "direction"]

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
+from headway.spec.alert_weekly import Weekly as Weekly
+from headway.spec.alert_weekly import WeeklyField, weekly_issues
 from headway.spec.graph import available_dimensions
 from headway.spec.issues import Issue, PathPart, SpecError, choices_hint
 from headway.spec.models import Grain, Ident, Model
@@ -97,6 +99,7 @@ class AlertRule(Model):
     window: Annotated[int, Field(ge=3, le=1000)] = 28
     k: Annotated[float, Field(gt=0, le=100)] = 3.0
     same_weekday: bool = False  # rolling at day grain: the window keeps only the same weekday's points
+    weekly: WeeklyField = Weekly.AUTO  # rolling at day grain: weekday offsets where the window shows a weekly cycle
     level: Annotated[float, Field(gt=0.5, lt=1)] = 0.99
     low: float | None = None
     high: float | None = None
@@ -289,6 +292,7 @@ def _references(ws: Workspace, spec: AlertSpec) -> list[Issue]:
                     )
                 )
         issues.extend(_same_weekday(rule, origin))
+        issues.extend(weekly_issues(rule, origin))
         low, high = (rule.bounds.min, rule.bounds.max) if rule.bounds else (None, None)
         if low is not None and high is not None and low >= high:
             issues.append(origin.issue(("bounds",), "bounds.min must be below bounds.max"))

@@ -69,8 +69,8 @@ def test_matches_a_point_by_point_reference_with_gaps() -> None:
 def test_a_weekly_cycle_stops_paging_and_a_real_saturday_drop_still_fires() -> None:
     x: list[float | None] = [v * (1 + 0.01 * ((i * 7) % 5 - 2)) for i, v in enumerate(WEEK * 10)]
     x[61] = 20.0  # a Saturday at half its usual 40
-    plain = AlertRule(id="r", metric="m", baseline="rolling", window=56, k=4, watch="both")
-    weekday = plain.model_copy(update={"same_weekday": True})
+    plain = AlertRule(id="r", metric="m", baseline="rolling", window=56, k=4, watch="both", weekly="off")
+    weekday = plain.model_copy(update={"same_weekday": True, "weekly": "auto"})
     fired_plain = [p.period for p in decide(plain, METRIC, rows(x), Grain.DAY).fired]
     fired_weekday = [p.period for p in decide(weekday, METRIC, rows(x), Grain.DAY).fired]
     assert len(fired_plain) >= 8  # every weekend breaks the mixed window's band
@@ -93,7 +93,7 @@ def test_the_message_names_the_same_weekday_band() -> None:
     found = compose(state="firing", incident=incident, rule=rule, metric=METRIC, owner=None, base_url="", ack_url=None)
     assert "baseline: rolling, same weekday (rule sat), band 35 to 45" in found.text
     plain = compose(
-        state="firing", incident=incident, rule=rule.model_copy(update={"same_weekday": False}), metric=METRIC,
-        owner=None, base_url="", ack_url=None,
+        state="firing", incident=incident, rule=rule.model_copy(update={"same_weekday": False, "weekly": "off"}),
+        metric=METRIC, owner=None, base_url="", ack_url=None,
     )  # fmt: skip
-    assert "baseline: rolling (rule sat), band 35 to 45" in plain.text
+    assert "baseline: rolling, plain (rule sat), band 35 to 45" in plain.text

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from headway.analysis.alerts import baselines
-from headway.spec.alerts import AlertRule, Baseline, Watch
+from headway.analysis.alerts import baselines, weekly
+from headway.spec.alerts import AlertRule, Baseline, Watch, Weekly
 from headway.spec.models import Agg, Direction, Grain, Metric
 
 SEASON = {Grain.DAY: 7, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4}  # weekly, then yearly
@@ -103,6 +103,9 @@ def bands_for(rule: AlertRule, metric: Metric, values: np.ndarray, grain: Grain)
                 found = baselines.rolling(values, rule.window, rule.k)
                 note = f"same_weekday needs day grain; {grain.value} uses the whole trailing window"
                 return baselines.Bands(found.expected, found.low, found.high, note, np.ones(len(values), dtype=bool))
+            if grain is Grain.DAY and rule.weekly == Weekly.AUTO and not rule.same_weekday:
+                found, adjusted = weekly.weekday_adjusted(values, rule.window, rule.k)
+                return baselines.Bands(found.expected, found.low, found.high, "", adjusted)  # the variant names it
             return baselines.rolling(values, rule.window, rule.k, WEEK_DAYS if rule.same_weekday else 1)
         case Baseline.SEASONAL:
             if season is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headway.analysis.alerts.evaluate import SEASON, Evaluation, Point, decide
+from headway.analysis.alerts.variant import point_variant, summary, with_variant
 from headway.engine import Actor, Engine, Query
 from headway.engine.calendar import Calendar
 from headway.spec.alerts import AlertRule, Baseline
@@ -46,6 +47,12 @@ class RuleRun:
         hit = any(flag for p, flag in zip(ev.points, ev.noted, strict=True) if p.period >= self.first)
         return ev.note if hit else None
 
+    def variant(self, point: Point) -> str | None:
+        """The rolling band that judged `point` (plain, weekday-adjusted, same weekday); None for other baselines."""
+        ev = self.evaluation
+        flags = dict(zip((p.period for p in ev.points), ev.noted or [], strict=False))
+        return point_variant(self.rule, self.grain, flags.get(point.period, False))
+
     @property
     def label(self) -> str:
         """`plan=pro, region=EU`, or empty for a rule without slices."""
@@ -53,12 +60,14 @@ class RuleRun:
 
 
 def backtest_json(runs: list[RuleRun], rule: AlertRule, metric_id: str, grain: Grain) -> dict[str, Any]:
-    """`{"rule", "metric", "grain", "baseline", "note", "alerts": [{period, value, expected, low, high, direction}]}`;
-    with `by`, each alert also names its `series`."""
-    alerts = []
+    """`{"rule", "metric", "grain", "baseline", "variant", "note", "alerts": [{period, value, expected, low, high,
+    direction}]}`; with `by`, each alert also names its `series`; a rolling rule's alerts name their `variant`."""
+    alerts, used = [], []
     for run in runs:
+        used += [run.variant(p) for p in run.evaluated if p.low is not None]
         for point in run.alerts():
-            alerts.append({**point.to_json(), "series": run.series} if rule.by else point.to_json())
+            alert = with_variant(point.to_json(), run.variant(point))
+            alerts.append({**alert, "series": run.series} if rule.by else alert)
     alerts.sort(key=lambda a: (a["period"], str(a.get("series", ""))))
     note = next((run.note for run in runs if run.note), None)
     return {
@@ -66,6 +75,7 @@ def backtest_json(runs: list[RuleRun], rule: AlertRule, metric_id: str, grain: G
         "metric": metric_id,
         "grain": grain.value,
         "baseline": rule.baseline.value,
+        "variant": summary(used),
         "note": note,
         "alerts": alerts,
     }
