@@ -181,3 +181,40 @@ def test_retention_removes_old_events_and_keeps_identities(tmp_path: Path) -> No
 def test_retention_needs_a_setting(ws: Path) -> None:
     result = cli("retention", "run", "-w", ws)
     assert result.exit_code == 1 and "raw_retention_days" in result.output
+
+
+def test_retention_waits_for_a_compaction_pass_in_progress(tmp_path: Path) -> None:
+    """A live server's compactor may be merging an old day: retention must not delete it under the merge."""
+    import threading
+
+    from headway.ingest.compactor import Compactor
+    from headway.ingest.retention import run_retention
+    from headway.spec import load_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    old = {"type": "track", "messageId": "t-old", "userId": "u1", "event": "E", "timestamp": day(40)}
+    cli("ingest", write_jsonl(tmp_path / "r.jsonl", [old]), "--source", "web", "-w", ws)
+    settings = load_workspace(ws).config.ingest
+    holder, runner = Compactor(ws, settings), Compactor(ws, settings)
+    done: list[Any] = []
+    try:
+        with holder.exclusive():  # what a compaction pass holds
+            thread = threading.Thread(target=lambda: done.append(run_retention(ws, runner, 30)))
+            thread.start()
+            thread.join(timeout=1.0)
+            assert thread.is_alive() and lake_ids(ws) == ["t-old"]  # waiting, nothing removed yet
+        thread.join(timeout=30)
+        assert done and done[0].events == 1 and lake_ids(ws) == []
+    finally:
+        holder.close()
+        runner.close()
+
+
+def test_a_source_name_is_text_not_markup(ws: Path, tmp_path: Path) -> None:
+    """Source names are free text from the user: `[red]web` is printed as written, in every table."""
+    path = write_jsonl(tmp_path / "m.jsonl", SEGMENT_LINES)
+    assert "source '[red]web'" in cli("ingest", path, "--source", "[red]web", "-w", ws).output
+    assert "[red]web" in cli("quality", "-w", ws).output
+    assert "for source '[red]web'" in cli("keys", "create", "--source", "[red]web", "-w", ws).output
+    assert "[red]web" in cli("keys", "list", "-w", ws).output
+    assert "of source '[red]web'" in cli("keys", "revoke", "1", "-w", ws).output

@@ -109,12 +109,30 @@ def ensure_delivery_tables(ws: Workspace) -> bool:
         return False
 
 
+def ensure_event_lake(ws: Workspace) -> bool:
+    """A workspace on the built-in events gets an empty lake before its first event; True if written."""
+    from headway.spec.layout import EMPTY_EVENTS_FILE, EVENTS_GLOB, PEOPLE_FILE
+
+    events = ws.sources.get("events")
+    if events is None or events.path.strip().lstrip("./") != EVENTS_GLOB.lstrip("./"):
+        return False  # a workspace that replaced the built-in source reads its own files
+    if (ws.root / EMPTY_EVENTS_FILE).exists() and (ws.root / PEOPLE_FILE).exists():
+        return False  # the usual case, decided without importing Arrow
+    from headway.ingest.empty_lake import ensure_empty_lake
+
+    try:
+        return ensure_empty_lake(ws.root)
+    except OSError:  # a read-only workspace: queries on events say which file is missing
+        return False
+
+
 def open_workspace(path: Path) -> Workspace:
     from headway.spec.cache import load_cached  # the loader and its parser: only when no cached spec fits
     from headway.spec.issues import SpecError
 
     try:
         ws = load_cached(path)  # .headway/spec-cache/spec.pickle when no spec file changed (headway/spec/cache.py)
+        ensure_event_lake(ws)  # the spec does not change: no reload
         if ensure_delivery_tables(ws):  # reloaded: no missing-file warnings
             from headway.spec import load_workspace
 

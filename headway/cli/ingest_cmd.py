@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail, open_workspace
+from headway.cli.common import Exit, WorkspaceOption, console, escape, fail, open_workspace
+from headway.cli.tables import wide
 
 
 def ingest(
@@ -45,9 +46,9 @@ def ingest(
             fail(str(error), Exit.FAILED)
     from rich.table import Table  # loaded when the command runs, not for --help
 
-    table = Table("outcome", "events", title=f"{path.name} → source '{source.strip()}'")
+    table = Table("outcome", "events", title=escape(f"{path.name} → source '{source.strip()}'"))
     table.add_row("accepted", f"{result.accepted:,}")
     table.add_row("duplicates (dropped)", f"{result.duplicates:,}")
     for reason, count in sorted(result.quarantined.items()):
         table.add_row(f"quarantined: {reason}", f"{count:,}")
-    console.print(table)
+    wide(console).print(table)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import Exit, WorkspaceOption, console, fail
+from headway.cli.common import Exit, WorkspaceOption, console, escape, fail
+from headway.cli.tables import wide
 
 app = typer.Typer(help="Write keys of the tracking API: create, list, revoke.", no_args_is_help=True)
 
@@ -33,7 +34,7 @@ def create(
     with _store(workspace) as store:
         key, info = create_key(store, source.strip())
     console.print(key, highlight=False, markup=False)
-    console.print(f"[dim]key {info.id} for source '{info.source}'; stored hashed, it cannot be shown again[/]")
+    console.print(f"[dim]key {info.id} for source '{escape(info.source)}'; stored hashed, it cannot be shown again[/]")
 
 
 @app.command("list")
@@ -48,8 +49,8 @@ def list_(workspace: WorkspaceOption = Path(".")) -> None:
     table = Table("id", "source", "prefix", "created", "revoked")
     for k in keys:
         revoked = f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else ""
-        table.add_row(str(k.id), k.source, k.prefix + "…", f"{k.created_at:%Y-%m-%d %H:%M}", revoked)
-    console.print(table)
+        table.add_row(str(k.id), escape(k.source), k.prefix + "…", f"{k.created_at:%Y-%m-%d %H:%M}", revoked)
+    wide(console).print(table)
 
 
 @app.command()
@@ -64,4 +65,4 @@ def revoke(
         info = revoke_key(store, key_id)
     if info is None:
         fail(f"no write key with id {key_id}", Exit.INVALID, "See `headway keys list`.")
-    console.print(f"revoked key {info.id} of source '{info.source}'", highlight=False)
+    console.print(f"revoked key {info.id} of source '{info.source}'", highlight=False, markup=False)

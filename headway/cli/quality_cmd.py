@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import Format, FormatOption, WorkspaceOption, console, open_workspace
+from headway.cli.common import Format, FormatOption, WorkspaceOption, console, escape, open_workspace
+from headway.cli.tables import wide
 
 
 def quality(
@@ -39,7 +40,7 @@ def quality(
         lag = "" if r["lag_s_mean"] is None else f"{r['lag_s_mean']:.2f}"
         table.add_row(
             r["day"],
-            r["source"],
+            escape(r["source"]),
             f"{r['accepted']:,}",
             f"{r['duplicates']:,}",
             quarantined,
@@ -48,4 +49,4 @@ def quality(
             share,
             lag,
         )
-    console.print(table)
+    wide(console).print(table)

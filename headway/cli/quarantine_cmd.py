@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from headway.cli.common import Exit, WorkspaceOption, console, escape, fail, open_workspace
+from headway.cli.tables import wide
 
 app = typer.Typer(help="Refused events: list them, show one, replay them.", no_args_is_help=True)
 
@@ -41,7 +42,7 @@ def list_(
             escape(item.detail[:80]),
             (item.replayed_at or "")[:19],
         )
-    console.print(table)
+    wide(console).print(table)
     summary = ", ".join(f"{r}: {n}" for r, n in sorted(by_reason.items())) or "nothing"
     console.print(f"waiting for replay: {summary}", highlight=False, markup=False)
 
@@ -77,7 +78,7 @@ def replay(
 ) -> None:
     """Validate quarantined payloads again; what passes is ingested, what fails is quarantined anew."""
     from headway.ingest.compactor import Compactor
-    from headway.ingest.quarantine import entries, entry
+    from headway.ingest.quarantine import entries, entry, unattributed
     from headway.ingest.quarantine import replay as run_replay
 
     ws = open_workspace(workspace)
@@ -93,10 +94,20 @@ def replay(
             items = entries(compactor, reason, 1_000_000, pending=True)
     finally:
         compactor.close()
+    waiting = unattributed(items, source)
     result = run_replay(ws.root, ws.config.ingest, items, source)
     again = ", ".join(f"{r}: {n}" for r, n in sorted(result.quarantined.items())) or "none"
+    done = len(items) - len(waiting)
     console.print(
-        f"replayed {len(items)} entr{'y' if len(items) == 1 else 'ies'}: {result.accepted} event(s) accepted, "
+        f"replayed {done} entr{'y' if done == 1 else 'ies'}: {result.accepted} event(s) accepted, "
         f"{result.duplicates} duplicate(s), quarantined again: {again}",
         highlight=False,
     )
+    if waiting:
+        ids = ", ".join(str(item.id) for item in waiting[:10]) + (", ..." if len(waiting) > 10 else "")
+        console.print(
+            f"left waiting: {len(waiting)} bod{'y' if len(waiting) == 1 else 'ies'} sent with a bad write key ({ids}); "
+            "replay them with --source NAME to say which source they belong to",
+            highlight=False,
+            markup=False,
+        )

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from headway.cli.common import Exit, WorkspaceOption, console, ensure_delivery_tables, errors
+from headway.cli.common import Exit, WorkspaceOption, console, ensure_delivery_tables, ensure_event_lake, errors
 
 
 class IssueFormat(StrEnum):
@@ -28,7 +28,7 @@ def validate(
     from headway.spec.source_rules import data_issues
 
     ws, issues = check_workspace(workspace)
-    if ws is not None and ensure_delivery_tables(ws):
+    if ws is not None and (ensure_event_lake(ws) | ensure_delivery_tables(ws)):
         ws, issues = check_workspace(workspace)
     if ws is not None:  # the data is not part of the spec: a missing file is a warning here, an error when queried
         issues = sorted([*issues, *data_issues(ws)])

@@ -158,7 +158,7 @@ def compact(compactor: Compactor, number: int, segment: Segment, result: PassRes
         compactor.record_fields({c: _pairs(kept.column(f"{c}_types")) for c in ("properties", "context")})
     received = kept.column("received_at").to_pylist()
     seen = [(m, number, r) for m, r in zip(kept.column("message_id").to_pylist(), received, strict=True)]
-    compactor.commit(number, seen, stats, segment.quarantine, identities, set(keys), now)
+    result.people_changed |= compactor.commit(number, seen, stats, segment.quarantine, identities, set(keys), now)
     result.segments += 1
     result.accepted += kept.num_rows
     result.duplicates += table.num_rows - kept.num_rows

@@ -27,9 +27,10 @@ import pyarrow as pa
 
 from headway.ingest import columnar
 from headway.ingest.db import IngestDB
-from headway.ingest.identity import person_key, resolve_people
+from headway.ingest.identity import person_key
 from headway.ingest.lake import SCHEMA, TIMESTAMP, Lake
 from headway.ingest.log import EventLog, read_segment, segment_number, try_claim
+from headway.ingest.resolver import Resolver
 from headway.spec.builtin_events import CONTEXT_COLUMNS
 from headway.spec.ingest_settings import IngestSettings
 from headway.spec.layout import FIELDS_FILE
@@ -50,6 +51,7 @@ class PassResult:
     accepted: int = 0
     duplicates: int = 0
     quarantined: Counter[str] = field(default_factory=Counter)
+    people_changed: bool = False  # a new identity key or link: the people mapping must be resolved again
 
 
 US_PER_DAY = 86_400_000_000
@@ -79,25 +81,31 @@ class Compactor:
         self.db = IngestDB(self.folder / "ingest.db")
         self.lake = Lake(root)
         self._duck: duckdb.DuckDBPyConnection | None = None  # for the columnar path, opened on first use
+        self.resolver = Resolver(settings)  # the people mapping, updated pass by pass (resolver.py)
+        self._pass_keys: set[str] = set()  # the person keys committed since the mapping was last updated
+        self._stale = False  # a commit added a key or link the mapping does not hold yet (kept if a pass fails)
 
     @contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def exclusive(self) -> Iterator[None]:
+        """Held while the lake changes: one compaction pass, merge or retention run at a time, across processes."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with (self.folder / "compact.lock").open("a") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             yield
 
     def recover(self) -> None:
-        """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work)."""
-        with self._exclusive():
+        """Remove what a crash in the middle of a merge left behind (under the lock: not another pass's work),
+        and resolve people once: a crash between a pass's commit and its resolution left the mapping behind."""
+        with self.exclusive():
             self.lake.clean()
+            self.resolver.update(self.db, self.lake)
 
     def run_pass(self, only: set[int] | None = None) -> PassResult:
         """Compact closed segments (all, or `only` these) and count what they held."""
         result = PassResult()
         if self.log is not None:
             self.log.roll()
-        with self._exclusive():
+        with self.exclusive():
             for path in sorted((self.folder / "log").glob("seg-*.log"), key=segment_number):
                 if self.log is not None and segment_number(path) == self.log.current():
                     continue
@@ -106,8 +114,9 @@ class Compactor:
                 self._segment(path, result)
             for day in self.lake.days():
                 self.lake.merge(day, self.settings.merge_files)
-            if result.accepted:
-                resolve_people(self.db, self.lake, self.settings)
+            if self._stale:  # returning people's events change nothing: no resolution
+                self.resolver.update(self.db, self.lake, self._pass_keys)
+                self._stale, self._pass_keys = False, set()
             self._prune()
         return result
 
@@ -162,7 +171,8 @@ class Compactor:
             identities += _links(line, row)
         self._write_lake(segment, kept)
         seen = [(r["message_id"], segment, r["received_at"]) for r in kept]
-        self.commit(segment, seen, stats, quarantine, identities, {person_key(r) for r in kept}, now)
+        keys = {person_key(r) for r in kept}
+        result.people_changed |= self.commit(segment, seen, stats, quarantine, identities, keys, now)
         result.segments += 1
         result.accepted += len(kept)
         result.duplicates += len(events) - len(kept)
@@ -177,8 +187,10 @@ class Compactor:
         identities: list[tuple[int, str, str, str, str]],
         person_keys: set[str],
         now: dt.datetime,
-    ) -> None:
-        """One transaction records what a segment held and marks it done (after its lake files)."""
+    ) -> bool:
+        """One transaction records what a segment held and marks it done (after its lake files).
+
+        True when it added an identity link or a person key not seen before."""
         with self.db.transaction() as con:
             con.executemany("INSERT OR IGNORE INTO seen (message_id, segment, received_at) VALUES (?, ?, ?)", seen)
             con.executemany(
@@ -194,12 +206,18 @@ class Compactor:
                     for line, q in quarantine
                 ],
             )
+            before = con.total_changes
             con.executemany(
                 "INSERT OR IGNORE INTO identity_log (segment, line, kind, a, b, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [(segment, *link) for link in identities],
             )
             con.executemany("INSERT OR IGNORE INTO person_keys VALUES (?)", [(k,) for k in person_keys])
+            changed = con.total_changes > before
+            if changed:
+                self._stale = True
+                self._pass_keys |= person_keys
             con.execute("INSERT OR REPLACE INTO segments VALUES (?, ?)", (segment, now.isoformat()))
+        return changed
 
     def _write_lake(self, segment: int, rows: list[dict[str, Any]]) -> None:
         by_day: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -49,20 +49,22 @@ class People:
         if key.startswith("user:"):
             self.users.setdefault(root, set()).add(key)
 
-    def link(self, a: str, b: str) -> None:
+    def link(self, a: str, b: str) -> tuple[str, str] | None:
+        """Join the groups of a and b; returns (kept root, absorbed root), or None when nothing merged."""
         self.add(a)
         self.add(b)
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return
+            return None
         users_a, users_b = self.users.get(ra, set()), self.users.get(rb, set())
         if users_a and users_b and not self.merge_identified:
             self.refused += 1  # two people who each logged in: never merged without the opt-in
-            return
+            return None
         low, high = sorted((ra, rb))
         self.parent[high] = low
         self.users[low] = users_a | users_b
         self.users.pop(high, None)
+        return low, high
 
     def person_of(self, key: str) -> str:
         root = self.find(key)
@@ -71,7 +73,8 @@ class People:
         return chosen.split(":", 1)[1]
 
 
-def _key_for(identifier: str, users: set[str]) -> str:
+def key_for_link(identifier: str, users: set[str]) -> str:
+    """The key a link's first id stands for: a user's when it is a known user id, else an anonymous id's."""
     return f"user:{identifier}" if identifier in users else f"anon:{identifier}"
 
 
@@ -86,7 +89,7 @@ def resolve_people(db: IngestDB, lake: Lake, settings: IngestSettings) -> int:
     for a, b in links:
         if is_junk(a) or is_junk(b) or a == b:
             continue  # junk ids never merge people
-        people.link(_key_for(a, user_ids), f"user:{b}")
+        people.link(key_for_link(a, user_ids), f"user:{b}")
     table = pa.table(
         {"person_key": keys, "person_id": [people.person_of(k) for k in keys]},
         schema=pa.schema([("person_key", pa.string()), ("person_id", pa.string())]),

@@ -17,7 +17,7 @@ from typing import Any
 from headway.ingest.compactor import INGEST_DIR, Compactor, PassResult
 from headway.ingest.log import EventLog
 from headway.ingest.messages import Received, Rejected
-from headway.ingest.service import Outcome, accept, decompress, messages_of, now, parse_body
+from headway.ingest.service import UNKNOWN_SOURCE, Outcome, accept, decompress, messages_of, now, parse_body
 from headway.spec.ingest_settings import IngestSettings
 
 COLUMNS = "id, received_at, source, reason, detail, kind, raw, raw_encoding, replayed_at"
@@ -69,8 +69,15 @@ def _messages(item: Entry) -> tuple[list[Any], Any, str]:
     return messages, sent_at, item.kind
 
 
+def unattributed(items: list[Entry], source: str | None) -> list[Entry]:
+    """Bodies that came with a bad write key: without `--source` they belong to no source, so they wait."""
+    return [] if source is not None else [item for item in items if item.source == UNKNOWN_SOURCE]
+
+
 def replay(root: Path, settings: IngestSettings, items: list[Entry], source: str | None = None) -> PassResult:
-    """Validate the payloads again; returns what the compaction of the replay came to."""
+    """Validate the payloads again (not the `unattributed` ones); returns what their compaction came to."""
+    waiting = {item.id for item in unattributed(items, source)}
+    items = [item for item in items if item.id not in waiting]
     compactor = Compactor(root, settings)
     log = EventLog(root / INGEST_DIR / "log", compactor.db.next_segment)
     segments: set[int] = set()

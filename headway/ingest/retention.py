@@ -28,10 +28,11 @@ def run_retention(root: Path, compactor: Compactor, keep_days: int, today: dt.da
     before = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=keep_days)
     cutoff = before.isoformat()
     lake = compactor.lake
-    days = [d for d in lake.days() if d < cutoff]
-    events = sum(pq.read_metadata(f).num_rows for d in days for f in lake.files(d))
-    for day in days:
-        lake.rewrite(day, SCHEMA.empty_table())
+    with compactor.exclusive():  # a live server's compactor may be merging these days: wait for its pass
+        days = [d for d in lake.days() if d < cutoff]
+        events = sum(pq.read_metadata(f).num_rows for d in days for f in lake.files(d))
+        for day in days:
+            lake.rewrite(day, SCHEMA.empty_table())
     segments = 0
     for path in (root / INGEST_DIR / "log").glob("seg-*.log"):
         handle = try_claim(path)

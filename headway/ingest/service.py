@@ -22,6 +22,7 @@ from headway.ingest.messages import MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT
 from headway.spec.ingest_settings import IngestSettings
 
 MAX_RAW_KEPT = 1024 * 1024  # quarantine keeps at most this much of one unreadable body
+UNKNOWN_SOURCE = "(no valid write key)"  # the source a body with a bad write key is quarantined under
 TIME_FIELDS = ("timestamp", "original_timestamp", "sent_at", "received_at")
 
 
@@ -126,7 +127,9 @@ def accept(messages: list[Any], got: Received, settings: IngestSettings, kind: s
                 raise Rejected("too_large", f"an event is at most 32 KB ({MAX_EVENT_BYTES} bytes); this one is {size}")
             row = normalise(message, got, settings, None if kind == "batch" else kind)
         except Rejected as rejected:
-            outcome.quarantine(got, rejected.reason, rejected.detail, raw, index)
+            # a single call's body may leave `type` to its endpoint: keep the endpoint so a replay knows it
+            single = kind if kind not in (None, "batch") else "message"
+            outcome.quarantine(got, rejected.reason, rejected.detail, raw, index, kind=single)
             continue
         for name in TIME_FIELDS:
             row[name] = micros(row[name])

@@ -20,11 +20,9 @@ from pydantic import BaseModel
 
 from headway.ingest.ingestor import MAX_IN_FLIGHT, Ingestor
 from headway.ingest.messages import CALL_TYPES, MAX_BATCH_BYTES, Received, Rejected
-from headway.ingest.service import Outcome, accept, decompress, messages_of, now, parse_body
+from headway.ingest.service import UNKNOWN_SOURCE, Outcome, accept, decompress, messages_of, now, parse_body
 from headway.serve.errors import ErrorBody, error_body
 from headway.serve.state import ServerState
-
-UNKNOWN_SOURCE = "(no valid write key)"
 
 
 @asynccontextmanager

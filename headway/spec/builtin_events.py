@@ -18,13 +18,13 @@ from typing import Any
 import yaml
 
 from headway.spec.issues import Issue
-from headway.spec.layout import FIELDS_FILE, LAKE_DIR
+from headway.spec.layout import EVENTS_GLOB, FIELDS_FILE, LAKE_DIR
 from headway.spec.models import IDENT_PATTERN, Source
 from headway.spec.workspace import Origin
 from headway.spec.yamlpos import load_yaml
 
 NAME = "events"
-LAKE_GLOB = f"{LAKE_DIR}/events/*/*.parquet"
+LAKE_GLOB = EVENTS_GLOB
 PEOPLE = "people"
 PEOPLE_GLOB = f"{LAKE_DIR}/people/*.parquet"
 ORIGIN_FILE = "<built-in>/events.yml"
@@ -45,7 +45,7 @@ COLUMNS: dict[str, dict[str, Any]] = {
     "person_key": {
         "type": "string",
         "entity": "person",
-        "description": "Identity key; `person.person_id` is the person behind the event, resolved at read time.",
+        "description": "Identity key: user:<userId>, else anon:<anonymousId>; `person_id` is the person behind it.",
     },
     "account_id": {"type": "string", "entity": "account", "description": "groupId of the call or context.groupId."},
     "timestamp": {"type": "timestamp", "description": "When it happened, corrected for client clock skew."},
@@ -58,6 +58,9 @@ COLUMNS: dict[str, dict[str, Any]] = {
     "context": {"type": "struct", "description": "context, flattened: context.device.type is context.device_type."},
 }
 BASE_FIELDS = {"context": dict.fromkeys(CONTEXT_COLUMNS, "string")}
+# the person behind each event, read through the identity mapping when a query runs (never stored in
+# the event files, so a late identify re-attributes earlier anonymous events without rewriting them)
+LOOKUPS = {"person_id": "person.person_id"}
 _IDENT = re.compile(IDENT_PATTERN)
 
 
@@ -80,8 +83,11 @@ def seen_fields(root: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
-    """The source as YAML data: built-in columns, the keys seen in the lake, and the extension's additions."""
+def builtin_spec(root: Path, extension: Source | None = None, people: bool = True) -> dict[str, Any]:
+    """The source as YAML data: built-in columns, the keys seen in the lake, and the extension's additions.
+
+    `people`: the built-in `people` source is there to resolve `person_id` (a workspace may declare a
+    source of its own by that name; `person_id` is then left to the workspace)."""
     columns = {name: dict(column) for name, column in COLUMNS.items()}
     seen = seen_fields(root)
     for struct in ("properties", "context"):
@@ -92,6 +98,7 @@ def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
             del columns[struct]
     description = "Events received by the tracking API or `headway ingest` (built in)."
     source: dict[str, Any] = {"name": NAME, "path": LAKE_GLOB, "time": "timestamp", "description": description}
+    lookups = dict(LOOKUPS) if people else {}
     if extension is not None:
         for name, column in extension.columns.items():
             declared = column.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
@@ -99,14 +106,20 @@ def builtin_spec(root: Path, extension: Source | None = None) -> dict[str, Any]:
             if name in columns and column.fields and "fields" in columns[name]:
                 declared["fields"] = {**columns[name].get("fields", {}), **declared["fields"]}
             columns[name] = {**columns[name], **declared} if name in columns else declared
-        source.update(extension.model_dump(mode="json", exclude_none=True, exclude={"columns", "name", "path"}))
+        source.update(
+            extension.model_dump(mode="json", exclude_none=True, exclude={"columns", "name", "path", "lookups"})
+        )
+        lookups.update(extension.lookups)
     source["columns"] = columns
+    source["lookups"] = {name: target for name, target in lookups.items() if name not in columns}
     return {"sources": [source]}
 
 
-def builtin_events(root: Path, extension: Source | None = None) -> tuple[Source | None, Any, list[Issue]]:
+def builtin_events(
+    root: Path, extension: Source | None = None, people: bool = True
+) -> tuple[Source | None, Any, list[Issue]]:
     """The built-in source, the parsed YAML it came from (for origins), and any problem."""
-    return _load(builtin_spec(root, extension))
+    return _load(builtin_spec(root, extension, people))
 
 
 def _load(data: dict[str, Any]) -> tuple[Source | None, Any, list[Issue]]:
@@ -125,7 +138,7 @@ def add_builtin_events(root: Path, sources: dict[str, Source], origins: dict[str
     declared = sources.get(NAME)
     if declared is not None and not is_lake_path(declared.path):
         return
-    source, doc, found = builtin_events(root, declared)
+    source, doc, found = builtin_events(root, declared, people=PEOPLE not in sources)
     issues.extend(found)
     if source is None:
         return

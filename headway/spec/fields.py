@@ -4,16 +4,18 @@ A name is one of: a column of the metric's source (`plan`), a field of one of
 its struct columns (`properties.feature`), or a column of a related source
 reached through a declared entity key (`account.plan`). The related source
 must hold one row per entity (its `primary_key`), otherwise the join would
-fan out and double-count, and we refuse it.
+fan out and double-count, and we refuse it. A source may also name such a
+column as its own through `lookups:` (`person_id: person.person_id`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from headway.errors import SpecProblem
 from headway.spec.issues import choices_hint
+from headway.spec.layout import EVENTS_GLOB
 from headway.spec.models import ColumnType, Source
 
 FieldError = SpecProblem  # one class for expression and field problems (kept name for readers)
@@ -57,13 +59,35 @@ def resolve(sources: Mapping[str, Source], base: Source, name: str) -> FieldRef:
 
 def _local(base: Source, name: str, sources: Mapping[str, Source] | None = None) -> FieldRef:
     column = base.columns.get(name)
+    if column is None and name in base.lookups:
+        return lookup(sources or {}, base, name)
     if column is None:
         related = related_paths(sources or {}, base, name)
         hint = f"Did you mean {' or '.join(repr(p) for p in related)}?" if related else ""
+        known = [*base.columns, *base.lookups]
         raise FieldError(
-            f"unknown column '{name}' in source '{base.name}'", hint or choices_hint(name, base.columns, "a column")
+            f"unknown column '{name}' in source '{base.name}'", hint or choices_hint(name, known, "a column")
         )
     return FieldRef(name, base.name, name, column.type)
+
+
+def lookup(sources: Mapping[str, Source], base: Source, name: str) -> FieldRef:
+    """A name from the source's `lookups:`: the `entity.column` it stands for, joined as that one is.
+
+    The join happens when the query runs, so the value follows the related source as it changes
+    (a late identify re-attributes earlier events to their person without rewriting them).
+    """
+    target = base.lookups[name]
+    if len(target.split(".")) != 2:
+        raise FieldError(
+            f"lookup '{name}' of source '{base.name}' is '{target}', not entity.column",
+            "Name a column one entity away, e.g. person_id: person.person_id.",
+        )
+    try:
+        return replace(resolve(sources, base, target), name=name)
+    except FieldError as problem:
+        message = f"lookup '{name}' of source '{base.name}' ({target}): {problem.message}"
+        raise FieldError(message, problem.hint) from None
 
 
 def related_paths(sources: Mapping[str, Source], base: Source, name: str) -> list[str]:
@@ -104,12 +128,14 @@ def _related(sources: Mapping[str, Source], base: Source, head: str, tail: str, 
         head = shared.pop()
     if head not in entities:
         known = sorted(entities) + [n for n, c in base.columns.items() if c.type is ColumnType.STRUCT]
-        raise FieldError(
-            f"'{head}' in '{name}' is neither a struct column nor an entity of source '{base.name}'",
-            choices_hint(head, known, "an entity or struct column")
-            if known
-            else "Declare an `entity:` on a key column.",
-        )
+        hint = choices_hint(head, known, "an entity or struct column") if known else ""
+        if head == "properties" and base.path.strip().lstrip("./") == EVENTS_GLOB.lstrip("./"):
+            hint = (
+                "No event has carried properties yet. Declare the fields you use in sources/events.yml: "
+                "properties: {type: struct, fields: {plan: string}} (see docs/ingest.md)."
+            )
+        message = f"'{head}' in '{name}' is neither a struct column nor an entity of source '{base.name}'"
+        raise FieldError(message, hint or "Declare an `entity:` on a key column.")
     from_columns = entity_columns(base, head)
     if len(from_columns) > 1:
         raise FieldError(f"source '{base.name}' has several columns for entity '{head}': {', '.join(from_columns)}")

@@ -10,3 +10,7 @@ CONFIG_NAMES = ("headway.yml", "headway.yaml")
 SPEC_FOLDERS = ("sources", "metrics", "alerts", "annotations", "dashboards", "initiatives", "meetings", "objectives")
 LAKE_DIR = ".headway/lake"
 FIELDS_FILE = f"{LAKE_DIR}/fields.json"  # the built-in events' field catalog, written by the compactor
+EVENTS_GLOB = f"{LAKE_DIR}/events/*/*.parquet"  # the built-in events source: one folder per day
+# what a workspace's built-in events read before the first event arrives (see headway/ingest/empty_lake.py)
+EMPTY_EVENTS_FILE = f"{LAKE_DIR}/events/_empty/empty.parquet"
+PEOPLE_FILE = f"{LAKE_DIR}/people/people.parquet"

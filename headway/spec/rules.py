@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from headway.spec.graph import available_dimensions, find_cycles, leaves, parts, time_column
 from headway.spec.issues import Issue, Severity, choices_hint
+from headway.spec.lookup_rules import check_lookups
 from headway.spec.models import Agg, ColumnType, Metric, Source, Status
 from headway.spec.reading_rules import check_source_reading
 from headway.spec.source_rules import check_entity_types, check_source_paths
@@ -407,6 +408,7 @@ RULES: list[Rule] = [
     check_sources,
     check_source_paths,
     check_entity_types,
+    check_lookups,
     check_metric_shape,
     check_references,
     check_metric_fields,

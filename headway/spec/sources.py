@@ -40,6 +40,8 @@ class Source(Model):
     csv: CsvOptions | None = None
     database: DatabaseTable | None = None
     columns: dict[Ident, Column]
+    # a name that reads a column one entity away (`person_id: person.person_id`), resolved at query time
+    lookups: dict[Ident, str] = Field(default_factory=dict)
 
 
 class SourcesFile(Model):
