@@ -44,21 +44,26 @@ def test_check_in_from_the_page_reaches_the_api(browser: Any, server: Server) ->
         page.fill("#author", "Zoë")
         page.fill("#comment", "Réponses plus lentes — 遅い")
         page.fill("#blockers", "two people on leave")
+        page.fill("#value", "3.95")
         page.click("#submit")
         until(page, "document.getElementById('saved').textContent.startsWith('Saved')")
         page.wait_for_selector("ul.history li", timeout=60_000)
         shown = page.locator("ul.history li").first.inner_text()
         assert "Zoë" in shown and "confidence 3" in shown and "Réponses plus lentes — 遅い" in shown
+        assert "value 3.95" in shown
         body = httpx.get(f"{server.url}/api/v1/objectives/q4_happier_customers", timeout=120).json()
         csat = next(k for k in body["key_results"] if k["id"] == "csat")
         last = csat["checkins"]["history"][-1]
-        assert (last["author"], last["confidence"], last["comment"], last["blockers"]) == (
+        assert (last["author"], last["confidence"], last["comment"], last["blockers"], last["value"]) == (
             "Zoë",
             3,
             "Réponses plus lentes — 遅い",
             "two people on leave",
+            3.95,
         )
         assert page.locator('tr[data-kr="csat"] td.confidence').inner_text() == "3"
+        frozen = csat["baseline"]["captured_at"][:10]  # the server froze it at start-up or on the first request
+        assert page.locator('tr[data-kr="csat"] td.baseline').get_attribute("title") == f"frozen on {frozen}"
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "objective-1440.png"), full_page=True)
         assert visit.problems == []

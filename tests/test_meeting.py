@@ -124,7 +124,7 @@ def test_action_item_lifecycle(server: Server, demo: Path) -> None:
             "owner": "Zoë Ångström",
             "due": "2020-01-31",
             "metrics": ["csat"],
-            "objectives": ["o_retention"],
+            "objectives": ["q4_happier_customers"],
         },
     )
     assert made.status_code == 201, made.text

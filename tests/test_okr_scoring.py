@@ -198,7 +198,13 @@ def test_missing_baseline_is_a_reason_not_a_zero(workspace: Path) -> None:
 
 def test_declared_baseline_overrides_the_data(workspace: Path) -> None:
     found = kr(report(workspace, None), "declared")
-    assert found["baseline"] == {"value": 200.0, "period": None, "reason": None, "source": "declared"}
+    assert found["baseline"] == {
+        "value": 200.0,
+        "period": None,
+        "reason": None,
+        "source": "declared",
+        "captured_at": None,
+    }
     assert found["score"] == 0.0  # 180 is below the declared 200: clamped
 
 
@@ -248,7 +254,13 @@ def test_baseline_is_frozen_once_the_quarter_started(workspace: Path, store: Sta
 
 def test_baseline_is_not_frozen_before_the_quarter(workspace: Path, store: StateStore) -> None:
     early = kr(report(workspace, store, today=dt.date(2026, 6, 25)), "committed")
-    assert early["baseline"] == {"value": 150.0, "period": "2026-06-01", "reason": None, "source": "provisional"}
+    assert early["baseline"] == {
+        "value": 150.0,
+        "period": "2026-06-01",
+        "reason": None,
+        "source": "provisional",
+        "captured_at": None,
+    }
     assert early["reason"] == "no_complete_period"  # nothing of the quarter has happened yet
     write_orders(workspace, [(d, a * 10 if d.startswith("2026-06") else a, x) for d, a, x in ORDERS])
     later = kr(report(workspace, store), "committed")

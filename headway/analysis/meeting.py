@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from headway.analysis.agreement import kendalls_w, pairs, per_kpi
-from headway.spec.meetings import ActionStatus, load_meetings, quarter_bounds
+from headway.spec.meetings import ActionStatus, ChangeKind, load_meetings, quarter_bounds
 from headway.spec.models import Kind
 from headway.spec.workspace import Workspace
 from headway.store import meeting as stored
@@ -76,6 +76,7 @@ def meeting_report(ws: Workspace, period: str, *, store: StateStore | None, toda
     superseded = [r for r in found.rankings if latest[r["stakeholder"]] is not r]
     actions = with_overdue(found.actions, today)
     kinds = {m: ws.metrics[m].kind.value for order in orders.values() for m in order if m in ws.metrics}
+    not_kpis = sorted(m for m, kind in kinds.items() if kind != Kind.KPI.value)
     return {
         "workspace": ws.config.name,
         "period": period,
@@ -88,7 +89,8 @@ def meeting_report(ws: Workspace, period: str, *, store: StateStore | None, toda
         "agreement": kendalls_w(orders),
         "kpis": [{**row, "kind": kinds.get(row["metric"])} for row in per_kpi(orders)],
         "pairs": pairs(orders),
-        "not_kpis": sorted(m for m, kind in kinds.items() if kind != Kind.KPI.value),
+        "not_kpis": not_kpis,
+        "kind_disputes": kind_disputes(ws, store, period, not_kpis),
         "rankings": list(latest.values()),
         "superseded": superseded,
         "decisions": found.decisions,
@@ -97,6 +99,22 @@ def meeting_report(ws: Workspace, period: str, *, store: StateStore | None, toda
         "overdue_actions": sum(a["overdue"] for a in actions),
         "changes": found.changes,
     }
+
+
+def kind_disputes(
+    ws: Workspace, store: StateStore | None, period: str, metrics: list[str]
+) -> dict[str, dict[str, Any] | None]:
+    """For each ranked metric that is not a KPI, the latest `kind_dispute` record naming it (this quarter or
+    an earlier one), or None: ranking a delivery metric as a priority is the disagreement the record is for."""
+    if not metrics:
+        return {}
+    found: dict[str, dict[str, Any] | None] = dict.fromkeys(metrics)
+    for change in gather(ws, store, None).changes:  # oldest first (YAML, then stored): the latest stays
+        if change["kind"] == ChangeKind.KIND_DISPUTE.value and change["period"] <= period:
+            for metric in change["metrics"]:
+                if metric in found:
+                    found[metric] = {k: change[k] for k in ("id", "period", "day", "who", "reason")}
+    return found
 
 
 def today(ws: Workspace) -> dt.date:

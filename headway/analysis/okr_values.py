@@ -27,6 +27,7 @@ class Reading:
     period: dt.date | None = None
     reason: str | None = None
     source: str = "data"  # data | frozen | declared | provisional
+    captured_at: dt.datetime | None = None  # when a frozen value was captured (UTC)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -34,6 +35,7 @@ class Reading:
             "period": self.period.isoformat() if self.period else None,
             "reason": self.reason,
             "source": self.source,
+            "captured_at": self.captured_at.isoformat() if self.captured_at else None,
         }
 
 
@@ -109,20 +111,26 @@ def baseline(
     store: StateStore | None,
     declared: float | None = None,
 ) -> Reading:
-    """Declared, else frozen, else read from the data (and frozen now if the quarter has begun)."""
+    """Declared, else frozen, else read from the data (and frozen now if the quarter has begun).
+
+    A series the actor may not read (or that failed) shows no baseline either: a value frozen for
+    the owner must not reach a viewer who is refused the metric.
+    """
     if declared is not None:
         return Reading(declared, None, None, "declared")
+    if found.error is not None:
+        return Reading(None, None, found.error)
     objective_id, item, quarter, metric_id = key or ("", "", "", "")
     if store is not None and key is not None:
         stored = frozen_baseline(store, objective_id, item, quarter)
         if stored is not None:
-            return Reading(stored.value, stored.period, None, "frozen")
+            return Reading(stored.value, stored.period, None, "frozen", stored.captured_at)
     reading = found.at(span.before)
     if reading.value is None or store is None or key is None or today < span.first:
         source = "data" if store is None and reading.value is not None else "provisional"
         return Reading(reading.value, reading.period, reading.reason, source if reading.value is not None else "data")
     stored = freeze_baseline(store, objective_id, item, quarter, metric_id, span.before, reading.value)
-    return Reading(stored.value, stored.period, None, "frozen")
+    return Reading(stored.value, stored.period, None, "frozen", stored.captured_at)
 
 
 def minus_year(day: dt.date) -> dt.date:

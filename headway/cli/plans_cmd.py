@@ -186,6 +186,14 @@ def add_action(
     for metric_id in metric or []:
         if metric_id not in ws.metrics:
             fail(f"unknown metric '{metric_id}'", Exit.INVALID, choices_hint(metric_id, ws.metrics, "a metric id"))
+    if objective:
+        from headway.spec.meetings import objective_hint
+        from headway.spec.objectives import read_objectives
+
+        declared = read_objectives(ws.root)[0].objectives
+        for objective_id in objective:
+            if objective_id not in declared:
+                fail(f"unknown objective '{objective_id}'", Exit.INVALID, objective_hint(objective_id, declared))
     if period is not None and not QUARTER.match(period):
         fail(f"--period {period}: write a quarter such as 2026Q4", Exit.USAGE)
     try:
@@ -264,8 +272,10 @@ def _print_meeting(body: dict[str, Any]) -> None:
     else:
         console.print(f"agreement: Kendall's W {a['w']:.2f} ({a['reading']}), chi2 {a['chi2']:.2f} on {a['df']} df,"
                       f" p = {a['p_value']:.2g}", highlight=False)  # fmt: skip
-    if body["not_kpis"]:
-        console.print(f"ranked but not KPIs: {', '.join(body['not_kpis'])}", highlight=False)
+    for metric in body["not_kpis"]:
+        d = body["kind_disputes"][metric]
+        on_record = f"kind disputed {d['day']} by {d['who']}" if d else "no kind_dispute on record"
+        console.print(f"ranked but not a KPI: {metric} ({on_record})", highlight=False)
     counts = f"{len(body['decisions'])} decision(s); {len(body['changes'])} change record(s)"
     console.print(f"{body['open_actions']} open action item(s), {body['overdue_actions']} overdue; {counts}",
                   highlight=False)  # fmt: skip

@@ -54,7 +54,8 @@ def priorities_section(engine: Engine, quarter: Quarter, *, store: StateStore | 
     if not report["rankings"] and not report["decisions"] and not report["changes"]:
         return {"status": "absent", "reason": "no_meeting",
                 "message": f"no stakeholder ranking, decision or change record for {quarter.label}"}  # fmt: skip
-    keep = ("stakeholders", "agreement", "kpis", "pairs", "not_kpis", "superseded", "decisions", "changes")
+    keep = ("stakeholders", "agreement", "kpis", "pairs", "not_kpis", "kind_disputes", "superseded", "decisions",
+            "changes")  # fmt: skip
     names = {m: engine.workspace.metrics[m].label for m in engine.workspace.metrics}
     return {"status": "ok", "names": {k["metric"]: names.get(k["metric"], k["metric"]) for k in report["kpis"]},
             **{k: report[k] for k in keep}}  # fmt: skip

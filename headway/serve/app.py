@@ -17,6 +17,8 @@ from headway.engine import Engine
 from headway.serve import alerts_api, api, dashboard, errors, explain_api, pages, quality_api, tracking, webhooks
 from headway.serve.alert_markers_api import router as alert_markers_router
 from headway.serve.alerts_service import AlertOptions, AlertService, has_alert_rules
+from headway.serve.okr_keeper import KeeperOptions
+from headway.serve.okr_keeper import install as install_keeper
 from headway.serve.pages_okr import install as install_okr
 from headway.serve.recorder import Recorder, open_store
 from headway.serve.review_api import router as review_router
@@ -37,13 +39,15 @@ def create_app(
     state: StateStore | None = None,
     allowed_hosts: Sequence[str] = (),
     alerts: AlertOptions | None = None,
+    okr_baselines: KeeperOptions | None = None,
 ) -> FastAPI:
     """The app for one workspace.
 
     `warm` precomputes the overview in the background at start-up; `state` is the
     state database (default: the workspace's, or HEADWAY_STATE_URL; served without a
     query log, with a warning, when it cannot be opened); `allowed_hosts` are the
-    `Host:` names answered besides loopback (see security.py).
+    `Host:` names answered besides loopback (see security.py); `okr_baselines` times the freezing
+    of OKR baselines (see okr_keeper.py).
     """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     runner = engine or Engine(ws)
@@ -98,6 +102,7 @@ def create_app(
     app.include_router(explain_api.router)
     dashboard.install(app)
     install_okr(app)
+    install_keeper(app, okr_baselines)
     app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app

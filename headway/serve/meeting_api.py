@@ -19,6 +19,7 @@ from headway.analysis.meeting import gather, meeting_report, quarter_of, with_ov
 from headway.errors import HeadwayError
 from headway.serve.errors import ERROR_RESPONSES, ErrorBody
 from headway.serve.initiatives_api import store_of
+from headway.serve.okr_api import objectives_spec
 from headway.serve.state import ServerState, current_state
 from headway.spec.annotations import iso_day
 from headway.spec.issues import choices_hint
@@ -32,6 +33,7 @@ from headway.spec.meetings import (
     LongText,
     Quarter,
     Ranking,
+    objective_hint,
 )
 from headway.spec.models import Model
 from headway.store import meeting as stored
@@ -82,6 +84,16 @@ def _check_metrics(state: ServerState, ids: list[str], field: str) -> None:
             raise HeadwayError(f"{field}[{index}]: unknown metric '{metric_id}'", hint, "unknown_metric_named", 400)
 
 
+def _check_objectives(state: ServerState, ids: list[str]) -> None:
+    """Refuse an objective id that `objectives/*.yml` does not declare (400, with the closest ids)."""
+    known = objectives_spec(state).objectives if ids else {}
+    for index, objective_id in enumerate(ids):
+        if objective_id not in known:
+            hint = objective_hint(objective_id, known)
+            message = f"objectives[{index}]: unknown objective '{objective_id}'"
+            raise HeadwayError(message, hint, "unknown_objective_named", 400)
+
+
 def _row(record: Any) -> dict[str, Any]:
     row = record_json(record)
     row["source"] = row.pop("via")
@@ -122,6 +134,7 @@ def get_actions(
 def create_action(body: ActionIn, state: State) -> dict[str, Any]:
     """Add an action item with an owner and a due day, tied to the metrics and objectives it concerns."""
     _check_metrics(state, body.metrics, "metrics")
+    _check_objectives(state, body.objectives)
     item = ActionItem.model_validate(body.model_dump(exclude={"period", "via"}))
     day = plans.today(state.workspace)
     if item.status is ActionStatus.DONE and item.done_on is None:
@@ -178,6 +191,7 @@ def _moved(before: list[str], after: list[str]) -> list[str]:
 def create_decision(body: DecisionIn, state: State) -> dict[str, Any]:
     """Record a decision of the meeting, tied to the metrics and objectives it concerns."""
     _check_metrics(state, body.metrics, "metrics")
+    _check_objectives(state, body.objectives)
     item = Decision.model_validate(body.model_dump(exclude={"period", "via"}))
     return _row(stored.add_decision(store_of(state), body.period, item, body.via))
 

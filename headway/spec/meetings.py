@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -113,6 +113,14 @@ class MeetingsFile(Model):
 Located = list[tuple[Meeting, str, int, dict[str, list[int]]]]  # meeting, file, its line, each item's line
 
 
+def _named_objectives(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for key in ("decisions", "actions"):
+        for i, item in enumerate(getattr(meeting, key)):
+            out += [((key, i, "objectives", k), o) for k, o in enumerate(item.objectives)]
+    return out
+
+
 def _named_metrics(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
     out: list[tuple[tuple[str | int, ...], str]] = []
     for i, r in enumerate(meeting.rankings):
@@ -123,12 +131,21 @@ def _named_metrics(meeting: Meeting) -> list[tuple[tuple[str | int, ...], str]]:
     return out
 
 
+def objective_hint(objective_id: str, objectives: Collection[str]) -> str:
+    """What to write instead of an unknown objective id: the closest ids, or where objectives are declared."""
+    if not objectives:
+        return "No objective is declared yet: objectives live in objectives/*.yml (see docs/spec.md)."
+    return choices_hint(objective_id, objectives, "an objective id from objectives/*.yml")
+
+
 def load_meetings(root: Path, metrics: Mapping[str, Metric]) -> tuple[Located, list[Issue]]:
     """Every valid meeting in `meetings/*.yml` with its file and line (and its items' lines), and every problem."""
     from headway.spec.loader import _items, _read_folder
+    from headway.spec.objectives import read_objectives
 
     issues: list[Issue] = []
     found: Located = []
+    objectives: set[str] | None = None  # read only once a meeting names an objective
     for doc in _read_folder(Path(root), FOLDER, issues):
         for meeting, origin in _items(doc, "meetings", Meeting, issues):
             bad = False
@@ -136,6 +153,14 @@ def load_meetings(root: Path, metrics: Mapping[str, Metric]) -> tuple[Located, l
                 if metric_id not in metrics:
                     hint = choices_hint(metric_id, metrics, "a metric id")
                     issues.append(origin.issue(path, f"unknown metric '{metric_id}'", hint, code="unknown_metric"))
+                    bad = True
+            for path, objective_id in _named_objectives(meeting):
+                if objectives is None:
+                    objectives = set(read_objectives(Path(root))[0].objectives)
+                if objective_id not in objectives:
+                    hint = objective_hint(objective_id, objectives)
+                    message = f"unknown objective '{objective_id}'"
+                    issues.append(origin.issue(path, message, hint, code="unknown_objective"))
                     bad = True
             stakeholders = [r.stakeholder for r in meeting.rankings]
             for i, name in enumerate(stakeholders):

@@ -1,5 +1,6 @@
 // Draws GET /api/v1/meeting?period=…: rankings and agreement, decisions, action items, change records.
-// The form posts an action item (POST /api/v1/meeting/actions); "done" sends PATCH. No number is computed here.
+// The forms post rankings, decisions, action items and change records (POST /api/v1/meeting/…); "done" sends PATCH.
+// No number is computed here.
 (function () {
   "use strict";
   const { el } = window.headway;
@@ -34,7 +35,12 @@
     const a = body.agreement;
     document.getElementById("agreement").textContent = a.w === null ? "Agreement: " + a.reason
       : "Agreement (Kendall's W) " + a.w.toFixed(2) + " — " + a.reading + "; " + a.raters + " stakeholders, " + a.items + " KPIs, p = " + a.p_value.toPrecision(2);
-    document.getElementById("not-kpis").textContent = body.not_kpis.length ? "Ranked but not declared KPIs: " + body.not_kpis.join(", ") + " (a KPI-or-delivery disagreement leaves a kind_dispute change record)." : "";
+    const disputed = (m) => {
+      const d = body.kind_disputes[m];
+      return d ? m + " (kind disputed " + d.day + " by " + d.who + ": " + d.reason + ")"
+        : m + " (no kind_dispute on record: record who, when and why below)";
+    };
+    document.getElementById("not-kpis").textContent = body.not_kpis.length ? "Ranked but not declared KPIs: " + body.not_kpis.map(disputed).join("; ") : "";
   }
 
   function drawActions(body) {
@@ -73,7 +79,8 @@
       document.getElementById("period").textContent = body.period;
       document.getElementById("quarter").value = body.period;
       drawRanks(body);
-      list("decisions", body.decisions, (d) => d.day + " · " + d.title + " (" + d.decided_by + ")" + (d.rationale ? ": " + d.rationale : ""));
+      list("decisions", body.decisions, (d) => d.day + " · " + d.title + " (" + d.decided_by + ")" + (d.rationale ? ": " + d.rationale : "")
+        + (d.metrics.length + d.objectives.length ? " · concerns " + [...d.metrics, ...d.objectives].join(", ") : ""));
       drawActions(body);
       list("changes", body.changes, (c) => c.day + " · " + c.kind.replace("_", " ") + " by " + c.who + ": " + c.reason + (c.detail ? " (" + c.detail + ")" : ""));
     }).catch((e) => showError(e.message));
@@ -106,11 +113,17 @@
   postForm("new-change", "/api/v1/meeting/changes", (f) => ({
     kind: f.get("kind"), who: f.get("who"), day: f.get("day"), reason: f.get("reason"), metrics: ids(f.get("metrics")),
   }));
+  postForm("new-decision", "/api/v1/meeting/decisions", (f) => {
+    const body = { title: f.get("title"), decided_by: f.get("decided_by"), day: f.get("day"),
+      metrics: ids(f.get("metrics")), objectives: ids(f.get("objectives")) };
+    if (f.get("rationale")) body.rationale = f.get("rationale");
+    return body;
+  });
   document.getElementById("new-action").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
-    const metrics = String(f.get("metrics") || "").split(",").map((s) => s.trim()).filter(Boolean);
-    const body = { title: f.get("title"), owner: f.get("owner"), due: f.get("due"), metrics, via: "ui" };
+    const body = { title: f.get("title"), owner: f.get("owner"), due: f.get("due"), metrics: ids(f.get("metrics")),
+      objectives: ids(f.get("objectives")), via: "ui" };
     const period = document.getElementById("period").textContent;
     if (period) body.period = period;
     call("/api/v1/meeting/actions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })

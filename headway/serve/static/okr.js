@@ -27,7 +27,8 @@
     const tr = el("tr", { "data-kr": kr.id });
     tr.append(el("td", {}, kr.name + (kr.commitment === "aspirational" ? " (aspirational)" : "")));
     const baseline = kr.baseline ? fmtValue(kr.baseline.value, kr.unit, false) + (kr.baseline.source === "frozen" ? " ❄" : "") : "–";
-    tr.append(el("td", { class: "num" }, kr.kind === "milestone" ? "–" : baseline));
+    const captured = kr.baseline && kr.baseline.captured_at ? "frozen on " + kr.baseline.captured_at.slice(0, 10) : "";
+    tr.append(el("td", { class: "num baseline", title: captured }, kr.kind === "milestone" ? "–" : baseline));
     tr.append(el("td", { class: "num" }, kr.kind === "milestone" ? (kr.done ? "done" : "not done") : (kr.current ? fmtValue(kr.current.value, kr.unit, false) : "–")));
     tr.append(el("td", { class: "num" }, kr.kind === "milestone" ? (kr.due || "–") : fmtValue(kr.target, kr.unit, false)));
     const scoreCell = el("td", { class: "num score" }, pct(kr.score) + " ");
@@ -72,7 +73,7 @@
         card.append(el("h3", {}, "Check-ins on " + kr.name));
         const list = el("ul", { class: "history" });
         for (const c of kr.checkins.history.slice().reverse()) {
-          const words = [c.at.slice(0, 10), c.author, "confidence " + c.confidence, c.comment, c.blockers && "blockers: " + c.blockers].filter(Boolean);
+          const words = [c.at.slice(0, 10), c.author, "confidence " + c.confidence, c.value !== null && "value " + c.value, c.comment, c.blockers && "blockers: " + c.blockers].filter(Boolean);
           list.append(el("li", { "data-checkin": String(c.id) }, words.join(" · ")));
         }
         card.append(list);
@@ -121,6 +122,8 @@
       comment: document.getElementById("comment").value || null,
       blockers: document.getElementById("blockers").value || null,
     };
+    const value = document.getElementById("value").value;
+    if (value !== "") body.value = Number(value);
     const resp = await fetch("/api/v1/objectives/" + encodeURIComponent(objectiveId) + "/checkins",
       { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const data = await resp.json();
@@ -129,6 +132,7 @@
     saved.textContent = "Saved check-in " + data.id + ".";
     document.getElementById("comment").value = "";
     document.getElementById("blockers").value = "";
+    document.getElementById("value").value = "";
     await load();
   }
 
