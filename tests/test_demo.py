@@ -146,9 +146,10 @@ def test_progress_runs_from_zero_to_one(tmp_path: Path) -> None:
 # -- the workspace is valid and matches its data --------------------------------
 
 
-def test_workspace_validates_without_issues(demo: DemoSummary) -> None:
+def test_workspace_validates_without_errors(demo: DemoSummary) -> None:
+    """No error; the only warnings are the focus rule on delivery targets (tests/test_okr_server.py)."""
     workspace, issues = check_workspace(demo.path)
-    assert [i.render() for i in issues] == []
+    assert [i.render() for i in issues if i.code != "focus_unlinked_delivery"] == []
     assert workspace is not None
     assert workspace.config.north_star == "paid_mrr"
     assert {m.kind.value for m in workspace.metrics.values()} == {"kpi", "delivery", "counter", "health", "input"}

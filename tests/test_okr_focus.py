@@ -181,7 +181,7 @@ def test_a_path_to_a_kpi_silences_the_delivery_rule(tmp_path: Path) -> None:
 
 
 def test_the_rules_are_warnings_and_only_where_goals_are_set(tmp_path: Path, warnings: list[str]) -> None:
-    assert len(warnings) == 9
+    assert len(warnings) == 10
     files = {"sources/s.yml": SOURCES, "metrics/m.yml": METRICS}
     assert rendered(write(tmp_path / "catalogue", files), Severity.WARNING) == []  # no objectives/ folder
     assert rendered(write(tmp_path / "catalogue", files), Severity.ERROR) == []
@@ -233,3 +233,11 @@ def test_unknown_key_result_metric_suggests_the_closest(tmp_path: Path) -> None:
     assert (
         "objectives/q4.yml:6 objectives[0].key_results[0].metric: unknown metric 'mrrr'. Did you mean 'mrr'?" in errors
     )
+
+
+def test_delivery_target_with_no_path_to_a_kpi(warnings: list[str]) -> None:
+    """A `target:` makes a metric a goal too: a delivery goal that moves no KPI is named where the target is."""
+    assert (
+        "metrics/m.yml:50 metrics[6].target: target on delivery metric 'tickets_closed', which has no path to any KPI. "
+        "Declare the KPI it is expected to move: `contributes_to: [csat]`, or choose a goal on a KPI's path."
+    ) in warnings

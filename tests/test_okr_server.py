@@ -59,9 +59,13 @@ def hand(demo: Path, month_start: str, month_end: str) -> tuple[float, float]:
     return mrr / paying, churned / paying
 
 
-def test_demo_validates_without_warnings(demo: Path) -> None:
+def test_demo_warns_only_of_its_delivery_targets_that_move_no_kpi(demo: Path) -> None:
+    """The demo's DORA and flow targets (metrics/delivery.yml) declare no `contributes_to`: the focus rule names
+    each where its target is. Nothing else in the demo draws a warning."""
     _, issues = check_workspace(demo)
-    assert [i.render() for i in issues if i.severity is Severity.WARNING] == []
+    warned = sorted((i.file, i.message.split("'")[1]) for i in issues if i.severity is Severity.WARNING)
+    unlinked = ["change_fail_rate", "change_lead_time", "say_do_ratio", "tech_debt_share"]
+    assert warned == [("metrics/delivery.yml", m) for m in unlinked]
 
 
 def test_price_change_flags_the_arpa_objective_in_2026q3(demo: Path) -> None:

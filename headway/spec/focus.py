@@ -182,7 +182,16 @@ def reaches_kpi(ws: Workspace, metric_id: str) -> bool:
 
 def _unlinked_delivery_goals(ws: Workspace, spec: ObjectiveSpec) -> list[Issue]:
     hint = "Declare the KPI it is expected to move: `contributes_to: [csat]`, or choose a goal on a KPI's path."
-    issues = []
+    issues = [
+        origin.issue(
+            ("target",),
+            f"target on delivery metric '{m.id}', which has no path to any KPI",
+            hint,
+            code="focus_unlinked_delivery",
+        )
+        for m, origin in _live(ws)
+        if m.target is not None and m.kind is Kind.DELIVERY and not reaches_kpi(ws, m.id)
+    ]
     for metric, origin, index in _kr_metrics(ws, spec):
         if metric.kind is Kind.DELIVERY and not reaches_kpi(ws, metric.id):
             message = f"key result on delivery metric '{metric.id}', which has no path to any KPI"
