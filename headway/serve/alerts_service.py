@@ -8,20 +8,16 @@ incidents. The clock is injected so tests can move time without waiting.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from headway.engine import Engine
+from headway.serve.periodic import Periodic
 from headway.spec import Workspace
 from headway.spec.alerts import load_alerts
 from headway.store import StateStore
 from headway.store.models import utc_now
-
-log = logging.getLogger("headway.serve")
-
 
 if TYPE_CHECKING:
     from headway.alerts.channels import Context
@@ -39,10 +35,13 @@ def has_alert_rules(ws: Workspace) -> bool:
     return bool(load_alerts(ws).rules)
 
 
-class AlertService:
+class AlertService(Periodic):
     """Loads the alert machinery (statistics, HTTP clients) only for a workspace that has rules."""
 
+    failure = "alert evaluation failed"
+
     def __init__(self, engine: Engine, store: StateStore, options: AlertOptions):
+        super().__init__("headway-alerts", options.interval)
         self.options, self.store, self.engine = options, store, engine
         spec = load_alerts(engine.workspace)
         self.alerting: Alerting | None = None
@@ -52,19 +51,12 @@ class AlertService:
 
             context = options.context or Context()
             self.alerting = Alerting(engine, store, spec, options.clock, context)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="headway-alerts", daemon=True)
         self._seen: Any = None
         self.runs = 0
 
     def start(self) -> None:
-        if self.options.interval > 0 and self.alerting is not None:
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=60)
+        if self.alerting is not None:
+            super().start()
 
     def tick(self) -> str:
         """One check: 'evaluated' after a data refresh, else 'escalated' ('idle' without rules)."""
@@ -78,11 +70,3 @@ class AlertService:
             return "evaluated"
         self.alerting.escalate()
         return "escalated"
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # a failing pass is logged and retried on the next tick
-                log.exception("alert evaluation failed")
-            self._stop.wait(self.options.interval)

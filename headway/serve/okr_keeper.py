@@ -11,8 +11,6 @@ with `interval` 0.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,11 +19,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, FastAPI
 
 from headway.engine import Actor, Engine
+from headway.serve.periodic import Periodic
 from headway.serve.state import ServerState
 from headway.store import StateStore
 from headway.store.models import utc_now
-
-log = logging.getLogger("headway.serve")
 
 
 @dataclass(frozen=True)
@@ -35,15 +32,16 @@ class KeeperOptions:
     clock: Callable[[], dt.datetime] = utc_now
 
 
-class BaselineKeeper:
+class BaselineKeeper(Periodic):
     """One thread that freezes due baselines on a timer; `tick()` is one pass."""
 
+    failure = "freezing OKR baselines failed"
+
     def __init__(self, engine: Engine, store: StateStore, options: KeeperOptions) -> None:
+        super().__init__("headway-okr-baselines", options.interval, options.delay)
         self.engine, self.store, self.options = engine, store, options
         self.frozen = 0  # baselines frozen by this keeper
         self.passes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="headway-okr-baselines", daemon=True)
 
     def today(self) -> dt.date:
         return self.options.clock().astimezone(ZoneInfo(self.engine.workspace.config.timezone)).date()
@@ -57,23 +55,8 @@ class BaselineKeeper:
         return found
 
     def start(self) -> None:
-        if self.options.interval > 0 and (self.engine.workspace.root / "objectives").is_dir():
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=60)
-
-    def _loop(self) -> None:
-        if self._stop.wait(self.options.delay):
-            return
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # a failing pass is logged and retried on the next one
-                log.exception("freezing OKR baselines failed")
-            self._stop.wait(self.options.interval)
+        if (self.engine.workspace.root / "objectives").is_dir():
+            super().start()
 
 
 @asynccontextmanager
