@@ -5,12 +5,16 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from tests.conftest import SHARED
+
+if TYPE_CHECKING:
+    from headway.delivery.inbox import Record
 
 CORPUS = SHARED / "corpus"
 CORPUS_SECRET = "402786017574bd28f9d8f7a18648939751c47fe09077d56e10f0444f14fbb73b"
@@ -30,6 +34,19 @@ delivery:
 def make_workspace(root: Path, tz: str = "UTC") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "headway.yml").write_text(HEADWAY_YML.format(tz=tz), encoding="utf-8")
+    return root
+
+
+def load_records(root: Path, records: Sequence[Record]) -> Path:
+    """Put these records in the workspace's inbox and build its delivery tables, as the processor does."""
+    from headway.delivery import Inbox, Processor
+    from headway.spec import load_workspace
+
+    inbox = Inbox.for_workspace(root)
+    inbox.put_records([(f"t:{r.table}:{r.key}", r) for r in records])
+    ws = load_workspace(root)
+    Processor(root, ws.config.delivery, inbox, ws.config.timezone).rebuild()
+    inbox.close()
     return root
 
 

@@ -16,11 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from headway.cli.main import app
-from headway.delivery import Inbox, Processor
+from headway.delivery import Inbox
 from headway.delivery.inbox import Record
-from headway.spec import load_workspace
 from headway.spec.delivery_config import DERIVED_STAMP
-from tests.delivery.helpers import make_workspace
+from tests.delivery.helpers import load_records, make_workspace
 
 RECORDS = [
     Record("changes", "github:acme/shop#1", {"repo": "acme/shop", "number": 1, "state": "merged",
@@ -41,11 +40,7 @@ def query(root: Path, metric: str, *extra: str) -> list[dict[str, object]]:
 
 
 def test_editing_the_delivery_block_rebuilds_the_tables(tmp_path: Path) -> None:
-    root = make_workspace(tmp_path / "ws")
-    inbox = Inbox.for_workspace(root)
-    inbox.put_records([(f"t:{r.key}", r) for r in RECORDS])
-    Processor(root, load_workspace(root).config.delivery, inbox).rebuild()
-    inbox.close()
+    root = built(tmp_path)
     assert [(r["team"], r["value"]) for r in query(root, "pr_cycle_time", "--by", "team")] == [("checkout-team", 3.0)]
     assert [r["value"] for r in query(root, "deployment_frequency")] == [0]  # prod-eu is not production yet
 
@@ -63,10 +58,7 @@ def test_changing_the_time_zone_rebuilds_the_day_tables(tmp_path: Path) -> None:
     """Work-item age rows are cut on the workspace's days: a new zone re-cuts them."""
     root = make_workspace(tmp_path / "ws")
     item = {"team": "t1", "type": "bug", "started_at": "2026-10-05T12:00:00Z"}
-    inbox = Inbox.for_workspace(root)
-    inbox.put_records([("t:W", Record("work_items", "W", item | {"created_at": "2026-10-05T12:00:00Z"}))])
-    Processor(root, load_workspace(root).config.delivery, inbox).rebuild()
-    inbox.close()
+    load_records(root, [Record("work_items", "W", item | {"created_at": "2026-10-05T12:00:00Z"})])
     # the one day, 10-05: UTC ends at 10-06 00:00Z (12 h after the start)
     assert [(r["period"], r["value"]) for r in query(root, "work_item_age", "--grain", "day")][:1] == [
         ("2026-10-05", 0.5)
@@ -80,12 +72,7 @@ def test_changing_the_time_zone_rebuilds_the_day_tables(tmp_path: Path) -> None:
 
 
 def built(tmp_path: Path) -> Path:
-    root = make_workspace(tmp_path / "ws")
-    inbox = Inbox.for_workspace(root)
-    inbox.put_records([(f"t:{r.key}", r) for r in RECORDS])
-    Processor(root, load_workspace(root).config.delivery, inbox).rebuild()
-    inbox.close()
-    return root
+    return load_records(make_workspace(tmp_path / "ws"), RECORDS)
 
 
 def test_tables_without_an_inbox_are_kept(tmp_path: Path) -> None:

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from headway.delivery import Inbox, Processor
 from headway.delivery.inbox import Record
 from headway.engine import Engine, Query
 from headway.spec import load_workspace
 from headway.spec.models import Grain
-from tests.delivery.helpers import make_workspace, rows_of
+from tests.delivery.helpers import load_records, make_workspace, rows_of
 
 RECORDS = [
     Record("work_items", "W1", {"team": "T", "type": "feature", "assignees": "alice",
@@ -37,11 +36,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_workspace(tmp_path_factory.mktemp("investment") / "ws")
-    inbox = Inbox.for_workspace(root)
-    inbox.put_records([(f"t:{r.key}", r) for r in RECORDS])
-    Processor(root, load_workspace(root).config.delivery, inbox).rebuild()
-    return root
+    return load_records(make_workspace(tmp_path_factory.mktemp("investment") / "ws"), RECORDS)
 
 
 @pytest.mark.parametrize("engine", [pytest.param("duckdb"), pytest.param("spark", marks=pytest.mark.spark)])

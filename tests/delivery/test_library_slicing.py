@@ -28,12 +28,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from headway.delivery import Inbox, Processor, github
+from headway.delivery import github
 from headway.engine import Engine, Query
 from headway.spec import load_workspace
 from headway.spec.library import Library, library_files
 from headway.spec.models import Grain
-from tests.delivery.helpers import CORPUS, make_workspace, rows_of
+from tests.delivery.helpers import CORPUS, load_records, make_workspace, rows_of
 
 HEADWAY = Path(sys.executable).parent / "headway"
 # item 5 of the issue, in its order
@@ -94,11 +94,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ingest(root, "jira", str(export))
     payload = json.loads((CORPUS / "github" / "issues.opened.json").read_text(encoding="utf-8"))
     payload["issue"] |= {"state": "closed", "created_at": "2026-10-02T10:00:00Z", "closed_at": "2026-10-08T10:00:00Z"}
-    inbox = Inbox.for_workspace(root)
-    inbox.put_records([("t:issue", r) for r in github.records("issues", payload, ["incident"])])
-    ws = load_workspace(root)
-    Processor(root, ws.config.delivery, inbox, ws.config.timezone).rebuild()
-    inbox.close()
+    load_records(root, github.records("issues", payload, ["incident"]))
     return root
 
 

@@ -26,12 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from headway.delivery import Inbox, Processor
 from headway.delivery.inbox import Record
 from headway.engine import Engine, Query
 from headway.spec import load_workspace
 from headway.spec.models import Grain
-from tests.delivery.helpers import make_workspace, rows_of
+from tests.delivery.helpers import load_records, make_workspace, rows_of
 
 LA = "America/Los_Angeles"
 ENGINES = [pytest.param("duckdb"), pytest.param("spark", marks=pytest.mark.spark)]
@@ -49,15 +48,6 @@ EFFORT = [
 ]  # fmt: skip
 
 
-def load(root: Path, records: list[Record]) -> Path:
-    inbox = Inbox.for_workspace(root)
-    inbox.put_records([(f"t:{r.table}:{r.key}", r) for r in records])
-    ws = load_workspace(root)
-    Processor(root, ws.config.delivery, inbox, ws.config.timezone).rebuild()
-    inbox.close()
-    return root
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_workspace(tmp_path_factory.mktemp("la-days") / "ws", LA)
@@ -71,7 +61,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                  "started_at": start, "done_at": done})
         for k, (start, done) in ITEMS.items()
     ]  # fmt: skip
-    return load(root, deployments + items)
+    return load_records(root, deployments + items)
 
 
 def engine_for(name: str, root: Path, request: pytest.FixtureRequest) -> Engine:
@@ -108,7 +98,7 @@ def test_work_item_age_is_taken_at_the_end_of_the_workspace_week(
 
 
 def test_effort_days_and_months_are_the_workspace_calendar(tmp_path: Path) -> None:
-    root = load(make_workspace(tmp_path / "ws", LA), EFFORT)
+    root = load_records(make_workspace(tmp_path / "ws", LA), EFFORT)
     rows = rows_of(Engine(load_workspace(root)), Query("investment_fte", Grain.MONTH, ("type",),
                                                         dt.date(2026, 9, 1), dt.date(2026, 10, 31)))  # fmt: skip
     got = {(r["period"], r["type"]): r["value"] for r in rows if r["value"]}
