@@ -28,7 +28,7 @@ class Bands:
     fallback: np.ndarray | None = None  # True where the note applies
 
 
-def _trailing(x: np.ndarray, window: int) -> np.ndarray:
+def trailing(x: np.ndarray, window: int) -> np.ndarray:
     """Row t holds x[t-window : t] (the points strictly before t), NaN-padded at the start."""
     padded = np.concatenate([np.full(window, np.nan), x])
     return sliding_window_view(padded, window)[: len(x)]
@@ -65,7 +65,7 @@ def rolling(x: np.ndarray, window: int = 28, k: float = 3.0, step: int = 1) -> B
     days back, so a weekly cycle neither drags weekends toward the weekday median nor widens
     the band: a median of mixed weekdays calls every low weekend an anomaly.
     """
-    windows = _trailing(x, window) if step == 1 else _same_phase(x, window, step)
+    windows = trailing(x, window) if step == 1 else _same_phase(x, window, step)
     centre = _nanmedian(windows)
     sigma = _robust_sigma(windows, centre)
     return Bands(centre, centre - k * sigma, centre + k * sigma)
@@ -80,7 +80,7 @@ def seasonal(x: np.ndarray, season: int, window: int = 28, k: float = 3.0, seaso
     them use `rolling` instead, and the note says so.
     """
     n = len(x)
-    level = _nanmedian(_trailing(x, season), min_points=max(2, season // 2))
+    level = _nanmedian(trailing(x, season), min_points=max(2, season // 2))
     deviation = x - level
     depth = max(seasons, window // season)
     shifted = np.full((n, depth), np.nan)
@@ -89,7 +89,7 @@ def seasonal(x: np.ndarray, season: int, window: int = 28, k: float = 3.0, seaso
     offset = _nanmedian(shifted, min_points=seasons)
     expected = level + offset
     residual = x - expected
-    recent = _trailing(residual, window)
+    recent = trailing(residual, window)
     sigma = _robust_sigma(recent, _nanmedian(recent))
     fallback = rolling(x, window, k)
     history = np.concatenate([[0], np.cumsum(~np.isnan(x))[:-1]])  # points with data before t

@@ -28,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from headway.analysis.alerts.baselines import MAD_SCALE, Bands, rolling
+from headway.analysis.alerts.baselines import MAD_SCALE, Bands, rolling, trailing
 
 WEEK = 7
 MIN_PER_WEEKDAY = 3
@@ -43,10 +43,8 @@ def _median(a: np.ndarray, axis: int) -> np.ndarray:
 
 def _by_lag(x: np.ndarray, window: int) -> np.ndarray:
     """[t, lag-1] = x[t - lag] for lag 1..window (NaN before the start), padded with NaN to whole weeks."""
-    n, weeks = len(x), -(-window // WEEK)
-    out = np.full((n, weeks * WEEK), np.nan)
-    for lag in range(1, min(window, n) + 1):
-        out[lag:, lag - 1] = x[: n - lag]
+    out = np.full((len(x), -(-window // WEEK) * WEEK), np.nan)
+    out[:, :window] = trailing(x, window)[:, ::-1]  # the trailing window, newest point first
     return out
 
 
