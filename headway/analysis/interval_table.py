@@ -27,6 +27,7 @@ PAIR = ("num_sum", "num_sum_sq", "den_sum", "den_sum_sq", "num_den_sum")
 
 Found = tuple[float | None, float | None, Reason, str]  # low, high, why (OK when both bounds exist), method
 STATUSES = tuple(r.value for r in (Reason.OK, Reason.NO_DATA, Reason.NO_STATISTICS, Reason.INSUFFICIENT_SAMPLE))
+_STATUS_NAMES = np.array(STATUSES, dtype=object)
 Columns = tuple[list[Any], list[Any], list[str], list[str]]  # per row: low, high, status (a Reason's value), method
 
 
@@ -82,17 +83,36 @@ def _none(method: str, reason: Reason) -> Found:
 
 
 def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> Columns:
-    """Each row's interval for this metric's value (before `min_sample`), as columns."""
+    """Each row's interval for this metric's value, as columns.
+
+    A row below the metric's `min_sample` (or without an `n`) keeps its method but gets no
+    interval and the status `insufficient_sample`; a row without data keeps `no_data`.
+    """
     agg = metric.measure.agg if metric.measure else None
+    floor = metric.min_sample
+    if agg is Agg.AVG and metric.ratio is None:
+        return _moments(rows, "t", 2, floor, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
+    if agg is Agg.SUM and sampled and metric.ratio is None:
+        return _moments(rows, "normal", 1, floor, lambda c: ci.normal_total_bounds(c[1], c[2], level))
     if metric.ratio is not None:
-        return _ratios(rows, level)
-    if agg is Agg.AVG:
-        return _moments(rows, "t", 2, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
-    if agg is Agg.SUM and sampled:
-        return _moments(rows, "normal", 1, lambda c: ci.normal_total_bounds(c[1], c[2], level))
-    found = _found(rows, metric, level, sampled)
-    lows, highs, reasons, methods = zip(*found, strict=True) if found else ((), (), (), ())
-    return list(lows), list(highs), [reason.value for reason in reasons], list(methods)
+        columns = _ratios(rows, level)
+    else:
+        found = _found(rows, metric, level, sampled)
+        lows, highs, reasons, methods = zip(*found, strict=True) if found else ((), (), (), ())
+        columns = list(lows), list(highs), [reason.value for reason in reasons], list(methods)
+    return _floored(rows, columns, floor) if floor is not None else columns
+
+
+NO_DATA, INSUFFICIENT = Reason.NO_DATA.value, Reason.INSUFFICIENT_SAMPLE.value
+
+
+def _floored(rows: Sequence[dict[str, Any]], columns: Columns, floor: int) -> Columns:
+    """`min_sample` applied to rows whose statistics differ in kind (ratios, quantiles, counts)."""
+    lows, highs, statuses, _ = columns
+    for i, row in enumerate(rows):
+        if statuses[i] != NO_DATA and ((n := row.get("n")) is None or n < floor):
+            lows[i], highs[i], statuses[i] = None, None, INSUFFICIENT
+    return columns
 
 
 def _found(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled: bool) -> list[Found]:
@@ -137,27 +157,48 @@ def _column(rows: Sequence[dict[str, Any]], name: str) -> list[Any]:
 
 
 def _listed(bound: np.ndarray, ok: np.ndarray) -> list[float | None]:
-    return [b if k else None for b, k in zip(bound.tolist(), ok.tolist(), strict=True)]
+    """The bounds where `ok`, None elsewhere, as Python floats (an object array converts them once)."""
+    out = np.full(len(bound), None, dtype=object)
+    out[ok] = bound[ok]
+    return out.tolist()  # type: ignore[no-any-return]
 
 
 def _moments(
-    rows: Sequence[dict[str, Any]], method: str, least: int, compute: Callable[[list[np.ndarray]], ci.Bounds]
+    rows: Sequence[dict[str, Any]],
+    method: str,
+    least: int,
+    floor: int | None,
+    compute: Callable[[list[np.ndarray]], ci.Bounds],
 ) -> Columns:
     """A mean (t) or a sampled sum (normal) from n, Σx and Σx²; fewer than `least` rows: no interval.
 
-    Column by column rather than row by row: this is the common case at day grain.
+    Column by column rather than row by row: this is the common case at day grain, where this
+    function is most of what `--ci` adds to an average's query in Python.
     """
     value, n, total, total_sq = _table(rows, ("value", "n", "sum", "sum_sq")).T
     count = np.trunc(n)
     valued = ~np.isnan(value)
     missing = np.isnan(n) | np.isnan(total) | np.isnan(total_sq)
-    ok = valued & ~missing & (count >= least)
-    low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    short = np.isnan(n) | (n < floor) if floor is not None else np.zeros(len(rows), dtype=bool)  # NaN < x is False
+    ok = valued & ~missing & (count >= least) & ~short
+    low = high = np.empty(0)
     if ok.any():
+        low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
         low[ok], high[ok] = compute([count[ok], total[ok], total_sq[ok]])
-    codes = np.select([~valued, missing, count <= 0, count < least], [1, 2, 1, 3], 0)  # indexes of STATUSES
-    statuses = [STATUSES[c] for c in codes.tolist()]
-    methods = [method if v else "none" for v in valued.tolist()]
+    if ok.all():  # the common case: every period has its interval
+        return low.tolist(), high.tolist(), [STATUSES[0]] * len(rows), [method] * len(rows)
+    # indexes of STATUSES, the first that applies winning: no data, no statistics, no rows, too few rows;
+    # then min_sample makes any of them but "no data" insufficient. Assigned last to first.
+    codes = np.zeros(len(rows), dtype=np.int8)
+    codes[count < least] = 3
+    codes[count <= 0] = 1
+    codes[missing] = 2
+    codes[~valued] = 1
+    codes[short & (codes != 1)] = 3
+    statuses = _STATUS_NAMES[codes].tolist()
+    methods = np.where(valued, method, "none").astype(object).tolist()
+    if not ok.any():
+        return [None] * len(rows), [None] * len(rows), statuses, methods
     return _listed(low, ok), _listed(high, ok), statuses, methods
 
 

@@ -21,8 +21,6 @@ from headway.analysis.statistics import SampleMeanStatistic
 from headway.engine.results import Result
 from headway.spec.models import Agg, Metric
 
-NO_DATA, INSUFFICIENT = Reason.NO_DATA.value, Reason.INSUFFICIENT_SAMPLE.value
-
 
 def intervals_for(
     rows: Iterable[dict[str, Any]], metric: Metric, *, level: float = ci.LEVEL, sampled: bool = False
@@ -34,10 +32,6 @@ def intervals_for(
     """
     rows = list(rows)
     lows, highs, statuses, methods = interval_table.bounds(rows, metric, level, sampled)
-    if (floor := metric.min_sample) is not None:
-        for i, row in enumerate(rows):
-            if statuses[i] != NO_DATA and ((n := row.get("n")) is None or n < floor):
-                lows[i], highs[i], statuses[i] = None, None, INSUFFICIENT
     columns = zip(rows, lows, highs, statuses, methods, strict=True)
     return [
         dict(row, ci_low=low, ci_high=high, status=status, ci_method=method)

@@ -184,3 +184,52 @@ def test_ratio_masks_agree_with_the_one_row_functions_on_random_rows() -> None:
         assert (got["status"], got["ci_method"]) == (want.reason.value, want.method), row
         assert got["ci_low"] == pytest.approx(want.low, abs=TOL) if want.low is not None else got["ci_low"] is None
         assert got["ci_high"] == pytest.approx(want.high, abs=TOL) if want.high is not None else got["ci_high"] is None
+
+
+@pytest.mark.parametrize("level", [0.8, 0.95, 0.999])
+def test_t_quantiles_match_scipy_inside_and_beyond_the_kept_table(level: float) -> None:
+    from headway.analysis import intervals as ci
+
+    df = np.array([1, 2, 29, ci.T_TABLE, ci.T_TABLE + 1, 250_000, 3], dtype=float)  # the table's edge, both sides
+    want = stats.t.ppf(0.5 + level / 2, df)
+    assert ci.t_quantiles(df, level) == pytest.approx(want, rel=1e-12)
+    assert ci.t_quantiles(df[:3], level) == pytest.approx(want[:3], rel=1e-12)  # all inside the table
+
+
+def test_average_rows_agree_with_the_one_row_function_and_min_sample_on_random_rows() -> None:
+    """Each average row's bounds and status equal `t_interval` on that row alone, then `min_sample`:
+    the column path (statuses picked with masks, the all-ok and none-ok shortcuts) must not differ."""
+    from headway.analysis import intervals as ci
+    from headway.analysis.statistics import SampleMeanStatistic
+
+    rng = np.random.default_rng(41)
+    avg = {"source": "s", "measure": {"agg": "avg", "expr": "x"}}
+    for floor in (None, 20):
+        for size, ok_only in ((300, False), (40, True), (25, False)):
+            rows: list[dict[str, object]] = []
+            for i in range(size):
+                n = 30 + int(rng.integers(0, 6000)) if ok_only else rng.choice([None, 0, 1, 2, 19, 20, 450, 5000])
+                x = rng.normal(3.0, 2.0, int(n or 1))
+                row = {"period": i, "value": float(x.mean()), "n": n, "sum": float(x.sum()), "sum_sq": float(x @ x)}
+                if not ok_only and rng.random() < 0.1:
+                    row["value"] = None
+                if not ok_only and rng.random() < 0.1:
+                    row["sum_sq"] = None
+                rows.append(row)
+            if size == 25:  # no row gets an interval
+                rows = [dict(r, n=1) for r in rows]
+            out = intervals_for(rows, metric(**avg, min_sample=floor))
+            for row, got in zip(rows, out, strict=True):
+                n, total, total_sq = row["n"], row["sum"], row["sum_sq"]
+                if row["value"] is None:
+                    want = ci.Interval.none("none", ci.Reason.NO_DATA)
+                elif n is None or total_sq is None:
+                    want = ci.Interval.none("t", ci.Reason.NO_STATISTICS)
+                else:
+                    want = ci.t_interval(SampleMeanStatistic(int(n), float(total), float(total_sq)))  # type: ignore[arg-type]
+                if floor is not None and want.reason is not ci.Reason.NO_DATA and (n is None or n < floor):
+                    want = ci.Interval.none(want.method, ci.Reason.INSUFFICIENT_SAMPLE)
+                assert (got["status"], got["ci_method"]) == (want.reason.value, want.method), row
+                for key, bound in (("ci_low", want.low), ("ci_high", want.high)):
+                    assert got[key] == pytest.approx(bound, rel=TOL) if bound is not None else got[key] is None
+                    assert bound is None or type(got[key]) is float  # JSON-ready, not numpy scalars
