@@ -189,7 +189,7 @@ def main() -> int:
         table("Spark local mode (same compiled plan), warm", results["spark"])
     results["compile"] = compile_run()
     results["alerts"] = alerts_run()
-    results["ci_cost"] = ci_cost_run(str(DEMO))
+    results["ci_cost"] = ci_cost_run(str(DEMO), (1, 10))
     table("planner: synthetic spec, 100 metrics + 10 ratios, 50 dimensions each", [results["compile"]])
     if os.environ.get("BENCH_SKIP_INGEST") != "1":
         from ingest import main as ingest_main  # tracking API throughput (bench/ingest.py)

@@ -46,3 +46,39 @@ def test_exact_rank_in_sql_matches_the_binomial_ranks() -> None:
     sql = f"SELECT n, {ci_median_sql.exact_low_rank('n')} FROM RANGE(1, 3001) AS r(n) ORDER BY n"
     for n, low in con.execute(sql).fetchall():
         assert low == (order_stats.ranks(n, 0.5) or (0, 0))[0], n
+
+
+def test_ci_cost_scaled_views_hold_each_row_scale_times(tmp_path: Path) -> None:
+    """`bench/ci_cost.py SCALE` must time what it says: the scaled queries count `scale` times the rows
+    per period (checked against the demo's Parquet files read directly), and an average's scores are
+    the same scores, so its value does not move."""
+    import ci_cost
+
+    from headway.demo import generate
+    from headway.engine import Actor, Engine, Query
+    from headway.spec import load_workspace
+    from headway.spec.models import Grain
+
+    demo = generate(tmp_path / "acme", seed=42, scale="small").path
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # the demo's workspace time zone, whatever the machine's
+    want = dict(
+        con.execute(
+            "SELECT CAST(DATE_TRUNC('month', responded_at) AS DATE), COUNT(score) FROM read_parquet(?) "
+            "WHERE survey = 'csat' GROUP BY 1",
+            [str(demo / "data" / "surveys.parquet")],
+        ).fetchall()
+    )
+    engine = Engine(load_workspace(demo), "duckdb")
+    before = engine.query(Query("csat", Grain.MONTH), actor=Actor.owner()).rows
+    engine.query(Query("first_response_time", Grain.MONTH), actor=Actor.owner())
+    ci_cost.scale_views(engine, 3, str(tmp_path))
+    after = engine.query(Query("csat", Grain.MONTH), actor=Actor.owner(), use_cache=False).rows
+    assert {r["period"]: r["n"] for r in after} == {p: 3 * n for p, n in want.items()}
+    assert [r["value"] for r in after] == pytest.approx([r["value"] for r in before], rel=1e-12)
+    tickets = engine.query(Query("first_response_time", Grain.MONTH), actor=Actor.owner(), use_cache=False).rows
+    total = con.execute(
+        "SELECT COUNT(first_response_minutes) FROM read_parquet(?)", [str(demo / "data" / "tickets.parquet")]
+    )
+    assert sum(r["n"] for r in tickets) == 3 * total.fetchone()[0]  # type: ignore[index]
+    engine.close()
