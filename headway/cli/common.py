@@ -111,10 +111,10 @@ def ensure_delivery_tables(ws: Workspace) -> bool:
 
 def ensure_event_lake(ws: Workspace) -> bool:
     """A workspace on the built-in events gets an empty lake before its first event; True if written."""
-    from headway.spec.layout import EMPTY_EVENTS_FILE, EVENTS_GLOB, PEOPLE_FILE
+    from headway.spec.layout import EMPTY_EVENTS_FILE, PEOPLE_FILE, is_events_lake
 
     events = ws.sources.get("events")
-    if events is None or events.path.strip().lstrip("./") != EVENTS_GLOB.lstrip("./"):
+    if events is None or not is_events_lake(events.path):
         return False  # a workspace that replaced the built-in source reads its own files
     if (ws.root / EMPTY_EVENTS_FILE).exists() and (ws.root / PEOPLE_FILE).exists():
         return False  # the usual case, decided without importing Arrow

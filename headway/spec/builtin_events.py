@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from headway.spec.issues import Issue
-from headway.spec.layout import EVENTS_GLOB, FIELDS_FILE, LAKE_DIR
+from headway.spec.layout import EVENTS_GLOB, FIELDS_FILE, LAKE_DIR, is_events_lake
 from headway.spec.models import IDENT_PATTERN, Source
 from headway.spec.workspace import Origin
 from headway.spec.yamlpos import load_yaml
@@ -62,10 +62,6 @@ BASE_FIELDS = {"context": dict.fromkeys(CONTEXT_COLUMNS, "string")}
 # the event files, so a late identify re-attributes earlier anonymous events without rewriting them)
 LOOKUPS = {"person_id": "person.person_id"}
 _IDENT = re.compile(IDENT_PATTERN)
-
-
-def is_lake_path(path: str) -> bool:
-    return path.strip().lstrip("./") == LAKE_GLOB.lstrip("./")
 
 
 def seen_fields(root: Path) -> dict[str, dict[str, str]]:
@@ -136,7 +132,7 @@ def _load(data: dict[str, Any]) -> tuple[Source | None, Any, list[Issue]]:
 def add_builtin_events(root: Path, sources: dict[str, Source], origins: dict[str, Origin], issues: list[Issue]) -> None:
     """Put the built-in source beside the declared ones, unless a declared `events` replaces it."""
     declared = sources.get(NAME)
-    if declared is not None and not is_lake_path(declared.path):
+    if declared is not None and not is_events_lake(declared.path):
         return
     source, doc, found = builtin_events(root, declared, people=PEOPLE not in sources)
     issues.extend(found)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from headway.errors import SpecProblem
 from headway.spec.issues import choices_hint
-from headway.spec.layout import EVENTS_GLOB
+from headway.spec.layout import is_events_lake
 from headway.spec.models import ColumnType, Source
 
 FieldError = SpecProblem  # one class for expression and field problems (kept name for readers)
@@ -129,7 +129,7 @@ def _related(sources: Mapping[str, Source], base: Source, head: str, tail: str, 
     if head not in entities:
         known = sorted(entities) + [n for n, c in base.columns.items() if c.type is ColumnType.STRUCT]
         hint = choices_hint(head, known, "an entity or struct column") if known else ""
-        if head == "properties" and base.path.strip().lstrip("./") == EVENTS_GLOB.lstrip("./"):
+        if head == "properties" and is_events_lake(base.path):
             hint = (
                 "No event has carried properties yet. Declare the fields you use in sources/events.yml: "
                 "properties: {type: struct, fields: {plan: string}} (see docs/ingest.md)."
