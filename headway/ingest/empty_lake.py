@@ -17,10 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from headway.ingest.lake import SCHEMA
+from headway.ingest.lake import PEOPLE_SCHEMA, SCHEMA
 from headway.spec.layout import EMPTY_EVENTS_FILE, PEOPLE_FILE
-
-PEOPLE_SCHEMA = pa.schema([("person_key", pa.string()), ("person_id", pa.string())])
 
 
 def ensure_empty_lake(root: Path) -> bool:

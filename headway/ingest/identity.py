@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyarrow as pa
-
 from headway.ingest.db import IngestDB
-from headway.ingest.lake import Lake, write_atomic
+from headway.ingest.lake import Lake
 from headway.ingest.messages import is_junk
 from headway.spec.ingest_settings import IngestSettings
 
@@ -90,11 +88,5 @@ def resolve_people(db: IngestDB, lake: Lake, settings: IngestSettings) -> int:
         if is_junk(a) or is_junk(b) or a == b:
             continue  # junk ids never merge people
         people.link(key_for_link(a, user_ids), f"user:{b}")
-    table = pa.table(
-        {"person_key": keys, "person_id": [people.person_of(k) for k in keys]},
-        schema=pa.schema([("person_key", pa.string()), ("person_id", pa.string())]),
-    )
-    target = lake.base / "people" / "people.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(table, target)
+    lake.write_people(keys, [people.person_of(k) for k in keys])
     return people.refused

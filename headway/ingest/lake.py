@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from headway.ingest.log import fsync_dir
 from headway.spec.builtin_events import CONTEXT_COLUMNS
-from headway.spec.layout import LAKE_DIR
+from headway.spec.layout import LAKE_DIR, PEOPLE_FILE
 
 SMALL_BYTES = 1 << 20  # files under 1 MB are tier 0 of the size-tiered merge
 MAX_MERGED_BYTES = 256 << 20  # a file this large is final: never merged again
@@ -45,6 +45,8 @@ SCHEMA = pa.schema(
         ("context", STRING_MAP),
     ]
 )
+# the identity mapping the built-in `people` source reads: each event's person_key -> its person
+PEOPLE_SCHEMA = pa.schema([("person_key", pa.string()), ("person_id", pa.string())])
 
 
 def write_atomic(table: pa.Table, target: Path) -> None:
@@ -70,6 +72,12 @@ class Lake:
         self.base = root / LAKE_DIR
         self.events = self.base / "events"
         self.versions = self.base / ".versions"
+        self.people = root / PEOPLE_FILE
+
+    def write_people(self, keys: list[str], persons: list[str]) -> None:
+        """Replace the identity mapping, atomically: a query reads the old mapping or the new one."""
+        self.people.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(pa.table({"person_key": keys, "person_id": persons}, schema=PEOPLE_SCHEMA), self.people)
 
     def days(self) -> list[str]:
         if not self.events.is_dir():

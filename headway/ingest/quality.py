@@ -20,7 +20,7 @@ COUNTS = ("accepted", "duplicates", "late", "skewed", "stale", "anonymous")
 
 def _resolved(lake: Lake, days: set[str]) -> dict[tuple[str, str], int]:
     """Anonymous events whose identity key now resolves to a person other than the anonymous id itself."""
-    people_file = lake.base / "people" / "people.parquet"
+    people_file = lake.people
     if not people_file.exists():
         return {}
     people = pq.read_table(people_file)

@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyarrow as pa
-
 from headway.ingest.db import IngestDB
 from headway.ingest.identity import People, key_for_link
-from headway.ingest.lake import Lake, write_atomic
+from headway.ingest.lake import Lake
 from headway.ingest.messages import is_junk
 from headway.spec.ingest_settings import IngestSettings
 
-SCHEMA = pa.schema([("person_key", pa.string()), ("person_id", pa.string())])
 LINKS = "SELECT id, a, b, received_at, segment, line FROM identity_log WHERE id > ? ORDER BY received_at, segment, line"
 
 
@@ -109,10 +106,7 @@ class Resolver:
         state = self.state
         if state is None or not self._extend(state, db, keys or set()):
             state = self.state = self._replay(db)
-        table = pa.table({"person_key": list(state.person), "person_id": list(state.person.values())}, schema=SCHEMA)
-        target = lake.base / "people" / "people.parquet"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(table, target)
+        lake.write_people(list(state.person), list(state.person.values()))
         return state.groups.refused
 
     def _replay(self, db: IngestDB) -> State:
