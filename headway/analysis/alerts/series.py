@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from headway.analysis.alerts.evaluate import SEASON, Evaluation, Point, decide
@@ -47,11 +48,15 @@ class RuleRun:
         hit = any(flag for p, flag in zip(ev.points, ev.noted, strict=True) if p.period >= self.first)
         return ev.note if hit else None
 
+    @cached_property
+    def _noted(self) -> dict[str, bool]:
+        """The evaluation's per-point flag by period, built once: `variant` is asked for every point."""
+        ev = self.evaluation
+        return dict(zip((p.period for p in ev.points), ev.noted or [], strict=False))
+
     def variant(self, point: Point) -> str | None:
         """The rolling band that judged `point` (plain, weekday-adjusted, same weekday); None for other baselines."""
-        ev = self.evaluation
-        flags = dict(zip((p.period for p in ev.points), ev.noted or [], strict=False))
-        return point_variant(self.rule, self.grain, flags.get(point.period, False))
+        return point_variant(self.rule, self.grain, self._noted.get(point.period, False))
 
     @property
     def label(self) -> str:
