@@ -33,25 +33,17 @@ def baseline_keys(engine: Engine, objective: Objective) -> list[str]:
     return items + [f"guardrail:{g.metric}" for g in guardrails_of(engine.workspace, objective)]
 
 
-def pending(engine: Engine, spec: ObjectiveSpec, store: StateStore, today: dt.date) -> list[Objective]:
-    """Objectives whose quarter has begun and that still have a baseline to freeze."""
-    return [
-        o
-        for o in spec.objectives.values()
-        if quarter_bounds(o.period)[0] <= today
-        and any(frozen_baseline(store, o.id, item, o.period) is None for item in baseline_keys(engine, o))
-    ]
-
-
 def freeze_due(
     engine: Engine, store: StateStore, *, actor: Actor, today: dt.date, spec: ObjectiveSpec | None = None
 ) -> int:
     """Freeze every due baseline; the number frozen by this call (0 when all are frozen or none is due yet)."""
     spec = spec or load_objectives(engine.workspace)[0]
-    todo = pending(engine, spec, store, today)
+    begun = [o for o in spec.objectives.values() if quarter_bounds(o.period)[0] <= today]
+    unfrozen = {o.id: _unfrozen(engine, store, [o]) for o in begun}  # read once: this count is also "before"
+    todo = [o for o in begun if unfrozen[o.id]]
     if not todo:
         return 0
-    before = _unfrozen(engine, store, todo)
+    before = sum(unfrozen[o.id] for o in todo)
     for objective in todo:  # one at a time: an objective edited into an error since start-up stops only itself
         chosen = ObjectiveSpec({objective.id: objective}, spec.origins)
         try:
