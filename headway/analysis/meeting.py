@@ -36,13 +36,14 @@ class Entries:
     changes: list[dict[str, Any]]
 
 
-def gather(ws: Workspace, store: StateStore | None, period: str | None) -> Entries:
-    """Every item of `period` (or of every quarter), from YAML and from the state database."""
+def gather(ws: Workspace, store: StateStore | None, period: str | None, kinds: Sequence[str] = KINDS) -> Entries:
+    """Every item of `period` (or of every quarter), from YAML and from the state database; only `kinds` are
+    read (the others stay empty)."""
     out: dict[str, list[dict[str, Any]]] = {key: [] for key in KINDS}
     for meeting, file, _, lines in load_meetings(ws.root, ws.metrics)[0]:
         if period is not None and meeting.period != period:
             continue
-        for key in KINDS:
+        for key in kinds:
             for item, line in zip(getattr(meeting, key), lines[key], strict=True):
                 row = {"id": f"yaml:{file}:{line}", "period": meeting.period, "source": "yaml"}
                 out[key].append({**row, **item.model_dump(mode="json")})
@@ -53,8 +54,8 @@ def gather(ws: Workspace, store: StateStore | None, period: str | None) -> Entri
             "actions": stored.actions,
             "changes": stored.changes,
         }
-        for key, read in readers.items():
-            for record in read(store, period):
+        for key in kinds:
+            for record in readers[key](store, period):
                 row = stored.record_json(record)
                 row["source"] = row.pop("via")
                 out[key].append(row)
@@ -109,7 +110,7 @@ def kind_disputes(
     if not metrics:
         return {}
     found: dict[str, dict[str, Any] | None] = dict.fromkeys(metrics)
-    for change in gather(ws, store, None).changes:  # oldest first (YAML, then stored): the latest stays
+    for change in gather(ws, store, None, ("changes",)).changes:  # oldest first (YAML, then stored): the latest stays
         if change["kind"] == ChangeKind.KIND_DISPUTE.value and change["period"] <= period:
             for metric in change["metrics"]:
                 if metric in found:
