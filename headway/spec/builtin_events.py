@@ -24,7 +24,6 @@ from headway.spec.workspace import Origin
 from headway.spec.yamlpos import load_yaml
 
 NAME = "events"
-LAKE_GLOB = EVENTS_GLOB
 PEOPLE = "people"
 PEOPLE_GLOB = f"{LAKE_DIR}/people/*.parquet"
 ORIGIN_FILE = "<built-in>/events.yml"
@@ -93,7 +92,7 @@ def builtin_spec(root: Path, extension: Source | None = None, people: bool = Tru
         else:  # no event has had properties yet: a struct needs fields, so the column waits for them
             del columns[struct]
     description = "Events received by the tracking API or `headway ingest` (built in)."
-    source: dict[str, Any] = {"name": NAME, "path": LAKE_GLOB, "time": "timestamp", "description": description}
+    source: dict[str, Any] = {"name": NAME, "path": EVENTS_GLOB, "time": "timestamp", "description": description}
     lookups = dict(LOOKUPS) if people else {}
     if extension is not None:
         for name, column in extension.columns.items():
