@@ -90,12 +90,12 @@ def bounds(rows: Sequence[dict[str, Any]], metric: Metric, level: float, sampled
     """
     agg = metric.measure.agg if metric.measure else None
     floor = metric.min_sample
-    if agg is Agg.AVG and metric.ratio is None:
-        return _moments(rows, "t", 2, floor, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
-    if agg is Agg.SUM and sampled and metric.ratio is None:
-        return _moments(rows, "normal", 1, floor, lambda c: ci.normal_total_bounds(c[1], c[2], level))
     if metric.ratio is not None:
         columns = _ratios(rows, level)
+    elif agg is Agg.AVG:  # means and sampled sums apply min_sample with their masks
+        return _moments(rows, "t", 2, floor, lambda c: ci.t_bounds(c[0], c[1], c[2], level))
+    elif agg is Agg.SUM and sampled:
+        return _moments(rows, "normal", 1, floor, lambda c: ci.normal_total_bounds(c[1], c[2], level))
     else:
         found = _found(rows, metric, level, sampled)
         lows, highs, reasons, methods = zip(*found, strict=True) if found else ((), (), (), ())
