@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 
 from headway.analysis.uncertainty import with_uncertainty
 from headway.engine import Actor, Engine, Query
@@ -53,11 +54,13 @@ def sql_cpu(engine: Engine, query: Query) -> float:
     return time.process_time() - started
 
 
-def scale_views(engine: Engine, scale: int, folder: str) -> None:
-    """Point each scaled case's view at its rows repeated `scale` times, a median's column jittered (so
-    its ranks do not land on runs of ties). The engine keeps the view: its files do not change."""
+def scale_views(
+    engine: Engine, scale: int, folder: str, views: Iterable[tuple[str, str | None]] = SCALED.values()
+) -> None:
+    """Point each view at its rows repeated `scale` times, a median's column jittered (so its ranks do
+    not land on runs of ties). The engine keeps the view: its files do not change."""
     cursor = engine.backend._cursor()  # type: ignore[attr-defined]
-    for view, column in SCALED.values():
+    for view, column in views:
         path = os.path.join(folder, f"{view}.parquet")
         rows = f"t.* REPLACE ({column} * (0.5 + random()) AS {column})" if column else "t.*"
         cursor.execute(f"COPY (SELECT {rows} FROM {view} AS t, RANGE({scale})) TO '{path}' (FORMAT parquet)")

@@ -38,6 +38,8 @@ import tempfile
 import time
 from statistics import NormalDist
 
+from ci_cost import SCALED, scale_views
+
 from headway.engine import Actor, Engine, Query, order_stats
 from headway.spec import load_workspace
 from headway.spec.models import Grain
@@ -128,17 +130,6 @@ def timed(cursor: object, variants: dict[str, str]) -> dict[str, float]:
     return {name: statistics.mean(sorted(t)[cut : RUNS - cut]) * 1e3 for name, t in times.items()}
 
 
-def scaled(engine: Engine, scale: int, folder: str) -> None:
-    """Point the view `hw_tickets` at the tickets repeated `scale` times, each copy's values jittered."""
-    cursor = engine.backend._cursor()  # type: ignore[attr-defined]
-    path = os.path.join(folder, "tickets.parquet")
-    cursor.execute(
-        f"COPY (SELECT t.* REPLACE (first_response_minutes * (0.5 + random()) AS first_response_minutes) "
-        f"FROM hw_tickets AS t, RANGE({int(scale)})) TO '{path}' (FORMAT parquet)"
-    )
-    cursor.execute(f"CREATE OR REPLACE VIEW hw_tickets AS SELECT * FROM read_parquet('{path}')")
-
-
 def main(path: str, scale: int = 1) -> None:
     engine = Engine(load_workspace(path), "duckdb")
     sql = {
@@ -147,7 +138,7 @@ def main(path: str, scale: int = 1) -> None:
     }
     with tempfile.TemporaryDirectory() as folder:
         if scale > 1:
-            scaled(engine, scale, folder)
+            scale_views(engine, scale, folder, [SCALED[METRIC]])
         cursor = engine.backend._cursor()  # type: ignore[attr-defined]
         load = os.getloadavg()[0]
         print(f"\nmedian --ci SQL on DuckDB alone (x{scale} tickets; CPU, trimmed mean of {RUNS}; load {load:.1f})")
